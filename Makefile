@@ -1,0 +1,48 @@
+# partnerhub: `make run` (standalone with demo data) and `make test` (the whole suite).
+# Both build the environment first if it is missing: uv from PyPI into .tools/, then
+# `uv sync --frozen` from uv.lock into .venv/. Nothing else needs installing by hand.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+SERVICE_PYPROJECTS := $(wildcard services/*/pyproject.toml)
+
+.PHONY: run test lint bench env clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    standalone system with demo data on http://127.0.0.1:8000"
+	@echo "make test   the whole test suite (needs RabbitMQ and PostgreSQL, see README)"
+	@echo "make lint   ruff"
+	@echo "make bench  the benchmarks (figures printed)"
+
+$(UV):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "partnerhub needs Python 3.11, found " + sys.version' 
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(SERVICE_PYPROJECTS)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+env: $(VENV)/.synced
+
+run: env
+	$(VENV)/bin/partnerhub standalone --host 127.0.0.1 --port 8000 --data-dir data
+
+test: env
+	$(VENV)/bin/pytest
+
+lint: env
+	$(VENV)/bin/ruff check shared services tests
+
+bench: env
+	$(VENV)/bin/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) data test-output .pytest_cache

@@ -1,0 +1,5 @@
+from partnerhub.db.migrations import run_env
+
+from certification.tables import metadata
+
+run_env(metadata)

@@ -1,0 +1,1 @@
+"""partnerhub notify service: Mail templates, recipients' addresses and the delivery log."""

@@ -1,0 +1,25 @@
+"""The notify service's composition: API, subscriptions, jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partnerhub.service import ServiceDefinition
+
+from notify.api.recipients import router as recipients_router
+from notify.consumers import SUBSCRIPTIONS
+from notify.settings import NotifySettings
+from notify.tables import metadata
+
+SERVICE = ServiceDefinition(
+    name="notify",
+    title="Notify",
+    port=8005,
+    settings_cls=NotifySettings,
+    metadata=metadata,
+    migrations_dir=Path(__file__).parent / "migrations",
+    routers=(recipients_router,),
+    subscriptions=SUBSCRIPTIONS,
+    produces=(),
+    description="Mail templates, recipients' addresses and the delivery log.",
+)

@@ -1,0 +1,1 @@
+"""The bus: envelope, contracts, transports, outbox relay and idempotent consumer."""

@@ -1,0 +1,76 @@
+"""An AsyncAPI 2.6 document generated from the event contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from partnerhub.bus.envelope import Envelope, Event
+
+
+def asyncapi_document(
+    title: str,
+    produces: Iterable[type[Event]],
+    consumes: Iterable[type[Event]],
+    *,
+    exchange: str = "partner.events",
+    version: str = "1.0.0",
+) -> dict[str, Any]:
+    channels: dict[str, Any] = {}
+    schemas: dict[str, Any] = {"Envelope": _envelope_schema()}
+    for cls, operation in [*((c, "subscribe") for c in produces), *((c, "publish") for c in consumes)]:
+        schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas[name] = definition
+        schemas[cls.__name__] = schema
+        channel = channels.setdefault(
+            cls.TYPE,
+            {
+                "description": cls.SUMMARY,
+                "bindings": {
+                    "amqp": {
+                        "is": "routingKey",
+                        "exchange": {"name": exchange, "type": "topic", "durable": True, "vhost": "/"},
+                    }
+                },
+            },
+        )
+        channel[operation] = {
+            "operationId": f"{operation}_{cls.TYPE.replace('.', '_')}",
+            "summary": cls.SUMMARY,
+            "message": {
+                "name": cls.TYPE,
+                "title": cls.__name__,
+                "contentType": "application/json",
+                "payload": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Envelope"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "type": {"const": cls.TYPE},
+                                "payload": {"$ref": f"#/components/schemas/{cls.__name__}"},
+                            },
+                        },
+                    ]
+                },
+            },
+        }
+    return {
+        "asyncapi": "2.6.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Events on the topic exchange; the routing key is the event type. "
+            "`subscribe` = this service publishes it (you may subscribe); `publish` = this service consumes it.",
+        },
+        "defaultContentType": "application/json",
+        "channels": dict(sorted(channels.items())),
+        "components": {"schemas": schemas},
+    }
+
+
+def _envelope_schema() -> dict[str, Any]:
+    schema = Envelope.model_json_schema()
+    schema.pop("title", None)
+    return schema

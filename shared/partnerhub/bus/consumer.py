@@ -1,0 +1,72 @@
+"""The idempotent consumer: a handler's changes and the event's id commit together.
+
+``SUBSCRIPTIONS = {EventClass: on_event}``; each handler is
+``async def on_event(uow, event) -> None`` and must not commit: the consumer does.
+A redelivered event finds its id in the inbox and is acknowledged without effect.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from partnerhub.bus.contracts import EVENTS_BY_TYPE
+from partnerhub.bus.envelope import Envelope, Event
+from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.logging import get_logger, log_context
+from partnerhub.metrics import ServiceMetrics
+
+log = get_logger(__name__)
+
+EventHandler = Callable[[UnitOfWork, Any], Awaitable[None]]
+Subscriptions = Mapping[type[Event], EventHandler]
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+class EventConsumer:
+    def __init__(self, db: Database, subscriptions: Subscriptions, metrics: ServiceMetrics) -> None:
+        self.db = db
+        self.metrics = metrics
+        self.handlers: dict[str, tuple[type[Event], EventHandler]] = {
+            cls.TYPE: (cls, handler) for cls, handler in subscriptions.items()
+        }
+
+    @property
+    def bindings(self) -> list[str]:
+        return sorted(self.handlers)
+
+    async def handle(self, envelope: Envelope) -> None:
+        service = self.db.producer
+        with log_context(
+            correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type, service=service
+        ):
+            entry = self.handlers.get(envelope.type)
+            if entry is None:
+                raise UnknownEventType(f"{service} has no handler for {envelope.type}")
+            cls, handler = entry
+            event = cls.model_validate(envelope.payload)
+            started = time.perf_counter()
+            try:
+                async with self.db.uow() as uow:
+                    if not await uow.claim_inbox(envelope):
+                        self.metrics.duplicates.labels(service, envelope.type).inc()
+                        log.info("event already applied; skipped")
+                        return
+                    await handler(uow, event)
+                    await uow.commit()
+            except Exception:
+                self.metrics.failed.labels(service, envelope.type).inc()
+                log.exception("event handler failed")
+                raise
+            finally:
+                self.metrics.handler_latency.labels(service, envelope.type).observe(time.perf_counter() - started)
+            self.metrics.consumed.labels(service, envelope.type).inc()
+            log.info("event applied")
+
+
+def known_types() -> list[str]:
+    return sorted(EVENTS_BY_TYPE)

@@ -1,0 +1,320 @@
+"""Every core event type as a pydantic model: the public, versioned promise.
+
+Type names are ``<service>.<thing>.<past-tense verb>.v<major>``. A minor change
+only adds optional fields; a breaking change is a new major (a new class).
+Never rename a type silently: other systems bind to these strings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from partnerhub.bus.envelope import Event
+
+Role = Literal["AM", "SE", "FE"]
+AdminRole = Literal["partner_admin", "pam"]
+BadgeKind = Literal[
+    "associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"
+]
+
+
+# identity --------------------------------------------------------------------------------------
+class PartnerRegistered(Event):
+    TYPE, KEY, SUMMARY = "identity.partner.registered.v1", "be_geo_id", "A partner company was registered."
+    be_geo_id: str
+    name: str
+    country: str
+
+
+class IndividualRegistered(Event):
+    TYPE, KEY, SUMMARY = "identity.individual.registered.v1", "cco_id", "A person got a CCO ID."
+    cco_id: str
+    name: str
+    email: str
+    program_staff: bool = False
+
+
+class IndividualUpdated(Event):
+    TYPE, KEY, SUMMARY = "identity.individual.updated.v1", "cco_id", "A person's profile changed."
+    cco_id: str
+    name: str
+    email: str
+    program_staff: bool = False
+
+
+class MembershipStarted(Event):
+    TYPE, KEY, SUMMARY = "identity.membership.started.v1", "cco_id", "A person joined a partner (ID-1, ID-3)."
+    cco_id: str
+    be_geo_id: str
+    started_on: date
+
+
+class MembershipEnded(Event):
+    TYPE, KEY, SUMMARY = "identity.membership.ended.v1", "cco_id", "A person left a partner (ID-3)."
+    cco_id: str
+    be_geo_id: str
+    started_on: date
+    ended_on: date
+
+
+class IndividualMerged(Event):
+    TYPE, KEY, SUMMARY = (
+        "identity.individual.merged.v1",
+        "survivor",
+        "Duplicate CCO IDs were merged; every service moves records of `retired` to `survivor` (ID-2).",
+    )
+    survivor: str
+    retired: list[str]
+    merged_on: date
+
+
+class GrantChanged(Event):
+    TYPE, KEY, SUMMARY = (
+        "identity.grant.changed.v1",
+        "cco_id",
+        "A person granted or revoked their partner's admins access to their records (ID-4).",
+    )
+    cco_id: str
+    be_geo_id: str
+    granted: bool
+    changed_on: date
+
+
+class AdminAssigned(Event):
+    TYPE, KEY, SUMMARY = "identity.admin.assigned.v1", "be_geo_id", "A partner admin or PAM was assigned."
+    cco_id: str
+    be_geo_id: str
+    role: AdminRole
+
+
+class AdminRemoved(Event):
+    TYPE, KEY, SUMMARY = "identity.admin.removed.v1", "be_geo_id", "A partner admin or PAM was removed."
+    cco_id: str
+    be_geo_id: str
+    role: AdminRole
+
+
+# certification ---------------------------------------------------------------------------------
+class ExamPassed(Event):
+    TYPE, KEY, SUMMARY = "certification.exam.passed.v1", "cco_id", "A person passed an exam (CE-1, SP-4, CL-6)."
+    cco_id: str
+    exam_number: str
+    passed_on: date
+    result_id: str
+
+
+class BadgeAchieved(Event):
+    TYPE, KEY, SUMMARY = "certification.badge.achieved.v1", "cco_id", "A certification was achieved (CE-3)."
+    cco_id: str
+    certification: str
+    kind: BadgeKind
+    achieved_on: date
+    expires_on: date | None
+
+
+class BadgeRenewed(Event):
+    TYPE, KEY, SUMMARY = "certification.badge.renewed.v1", "cco_id", "A certification was renewed (CE-5)."
+    cco_id: str
+    certification: str
+    kind: BadgeKind
+    renewed_on: date
+    expires_on: date | None
+
+
+class BadgeExtended(Event):
+    TYPE, KEY, SUMMARY = "certification.badge.extended.v1", "cco_id", "A badge's expiry moved later (CE-7, CE-9)."
+    cco_id: str
+    certification: str
+    kind: BadgeKind
+    previous_expires_on: date | None
+    expires_on: date
+    reason: str
+
+
+class BadgeExpired(Event):
+    TYPE, KEY, SUMMARY = "certification.badge.expired.v1", "cco_id", "A certification expired (CE-5)."
+    cco_id: str
+    certification: str
+    kind: BadgeKind
+    expired_on: date
+
+
+class ReminderDue(Event):
+    TYPE, KEY, SUMMARY = (
+        "certification.reminder.due.v1",
+        "cco_id",
+        "An expiry reminder is due, 6 or 3 months ahead (CE-6, NO-1).",
+    )
+    cco_id: str
+    certification: str
+    kind: BadgeKind
+    expires_on: date
+    months_before: Literal[6, 3]
+
+
+# learning --------------------------------------------------------------------------------------
+class ActivityPublished(Event):
+    TYPE, KEY, SUMMARY = "learning.activity.published.v1", "activity_id", "A library activity was published (CL-1)."
+    activity_id: str
+    title: str
+    kind: str
+    points: int
+    specializations: list[str] = Field(default_factory=list)
+    exam_number: str | None = None
+    mandatory_for: list[str] = Field(default_factory=list)
+
+
+class PointsEarned(Event):
+    TYPE, KEY, SUMMARY = "learning.points.earned.v1", "cco_id", "A person earned points (CL-2)."
+    entry_id: str
+    cco_id: str
+    activity_id: str
+    points: int
+    earned_on: date
+    specializations: list[str] = Field(default_factory=list)
+
+
+class PartnerCredited(Event):
+    TYPE, KEY, SUMMARY = (
+        "learning.partner.credited.v1",
+        "be_geo_id",
+        "A partner was credited with a person's points (CL-7, CL-8); negative points correct a credit.",
+    )
+    credit_id: str
+    be_geo_id: str
+    cco_id: str
+    entry_id: str
+    activity_id: str
+    points: int
+    earned_on: date
+    specializations: list[str] = Field(default_factory=list)
+    mandatory_for: list[str] = Field(default_factory=list)
+
+
+# specialization --------------------------------------------------------------------------------
+class StatusChanged(Event):
+    TYPE, KEY, SUMMARY = (
+        "specialization.status.changed.v1",
+        "be_geo_id",
+        "A partner's specialization changed status or period (SP-7 to SP-13).",
+    )
+    be_geo_id: str
+    specialization: str
+    status: Literal["approved", "renewal_window", "grace", "lost", "reactivated"]
+    level: str
+    anniversary: date | None
+    period_start: date | None
+    period_end: date | None
+    points_required: int
+
+
+class RenewalWindowOpened(Event):
+    TYPE, KEY, SUMMARY = "specialization.renewal_window.opened.v1", "be_geo_id", "Renewal may be submitted (SP-9)."
+    be_geo_id: str
+    specialization: str
+    opened_on: date
+    anniversary: date
+
+
+class Renewed(Event):
+    TYPE, KEY, SUMMARY = "specialization.renewed.v1", "be_geo_id", "A specialization was renewed (SP-10)."
+    be_geo_id: str
+    specialization: str
+    renewed_on: date
+    period_start: date
+    period_end: date
+
+
+class GraceStarted(Event):
+    TYPE, KEY, SUMMARY = "specialization.grace.started.v1", "be_geo_id", "A 10-day grace period began (SP-10)."
+    be_geo_id: str
+    specialization: str
+    started_on: date
+    grace_ends_on: date
+
+
+class Lost(Event):
+    TYPE, KEY, SUMMARY = "specialization.lost.v1", "be_geo_id", "A specialization was lost (SP-10, SP-12)."
+    be_geo_id: str
+    specialization: str
+    lost_on: date
+    blocked_until: date
+
+
+class Reactivated(Event):
+    TYPE, KEY, SUMMARY = "specialization.reactivated.v1", "be_geo_id", "A lost specialization was reactivated (SP-11)."
+    be_geo_id: str
+    specialization: str
+    reactivated_on: date
+    anniversary: date
+
+
+class RoleVacated(Event):
+    TYPE, KEY, SUMMARY = "specialization.role.vacated.v1", "be_geo_id", "A job role lost its holder (SP-14)."
+    be_geo_id: str
+    specialization: str
+    role: Role
+    cco_id: str
+    vacated_on: date
+    reason: str
+
+
+class RoleAtRisk(Event):
+    TYPE, KEY, SUMMARY = (
+        "specialization.role.at_risk.v1",
+        "be_geo_id",
+        "A role holder's qualification expires within 90 days (NO-4).",
+    )
+    be_geo_id: str
+    specialization: str
+    role: Role
+    cco_id: str
+    certification: str
+    vacant_on: date
+
+
+# the registry ----------------------------------------------------------------------------------
+ALL_EVENTS: tuple[type[Event], ...] = (
+    PartnerRegistered,
+    IndividualRegistered,
+    IndividualUpdated,
+    MembershipStarted,
+    MembershipEnded,
+    IndividualMerged,
+    GrantChanged,
+    AdminAssigned,
+    AdminRemoved,
+    ExamPassed,
+    BadgeAchieved,
+    BadgeRenewed,
+    BadgeExtended,
+    BadgeExpired,
+    ReminderDue,
+    ActivityPublished,
+    PointsEarned,
+    PartnerCredited,
+    StatusChanged,
+    RenewalWindowOpened,
+    Renewed,
+    GraceStarted,
+    Lost,
+    Reactivated,
+    RoleVacated,
+    RoleAtRisk,
+)
+EVENTS_BY_TYPE: dict[str, type[Event]] = {cls.TYPE: cls for cls in ALL_EVENTS}
+
+
+def event_class(event_type: str) -> type[Event]:
+    try:
+        return EVENTS_BY_TYPE[event_type]
+    except KeyError:
+        raise KeyError(f"unknown event type {event_type!r}") from None
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,291 @@
+"""The RabbitMQ transport on aio-pika.
+
+Topology (``ns`` is the optional namespace setting):
+- ``{ns}partner.events``: durable topic exchange; routing key = event type. Its
+  alternate exchange ``{ns}partner.events.unrouted`` keeps what no queue is bound to.
+- ``{ns}<service>.events``: a durable quorum queue per service, bound to the
+  types it consumes, ``x-delivery-limit`` set, dead-lettering at-least-once into
+  ``{ns}<service>.events.dlq`` through ``{ns}partner.events.dlx``.
+
+Messages are persistent, published ``mandatory`` with publisher confirms and a
+timeout. The transport supervises its own connection: when the broker or the
+network drops it, it reconnects with backoff, declares the topology again and
+starts every consumer again (not relying on a "robust" connection, whose
+consumers have been seen missing after a broker restart). A publish that fails
+meanwhile raises, and the outbox publishes it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import aio_pika
+import aiormq
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractExchange,
+    AbstractIncomingMessage,
+)
+
+from partnerhub.bus.envelope import Envelope
+from partnerhub.bus.transport import Subscription, TransportError, backoff_delay, cancel_tasks
+from partnerhub.logging import get_logger, log_context
+
+log = get_logger(__name__)
+
+
+class RabbitTransport:
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "",
+        exchange: str = "partner.events",
+        publish_timeout: float = 10.0,
+        connect_timeout: float = 10.0,
+        service: str = "",
+    ) -> None:
+        self.url = url
+        self.ns = namespace
+        self.exchange_name = f"{namespace}{exchange}"
+        self.dlx_name = f"{self.exchange_name}.dlx"
+        self.unrouted_name = f"{self.exchange_name}.unrouted"
+        self.publish_timeout = publish_timeout
+        self.connect_timeout = connect_timeout
+        self.service = service
+        self._subscriptions: list[Subscription] = []
+        self._connection: AbstractConnection | None = None
+        self._publisher: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._dlx: AbstractExchange | None = None
+        self._ready = asyncio.Event()
+        self._supervisor: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.connections_made = 0
+        self.dead_lettered = 0
+
+    # names ------------------------------------------------------------------------------------
+    def queue_name(self, queue: str) -> str:
+        return f"{self.ns}{queue}"
+
+    def dlq_name(self, queue: str) -> str:
+        return f"{self.ns}{queue}.dlq"
+
+    # lifecycle --------------------------------------------------------------------------------
+    def subscribe(self, subscription: Subscription) -> None:
+        self._subscriptions.append(subscription)
+
+    async def start(self, wait: float = 10.0) -> None:
+        self._stopping = False
+        self._supervisor = asyncio.create_task(self._supervise(), name=f"rabbitmq:{self.service}")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), wait)
+        if not self._ready.is_set():
+            log.warning("broker not reachable yet; retrying in the background", service=self.service)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._supervisor is not None:
+            await cancel_tasks([self._supervisor])
+            self._supervisor = None
+        await self._close_connection()
+
+    def is_ready(self) -> bool:
+        return self._ready.is_set()
+
+    async def wait_ready(self, timeout: float) -> None:
+        await asyncio.wait_for(self._ready.wait(), timeout)
+
+    async def _supervise(self) -> None:
+        delay = 0.2
+        while not self._stopping:
+            closed = asyncio.Event()
+            try:
+                connection = await aio_pika.connect(self.url, timeout=self.connect_timeout)
+                self._connection = connection
+                connection.close_callbacks.add(lambda *_: closed.set())
+                await self._declare_and_consume(connection, closed)
+                self.connections_made += 1
+                self._ready.set()
+                delay = 0.2
+                log.info("broker connected", service=self.service, connections=self.connections_made)
+                await closed.wait()
+                log.warning("broker connection lost; reconnecting", service=self.service)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("broker connection failed", service=self.service, error=repr(exc), retry_in=delay)
+            finally:
+                self._ready.clear()
+                self._exchange = self._dlx = self._publisher = None
+                await self._close_connection()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    async def _close_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(connection.close(), 5)
+
+    async def _declare_and_consume(self, connection: AbstractConnection, closed: asyncio.Event) -> None:
+        publisher = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        publisher.close_callbacks.add(lambda *_: closed.set())
+        unrouted = await publisher.declare_exchange(
+            self.unrouted_name, aio_pika.ExchangeType.FANOUT, durable=True
+        )
+        unrouted_queue = await publisher.declare_queue(
+            self.unrouted_name,
+            durable=True,
+            arguments={"x-queue-type": "quorum", "x-max-length": 1_000_000, "x-overflow": "drop-head"},
+        )
+        await unrouted_queue.bind(unrouted, routing_key="")
+        exchange = await publisher.declare_exchange(
+            self.exchange_name,
+            aio_pika.ExchangeType.TOPIC,
+            durable=True,
+            arguments={"alternate-exchange": self.unrouted_name},
+        )
+        dlx = await publisher.declare_exchange(self.dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
+        for sub in self._subscriptions:
+            channel = await connection.channel()
+            channel.close_callbacks.add(lambda *_: closed.set())
+            await channel.set_qos(prefetch_count=sub.prefetch)
+            dlq = await channel.declare_queue(
+                self.dlq_name(sub.queue), durable=True, arguments={"x-queue-type": "quorum"}
+            )
+            await dlq.bind(self.dlx_name, routing_key=self.dlq_name(sub.queue))
+            queue = await channel.declare_queue(
+                self.queue_name(sub.queue),
+                durable=True,
+                arguments={
+                    "x-queue-type": "quorum",
+                    "x-delivery-limit": sub.delivery_limit,
+                    "x-dead-letter-exchange": self.dlx_name,
+                    "x-dead-letter-routing-key": self.dlq_name(sub.queue),
+                    "x-dead-letter-strategy": "at-least-once",
+                    "x-overflow": "reject-publish",
+                },
+            )
+            for binding in sub.bindings:
+                await queue.bind(self.exchange_name, routing_key=binding)
+            await queue.consume(self._consumer_for(sub), no_ack=False)
+        self._publisher, self._exchange, self._dlx = publisher, exchange, dlx
+
+    # publishing -------------------------------------------------------------------------------
+    async def publish(self, envelopes: Sequence[Envelope]) -> None:
+        exchange = self._exchange
+        if exchange is None or not self._ready.is_set():
+            raise TransportError("not connected to the broker")
+        try:
+            confirms = await asyncio.gather(
+                *(
+                    exchange.publish(
+                        _message(e),
+                        routing_key=e.type,
+                        mandatory=True,
+                        timeout=self.publish_timeout,
+                    )
+                    for e in envelopes
+                )
+            )
+        except Exception as exc:
+            raise TransportError(f"publish not confirmed: {exc!r}") from exc
+        for confirm in confirms:
+            if not isinstance(confirm, aiormq.spec.Basic.Ack):
+                raise TransportError(f"publish not acknowledged: {confirm!r}")
+
+    # consuming --------------------------------------------------------------------------------
+    def _consumer_for(self, sub: Subscription) -> Any:
+        async def on_message(message: AbstractIncomingMessage) -> None:
+            await self._on_message(sub, message)
+
+        return on_message
+
+    async def _on_message(self, sub: Subscription, message: AbstractIncomingMessage) -> None:
+        deliveries = int((message.headers or {}).get("x-delivery-count") or 0) + 1
+        try:
+            envelope = Envelope.from_bytes(message.body)
+        except Exception as exc:
+            await self._give_up(sub, message, f"malformed envelope: {exc}", deliveries)
+            return
+        try:
+            with log_context(queue=sub.queue):
+                await sub.handler(envelope)
+        except Exception as exc:
+            if deliveries >= sub.delivery_limit:
+                await self._give_up(sub, message, f"{type(exc).__name__}: {exc}", deliveries)
+            else:
+                await asyncio.sleep(backoff_delay(deliveries))
+                await _settle(message.nack(requeue=True))
+            return
+        await _settle(message.ack())
+
+    async def _give_up(self, sub: Subscription, message: AbstractIncomingMessage, error: str, deliveries: int) -> None:
+        """Dead-letter with the error attached; if that fails, the broker's delivery limit is the backstop."""
+        dlx = self._dlx
+        try:
+            if dlx is None:
+                raise TransportError("not connected")
+            headers = dict(message.headers or {})
+            headers.update(
+                {
+                    "x-error": error[:2000],
+                    "x-original-routing-key": message.routing_key or "",
+                    "x-failed-queue": self.queue_name(sub.queue),
+                    "x-deliveries": deliveries,
+                }
+            )
+            await dlx.publish(
+                aio_pika.Message(
+                    message.body,
+                    headers=headers,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    message_id=message.message_id,
+                    content_type=message.content_type,
+                    type=message.type,
+                ),
+                routing_key=self.dlq_name(sub.queue),
+                timeout=self.publish_timeout,
+            )
+        except Exception as exc:
+            log.error("dead-lettering failed; requeueing", queue=sub.queue, error=repr(exc))
+            await _settle(message.nack(requeue=True))
+            return
+        self.dead_lettered += 1
+        if sub.on_dead_letter:
+            sub.on_dead_letter(message.type or message.routing_key or "", error)
+        log.error(
+            "message dead-lettered",
+            queue=sub.queue,
+            message_id=message.message_id,
+            routing_key=message.routing_key,
+            deliveries=deliveries,
+            error=error,
+        )
+        await _settle(message.ack())
+
+
+def _message(envelope: Envelope) -> aio_pika.Message:
+    return aio_pika.Message(
+        envelope.to_bytes(),
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        message_id=str(envelope.id),
+        correlation_id=envelope.correlation_id,
+        type=envelope.type,
+        timestamp=envelope.occurred_at,
+        app_id=envelope.producer,
+    )
+
+
+async def _settle(operation: Any) -> None:
+    """Ack or nack; a closed channel means the broker redelivers, and the inbox skips it."""
+    try:
+        await operation
+    except Exception as exc:
+        log.warning("could not settle message; it will be redelivered", error=repr(exc))

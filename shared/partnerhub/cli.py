@@ -1,0 +1,186 @@
+"""The ``partnerhub`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from partnerhub.auth import ROLES, mint_token
+from partnerhub.registry import discover, load
+from partnerhub.settings import ServiceSettings
+
+app = typer.Typer(help="partnerhub: run, migrate and operate the partner program services.", no_args_is_help=True)
+today_app = typer.Typer(help="The business date of manual clocks.", no_args_is_help=True)
+app.add_typer(today_app, name="today")
+
+MULTI_PROCESS_URLS = [f"http://127.0.0.1:{p}" for p in range(8001, 8006)]
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+def _definition(service: str):  # type: ignore[no-untyped-def]
+    try:
+        return load(service)
+    except LookupError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def services() -> None:
+    """List the installed services and their default ports."""
+    for name, definition in discover().items():
+        typer.echo(f"{name:<16}{definition.port}  {definition.description}")
+
+
+@app.command()
+def standalone(
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to serve every service on")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="folder for the SQLite files and mail")] = Path("data"),
+    demo: Annotated[bool, typer.Option(help="load demo data on first start")] = True,
+    reset: Annotated[bool, typer.Option(help="delete the data folder first")] = False,
+    start_date: Annotated[str | None, typer.Option(help="first date of the manual clock (YYYY-MM-DD)")] = None,
+) -> None:
+    """Every service in one process: SQLite, in-process bus, dev tokens, manual clock (DEV ONLY)."""
+    import uvicorn
+
+    from partnerhub.standalone import Standalone
+
+    if reset and data_dir.exists():
+        shutil.rmtree(data_dir)
+    first = date.fromisoformat(start_date) if start_date else None
+    system = Standalone(data_dir, demo=demo, start_date=first, base_url=f"http://{host}:{port}", banner=True)
+    uvicorn.run(system.app, host=host, port=port, log_config=None, access_log=False)
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="identity, certification, learning, specialization or notify")],
+    host: Annotated[str | None, typer.Option(help="address to bind (default: the HOST setting)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: the PORT setting, else the service's own)")] = None,
+) -> None:
+    """Run one service against PostgreSQL and RabbitMQ (its database is created and migrated at start)."""
+    import uvicorn
+
+    from partnerhub.service import ServiceRuntime
+
+    definition = _definition(service)
+    settings = definition.settings_cls()
+    runtime = ServiceRuntime(definition, settings)
+    uvicorn.run(
+        runtime.app,
+        host=host or settings.host,
+        port=port or settings.port or definition.port,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
+
+
+@app.command()
+def migrate(
+    service: Annotated[str, typer.Argument(help="a service, or `all`")] = "all",
+) -> None:
+    """Create each service's database if missing and bring it to the latest migration."""
+    from partnerhub.db.migrations import migrate as run_migrations
+    from partnerhub.logging import configure_logging
+
+    definitions = list(discover().values()) if service == "all" else [_definition(service)]
+    for definition in definitions:
+        settings = definition.settings_cls()
+        configure_logging(settings.log_format, settings.log_level)
+        typer.echo(f"migrating {definition.name} ...")
+        asyncio.run(run_migrations(definition.name, definition.migrations_dir, settings.database_url))
+        typer.echo(f"migrated {definition.name}")
+
+
+@today_app.command("set")
+def today_set(
+    new_date: Annotated[str, typer.Argument(metavar="DATE", help="YYYY-MM-DD")],
+    url: Annotated[
+        list[str] | None, typer.Option(help="a base URL to move (repeatable); default: the standalone system")
+    ] = None,
+    multi: Annotated[bool, typer.Option(help="move the five services on ports 8001-8005")] = False,
+    token: Annotated[str | None, typer.Option(envvar="PARTNERHUB_TOKEN", help="a program-staff bearer token")] = None,
+) -> None:
+    """Move manual clocks forward; each service runs its daily jobs for every day passed."""
+    try:
+        date.fromisoformat(new_date)
+    except ValueError:
+        _fail(f"{new_date!r} is not a date (YYYY-MM-DD)")
+    targets = url or (MULTI_PROCESS_URLS if multi else ["http://127.0.0.1:8000"])
+    bearer = token or mint_token(_shared_settings(), "partnerhub-cli", ["program_staff"], ttl_seconds=600)
+    with httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0)) as client:
+        for base in targets:
+            typer.echo(f"{base}: moving to {new_date} ...")
+            try:
+                response = client.put(
+                    f"{base.rstrip('/')}/v1/admin/today",
+                    json={"date": new_date},
+                    headers={"Authorization": f"Bearer {bearer}"},
+                )
+            except httpx.HTTPError as exc:
+                _fail(f"{base} did not answer: {exc}")
+            if response.status_code >= 400:
+                _fail(f"{base} answered {response.status_code}: {response.text}")
+            typer.echo(json.dumps(response.json(), indent=2))
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Argument(help="a CCO ID or a client id")],
+    role: Annotated[list[str] | None, typer.Option(help=f"repeatable: {', '.join(ROLES)}")] = None,
+    partner: Annotated[list[str] | None, typer.Option(help="repeatable: BE GEO IDs the admin/PAM role applies to")] = None,
+    ttl: Annotated[int, typer.Option(help="lifetime in seconds")] = 3600,
+) -> None:
+    """Mint a dev token with the shared JWT settings (refused in production)."""
+    settings = _shared_settings()
+    if settings.environment == "production":
+        _fail("tokens are not minted in production; ask the identity provider")
+    try:
+        typer.echo(mint_token(settings, sub, role or ["individual"], partner or [], ttl_seconds=ttl))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def asyncapi(service: Annotated[str, typer.Argument(help="a service")]) -> None:
+    """Print a service's AsyncAPI document."""
+    from partnerhub.bus.asyncapi import asyncapi_document
+
+    definition = _definition(service)
+    doc = asyncapi_document(f"partnerhub {definition.title} events", definition.produces, definition.subscriptions)
+    typer.echo(json.dumps(doc, indent=2))
+
+
+class _Shared(ServiceSettings):
+    service_name = "shared"
+
+
+def _shared_settings() -> ServiceSettings:
+    return _Shared()
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

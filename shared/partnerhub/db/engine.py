@@ -1,0 +1,103 @@
+"""Async engines for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def dialect_of(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
+    if dialect_of(url) == "sqlite":
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _make_sqlite_transactional(engine)
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+    # The recipe from SQLAlchemy's aiosqlite docs: take transaction control from the driver,
+    # then begin every transaction IMMEDIATE so concurrent writers queue on the busy timeout
+    # instead of failing on a read-to-write lock upgrade.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def ensure_database(url: str, *, timeout: float = 10.0) -> None:
+    """Create the database of ``url`` if it does not exist (PostgreSQL) or its folder (SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return
+    name = parsed.database
+    if not name:
+        raise ValueError(f"database URL names no database: {parsed.render_as_string(hide_password=True)}")
+    conn = await asyncio.wait_for(
+        asyncpg.connect(
+            host=parsed.host or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=parsed.username or "postgres",
+            password=parsed.password,
+            database="postgres",
+        ),
+        timeout,
+    )
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            try:
+                await conn.execute(f'CREATE DATABASE "{_quoted(name)}"')
+            except asyncpg.DuplicateDatabaseError:
+                pass  # another replica created it first
+    finally:
+        await conn.close()
+
+
+async def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database (tests), ending its connections first."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            for suffix in ("", "-wal", "-shm"):
+                Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    conn = await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database="postgres",
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{_quoted(parsed.database or "")}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _quoted(name: str) -> str:
+    if '"' in name or "\x00" in name:
+        raise ValueError(f"unsafe database name {name!r}")
+    return name

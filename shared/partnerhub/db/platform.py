@@ -1,0 +1,96 @@
+"""The tables every service has in its own database: outbox, inbox, clock, daily job progress.
+
+Each service's first Alembic migration creates them with ``create_platform_tables``;
+a later change to them is a new migration in every service.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from partnerhub.db.types import UtcDateTime
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_metadata() -> MetaData:
+    """A service's MetaData, with the naming convention and the platform tables in it."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    add_platform_tables(metadata)
+    return metadata
+
+
+def add_platform_tables(metadata: MetaData) -> None:
+    Table(
+        "outbox",
+        metadata,
+        Column("seq", SEQ, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("type", String(200), nullable=False),
+        Column("envelope", JSON, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("claimed_until", UtcDateTime(), nullable=True),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text, nullable=True),
+        Column("published_at", UtcDateTime(), nullable=True),
+        Index(
+            "ix_outbox_unpublished",
+            "seq",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
+    )
+    Table(
+        "inbox",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("type", String(200), nullable=False),
+        Column("received_at", UtcDateTime(), nullable=False),
+    )
+    Table(
+        "clock_state",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("today", Date, nullable=False),
+    )
+    Table(
+        "job_runs",
+        metadata,
+        Column("job", String(100), primary_key=True),
+        Column("last_day", Date, nullable=False),
+    )
+
+
+def create_platform_tables() -> None:
+    """Alembic: create the platform tables (version 1 of their shape)."""
+    frozen = MetaData(naming_convention=NAMING_CONVENTION)
+    add_platform_tables(frozen)
+    frozen.create_all(op.get_bind())
+
+
+def drop_platform_tables() -> None:
+    frozen = MetaData(naming_convention=NAMING_CONVENTION)
+    add_platform_tables(frozen)
+    frozen.drop_all(op.get_bind())

@@ -1,0 +1,134 @@
+"""The unit of work: one transaction; the events it emits are written to the outbox in it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import MetaData, Table, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+
+from partnerhub.bus.envelope import Envelope, Event
+from partnerhub.db.engine import dialect_of
+
+
+class Database:
+    """A service's engine plus what a unit of work needs: the producer name and the relay's bell."""
+
+    def __init__(self, engine: AsyncEngine, metadata: MetaData, producer: str) -> None:
+        self.engine = engine
+        self.metadata = metadata
+        self.producer = producer
+        self.dialect = dialect_of(str(engine.url))
+        self.outbox: Table = metadata.tables["outbox"]
+        self.inbox: Table = metadata.tables["inbox"]
+        self._after_commit: list[Callable[[], None]] = []
+
+    def on_commit_with_events(self, callback: Callable[[], None]) -> None:
+        """Called after a commit that wrote outbox rows (the relay wakes up)."""
+        self._after_commit.append(callback)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    def insert_ignoring_duplicates(self, table: Table) -> Any:
+        """INSERT … ON CONFLICT DO NOTHING for this dialect."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return sqlite.insert(table).on_conflict_do_nothing()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(select(1))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+class UnitOfWork:
+    """``async with db.uow() as uow: …; uow.emit(event); await uow.commit()``.
+
+    Only the unit of work commits. Leaving the block without ``commit()`` rolls back.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.events: list[Envelope] = []
+        self.message: Envelope | None = None  # the event being consumed, if any
+        self._conn: AsyncConnection | None = None
+        self._tx: AsyncTransaction | None = None
+        self._done = False
+
+    @property
+    def conn(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("unit of work not entered")
+        return self._conn
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._conn = await self.db.engine.connect()
+        self._tx = await self._conn.begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._done and self._tx is not None and self._tx.is_active:
+                await self._tx.rollback()
+        finally:
+            if self._conn is not None:
+                await self._conn.close()
+
+    def emit(self, event: Event, *, key: str | None = None) -> Envelope:
+        """Record an event; it is written to the outbox on commit, in the same transaction."""
+        correlation = self.message.correlation_id if self.message else None
+        envelope = Envelope.wrap(event, producer=self.db.producer, correlation_id=correlation, key=key)
+        self.events.append(envelope)
+        return envelope
+
+    async def claim_inbox(self, envelope: Envelope) -> bool:
+        """Record the event id; False when it was already applied (a redelivery)."""
+        self.message = envelope
+        stmt = self.db.insert_ignoring_duplicates(self.db.inbox).values(
+            event_id=str(envelope.id), type=envelope.type, received_at=datetime.now(UTC)
+        )
+        result = await self.conn.execute(stmt)
+        return result.rowcount == 1
+
+    async def commit(self) -> None:
+        if self._tx is None:
+            raise RuntimeError("unit of work not entered")
+        if self.events:
+            now = datetime.now(UTC)
+            await self.conn.execute(
+                insert(self.db.outbox),
+                [
+                    {
+                        "event_id": str(e.id),
+                        "type": e.type,
+                        "envelope": e.model_dump(mode="json"),
+                        "created_at": now,
+                    }
+                    for e in self.events
+                ],
+            )
+        await self._tx.commit()
+        self._done = True
+        if self.events:
+            for callback in self.db._after_commit:
+                callback()
+
+    async def rollback(self) -> None:
+        if self._tx is not None and self._tx.is_active:
+            await self._tx.rollback()
+        self._done = True
+        self.events.clear()
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

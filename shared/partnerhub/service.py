@@ -1,0 +1,194 @@
+"""A service: its definition (what it is) and its runtime (it, wired and running).
+
+``ServiceRuntime(definition, settings)`` is the composition root: it builds the
+engine, the transport, the outbox relay, the consumer, the clock and the HTTP
+app from the settings passed in. Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import MetaData
+
+from partnerhub.auth import Authenticator
+from partnerhub.bus.asyncapi import asyncapi_document
+from partnerhub.bus.consumer import EventConsumer, EventHandler
+from partnerhub.bus.envelope import Event
+from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
+from partnerhub.bus.outbox import OutboxRelay
+from partnerhub.bus.rabbitmq import RabbitTransport
+from partnerhub.bus.transport import Subscription, Transport
+from partnerhub.clock import Clock, DailyJob
+from partnerhub.db.engine import make_engine
+from partnerhub.db.migrations import migrate
+from partnerhub.db.uow import Database
+from partnerhub.errors import install_problem_handlers
+from partnerhub.http import RequestContextMiddleware, platform_router
+from partnerhub.logging import configure_logging, get_logger
+from partnerhub.metrics import ServiceMetrics
+from partnerhub.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    port: int
+    settings_cls: type[ServiceSettings]
+    metadata: MetaData
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    subscriptions: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+    produces: Sequence[type[Event]] = ()
+    jobs: Sequence[DailyJob] = ()
+    seed: Callable[[ServiceRuntime], Awaitable[None]] | None = None
+    description: str = ""
+
+    @property
+    def queue(self) -> str:
+        return f"{self.name}.events"
+
+    def settings(self, **overrides: Any) -> ServiceSettings:
+        return self.settings_cls(**overrides)
+
+
+def build_transport(settings: ServiceSettings, service: str, broker: InProcessBroker | None = None) -> Transport:
+    if settings.bus == "inprocess":
+        return InProcessTransport(broker or InProcessBroker())
+    return RabbitTransport(
+        settings.rabbitmq_url,
+        namespace=settings.namespace,
+        publish_timeout=settings.publish_timeout,
+        service=service,
+    )
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        settings: ServiceSettings,
+        *,
+        transport: Transport | None = None,
+        own_lifespan: bool = True,
+    ) -> None:
+        self.definition = definition
+        self.name = definition.name
+        self.settings = settings
+        self.metrics = ServiceMetrics(definition.name)
+        self.db = Database(make_engine(settings.database_url), definition.metadata, producer=definition.name)
+        self.transport = transport or build_transport(settings, definition.name)
+        self.relay = OutboxRelay(
+            self.db,
+            self.transport,
+            self.metrics,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval,
+            lease_seconds=settings.outbox_lease_seconds,
+            publish_timeout=max(settings.publish_timeout * 3, 30.0),
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        )
+        self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics)
+        self.clock = Clock(self.db, mode=settings.clock, start_date=settings.start_date, jobs=definition.jobs)
+        self.auth = Authenticator(settings)
+        self.started = False
+        self.app = self._build_app(own_lifespan)
+
+    # the HTTP app -----------------------------------------------------------------------------
+    def _build_app(self, own_lifespan: bool) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            if own_lifespan:
+                await self.start()
+            try:
+                yield
+            finally:
+                if own_lifespan:
+                    await self.stop()
+
+        app = FastAPI(
+            title=f"partnerhub {self.definition.title}",
+            description=self.definition.description,
+            version="1.0.0",
+            lifespan=lifespan,
+        )
+        app.state.runtime = self
+        install_problem_handlers(app)
+        app.add_middleware(RequestContextMiddleware, service=self.name)
+        app.include_router(platform_router)
+        for router in self.definition.routers:
+            app.include_router(router)
+        return app
+
+    def asyncapi(self) -> dict[str, Any]:
+        return asyncapi_document(
+            f"partnerhub {self.definition.title} events",
+            self.definition.produces,
+            self.definition.subscriptions.keys(),
+            exchange=f"{self.settings.namespace}partner.events",
+        )
+
+    # lifecycle --------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.started:
+            return
+        configure_logging(self.settings.log_format, self.settings.log_level)
+        if self.settings.migrate_on_start:
+            await migrate(self.name, self.definition.migrations_dir, self.settings.database_url)
+        await self.clock.initialise()
+        if self.consumer.bindings:
+            self.transport.subscribe(
+                Subscription(
+                    queue=self.definition.queue,
+                    bindings=self.consumer.bindings,
+                    handler=self.consumer.handle,
+                    delivery_limit=self.settings.delivery_limit,
+                    prefetch=self.settings.prefetch,
+                    on_dead_letter=lambda t, _e: self.metrics.dead_lettered.labels(self.name, t).inc(),
+                )
+            )
+        await self.transport.start()
+        self.relay.start()
+        self.clock.start()
+        self.started = True
+        log.info("service started", service=self.name, bus=self.settings.bus, clock=self.settings.clock)
+
+    async def stop(self) -> None:
+        if not self.started:
+            await self.db.dispose()
+            return
+        await self.clock.stop()
+        await self.relay.stop()
+        await self.transport.stop()
+        await self.db.dispose()
+        self.started = False
+        log.info("service stopped", service=self.name)
+
+    async def ready(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(self.db.ping(), 3)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["broker"] = "ok" if self.transport.is_ready() else "unreachable"
+        return checks
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    """FastAPI dependency: the runtime of the service handling the request."""
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def database_of(request: Request) -> Database:
+    return runtime_of(request).db

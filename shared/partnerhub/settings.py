@@ -1,0 +1,108 @@
+"""Settings on pydantic-settings: one env prefix per service, shared defaults.
+
+A value is looked up as ``<SERVICE>_<FIELD>`` first (``IDENTITY_DATABASE_URL``),
+then as ``PARTNERHUB_<FIELD>`` (one place for what all services share, such as
+the broker URL or the JWT issuer), then the default below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEV_JWT_SECRET = "partnerhub-dev-secret-change-me-0123456789abcdef"
+SHARED_PREFIX = "PARTNERHUB_"
+
+
+class InsecureSettings(ValueError):
+    """A production setting that must not keep its development default."""
+
+
+class ServiceSettings(BaseSettings):
+    """Fields every service has. A service subclasses it with its own prefix."""
+
+    service_name: ClassVar[str] = ""
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="")
+
+    environment: Literal["dev", "test", "production"] = Field(
+        "dev", description="dev and test allow insecure conveniences; production refuses them"
+    )
+    host: str = Field("127.0.0.1", description="address the HTTP server binds to")
+    port: int = Field(0, description="HTTP port; 0 means the service's own default (8001-8005)")
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy async URL; empty means postgresql+asyncpg://postgres@127.0.0.1:5432/partnerhub_<service>",
+    )
+    migrate_on_start: bool = Field(True, description="create the database if missing and migrate it at start")
+    bus: Literal["rabbitmq", "inprocess"] = Field("rabbitmq", description="event transport")
+    rabbitmq_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", description="AMQP URL of RabbitMQ")
+    namespace: str = Field(
+        "", description="prefix for the exchange and queue names (isolates test runs sharing a vhost)"
+    )
+    delivery_limit: int = Field(5, ge=1, le=100, description="deliveries of one message before it is dead-lettered")
+    prefetch: int = Field(50, ge=1, le=10_000, description="unacknowledged messages per consumer")
+    publish_timeout: float = Field(10.0, gt=0, description="seconds to wait for a publisher confirm")
+    outbox_batch_size: int = Field(500, ge=1, le=10_000, description="outbox rows published per relay round")
+    outbox_poll_interval: float = Field(0.5, gt=0, description="seconds between outbox polls when idle")
+    outbox_lease_seconds: float = Field(30.0, gt=0, description="how long a relay owns claimed rows")
+    outbox_retention_hours: float = Field(168.0, gt=0, description="published outbox rows are deleted after this")
+    clock: Literal["system", "manual"] = Field("system", description="where today's date comes from")
+    start_date: date | None = Field(None, description="first date of a manual clock (default: the system date)")
+    jwt_algorithm: Literal["HS256", "RS256", "ES256"] = Field("HS256", description="the one accepted JWT algorithm")
+    jwt_secret: SecretStr | None = Field(SecretStr(DEV_JWT_SECRET), description="HS256 key (dev and test)")
+    jwt_public_key: str | None = Field(None, description="PEM public key for RS256/ES256")
+    jwt_private_key: SecretStr | None = Field(None, description="PEM private key, only to mint dev tokens with RS256/ES256")
+    jwt_jwks_url: str | None = Field(None, description="JWKS URL of the identity provider (production)")
+    jwt_issuer: str = Field("partnerhub-dev", description="required `iss` claim")
+    jwt_audience: str = Field("partnerhub", description="required `aud` claim")
+    dev_tokens: bool = Field(False, description="allow minting tokens (POST /v1/dev/tokens); never in production")
+    log_format: Literal["json", "console"] = Field("json", description="JSON lines, or readable console lines")
+    log_level: str = Field("INFO", description="log level")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        shared = EnvSettingsSource(settings_cls, env_prefix=SHARED_PREFIX)
+        return init_settings, env_settings, shared, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="after")
+    def _defaults_and_safety(self) -> ServiceSettings:
+        if not self.database_url:
+            self.database_url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/partnerhub_{self.service_name}"
+        if self.environment == "production":
+            problems = []
+            if self.dev_tokens:
+                problems.append("dev_tokens must be off")
+            if self.jwt_algorithm == "HS256" and (
+                self.jwt_secret is None or self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+            ):
+                problems.append("jwt_secret must not be the development secret")
+            if self.clock == "manual":
+                problems.append("clock must be system")
+            if problems:
+                raise InsecureSettings(f"{self.service_name}: insecure production settings: " + "; ".join(problems))
+        return self
+
+    @classmethod
+    def env_prefix(cls) -> str:
+        return str(cls.model_config.get("env_prefix", ""))
+
+    def with_overrides(self, **values: Any) -> ServiceSettings:
+        """A copy with some fields replaced and validated again."""
+        data = self.model_dump()
+        data.update(values)
+        return type(self).model_validate(data)

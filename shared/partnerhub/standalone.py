@@ -1,0 +1,165 @@
+"""Standalone: every service in one process, mounted under ``/<service>`` on one port,
+each on its own SQLite file, all on one in-process bus. For a newcomer's first run
+and for demos: dev tokens on, manual clock, demo data. Not for production.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from partnerhub.auth import Authenticator, Principal, mint_token, require_roles
+from partnerhub.bus.asyncapi import asyncapi_document
+from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
+from partnerhub.errors import install_problem_handlers
+from partnerhub.http import RequestContextMiddleware, TodayIn
+from partnerhub.logging import configure_logging, get_logger
+from partnerhub.registry import discover
+from partnerhub.service import ServiceDefinition, ServiceRuntime
+from partnerhub.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+class Standalone:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        definitions: Sequence[ServiceDefinition] | None = None,
+        demo: bool = False,
+        clock: str = "manual",
+        start_date: date | None = None,
+        base_url: str = "http://127.0.0.1:8000",
+        banner: bool = False,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.demo = demo
+        self.base_url = base_url.rstrip("/")
+        self.banner = banner
+        self.broker = InProcessBroker()
+        definitions = list(definitions) if definitions is not None else list(discover().values())
+        self.runtimes: dict[str, ServiceRuntime] = {}
+        for definition in definitions:
+            settings = definition.settings_cls(
+                database_url=f"sqlite+aiosqlite:///{(data_dir / f'{definition.name}.db').resolve()}",
+                bus="inprocess",
+                clock=clock,
+                start_date=start_date,
+                dev_tokens=True,
+                environment="dev",
+                **(overrides or {}),
+            )
+            self.runtimes[definition.name] = ServiceRuntime(
+                definition, settings, transport=InProcessTransport(self.broker), own_lifespan=False
+            )
+        first = next(iter(self.runtimes.values()))
+        self.settings: ServiceSettings = first.settings
+        self.auth = Authenticator(self.settings)
+        self.app = self._build_app()
+
+    async def start(self) -> None:
+        configure_logging(self.settings.log_format, self.settings.log_level)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for runtime in self.runtimes.values():
+            await runtime.start()
+        if self.demo:
+            for runtime in self.runtimes.values():
+                if runtime.definition.seed is not None:
+                    await runtime.definition.seed(runtime)
+        if self.banner:
+            print(self.banner_text(), flush=True)
+
+    async def stop(self) -> None:
+        for runtime in reversed(list(self.runtimes.values())):
+            await runtime.stop()
+
+    def staff_token(self) -> str:
+        return mint_token(self.settings, "staff.ana", ["program_staff"], ttl_seconds=12 * 3600)
+
+    def banner_text(self) -> str:
+        lines = [
+            "",
+            "partnerhub standalone  (DEV ONLY: SQLite, in-process bus, dev tokens on, manual clock)",
+            f"  data folder     {self.data_dir.resolve()}",
+            f"  overview        {self.base_url}/",
+        ]
+        for name in self.runtimes:
+            lines.append(f"  {name:<16}{self.base_url}/{name}/docs   (health {self.base_url}/{name}/healthz)")
+        lines += [
+            f"  move the date   partnerhub today set YYYY-MM-DD   (or PUT {self.base_url}/v1/admin/today)",
+            "  a program-staff token for the docs' Authorize button (12 h):",
+            f"  {self.staff_token()}",
+            "",
+        ]
+        return "\n".join(lines)
+
+    def _build_app(self) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None)
+        app.state.runtime = self
+        install_problem_handlers(app)
+        app.add_middleware(RequestContextMiddleware, service="standalone")
+
+        @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+        async def index() -> str:
+            items = "".join(
+                f'<li><b>{html.escape(n)}</b>: {html.escape(r.definition.description)} '
+                f'<a href="/{n}/docs">API docs</a> · <a href="/{n}/openapi.json">OpenAPI</a> · '
+                f'<a href="/{n}/asyncapi.json">AsyncAPI</a> · <a href="/{n}/healthz">health</a></li>'
+                for n, r in self.runtimes.items()
+            )
+            return (
+                "<!doctype html><html lang=en><head><meta charset=utf-8><title>partnerhub</title>"
+                '<meta name=viewport content="width=device-width,initial-scale=1"></head>'
+                "<body style='font-family:system-ui;max-width:60rem;margin:2rem auto;padding:0 1rem'>"
+                "<h1>partnerhub</h1><p>Standalone mode: every service in one process (dev only).</p>"
+                f"<ul>{items}</ul></body></html>"
+            )
+
+        @app.get("/services")
+        async def services() -> dict[str, Any]:
+            return {
+                name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json", "asyncapi": f"/{name}/asyncapi.json"}
+                for name in self.runtimes
+            }
+
+        @app.get("/healthz")
+        async def healthz() -> dict[str, Any]:
+            return {"status": "ok", "services": list(self.runtimes)}
+
+        @app.get("/readyz")
+        async def readyz() -> JSONResponse:
+            checks = {name: await r.ready() for name, r in self.runtimes.items()}
+            ok = all(v == "ok" for c in checks.values() for v in c.values())
+            return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+        @app.get("/asyncapi.json")
+        async def asyncapi() -> dict[str, Any]:
+            produces = [e for r in self.runtimes.values() for e in r.definition.produces]
+            consumes = [e for r in self.runtimes.values() for e in r.definition.subscriptions]
+            return asyncapi_document("partnerhub events", produces, consumes)
+
+        @app.put("/v1/admin/today", summary="Move every service's manual clock forward, in order")
+        async def put_today(body: TodayIn, _: Principal = Depends(require_roles("program_staff"))) -> dict[str, Any]:
+            results = {name: await r.clock.set_today(body.date) for name, r in self.runtimes.items()}
+            return {"today": body.date.isoformat(), "services": results}
+
+        for name, runtime in self.runtimes.items():
+            app.mount(f"/{name}", runtime.app)
+        return app

@@ -1,0 +1,273 @@
+"""Test fixtures for every service's tests (a pytest plugin: ``pytest_plugins = ["partnerhub.testing"]``).
+
+Real servers: ``DATABASE_URL`` / ``RABBITMQ_URL`` when set, else the local
+PostgreSQL and RabbitMQ, else testcontainers where a Docker engine works. Under
+``CI=true`` a test that needs one and finds none fails; elsewhere it is skipped.
+Every run gets its own databases and its own RabbitMQ vhost (or a name prefix),
+and removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from partnerhub.auth import mint_token
+from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
+from partnerhub.db.engine import drop_database
+from partnerhub.service import ServiceDefinition, ServiceRuntime
+from partnerhub.settings import ServiceSettings
+
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(what: str) -> None:
+    """Fail under CI, skip elsewhere: a broker or database test never passes without one."""
+    message = f"{what} is not reachable; set DATABASE_URL / RABBITMQ_URL or start the local servers"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _reachable(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=2):
+        return True
+    return False
+
+
+def _docker_works() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
+
+
+# PostgreSQL --------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A URL of a reachable PostgreSQL server (any database on it)."""
+    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    parsed = make_url(url)
+    if _reachable(parsed.host or "127.0.0.1", parsed.port or 5432):
+        yield url
+        return
+    if "DATABASE_URL" not in os.environ and _docker_works():
+        from testcontainers.postgres import PostgresContainer  # type: ignore[import-not-found]
+
+        with PostgresContainer("postgres:16", driver="asyncpg") as container:
+            yield container.get_connection_url()
+        return
+    unavailable("PostgreSQL")
+
+
+@dataclass
+class DatabaseFactory:
+    server_url: str
+    created: list[str] = field(default_factory=list)
+
+    def new_url(self, hint: str = "db") -> str:
+        name = f"ph_t_{hint[:20]}_{uuid.uuid4().hex[:10]}".lower()
+        url = make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+        self.created.append(url)
+        return url
+
+
+@pytest.fixture
+def databases(postgres_server: str) -> Iterator[DatabaseFactory]:
+    """``databases.new_url("identity")``: a fresh PostgreSQL database URL, dropped after the test."""
+    factory = DatabaseFactory(postgres_server)
+    yield factory
+    for url in factory.created:
+        with contextlib.suppress(Exception):
+            asyncio.run(drop_database(url))
+
+
+# RabbitMQ ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Broker:
+    url: str
+    vhost: str | None  # None when the run shares the server's vhost (names are prefixed instead)
+
+    def close_all_connections(self) -> None:
+        """Drop every client connection of this run (as a network failure would)."""
+        if self.vhost is None:
+            raise RuntimeError("dropping connections needs rabbitmqctl and a vhost of our own")
+        subprocess.run(
+            ["rabbitmqctl", "-q", "close_all_connections", "--vhost", self.vhost, "partnerhub test"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[Broker]:
+    base = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+    parts = urlsplit(base)
+    if not _reachable(parts.hostname or "127.0.0.1", parts.port or 5672):
+        if "RABBITMQ_URL" not in os.environ and _docker_works():
+            from testcontainers.rabbitmq import RabbitMqContainer  # type: ignore[import-not-found]
+
+            with RabbitMqContainer("rabbitmq:3.13") as container:
+                params = container.get_connection_params()
+                yield Broker(f"amqp://guest:guest@{params.host}:{params.port}/", None)
+            return
+        unavailable("RabbitMQ")
+    ctl = shutil.which("rabbitmqctl")
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if ctl is None or not local:
+        yield Broker(base, None)
+        return
+    vhost = f"ph-test-{uuid.uuid4().hex[:10]}"
+    user = parts.username or "guest"
+    subprocess.run([ctl, "-q", "add_vhost", vhost], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [ctl, "-q", "set_permissions", "-p", vhost, user, ".*", ".*", ".*"], check=True, capture_output=True, timeout=60
+    )
+    try:
+        yield Broker(urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", "")), vhost)
+    finally:
+        subprocess.run([ctl, "-q", "delete_vhost", vhost], capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A prefix for exchange and queue names: tests in one vhost never see each other's messages."""
+    return f"t{uuid.uuid4().hex[:8]}."
+
+
+# tokens ------------------------------------------------------------------------------------------
+def bearer(settings: ServiceSettings, sub: str, *roles: str, partners: Sequence[str] = ()) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(settings, sub, roles or ('individual',), partners)}"}
+
+
+# running services in a test ----------------------------------------------------------------------
+@dataclass
+class System:
+    """Some services, started in one of the two modes, with an HTTP client each."""
+
+    runtimes: dict[str, ServiceRuntime]
+    clients: dict[str, httpx.AsyncClient]
+    mode: str
+
+    def staff(self, sub: str = "staff.test") -> dict[str, str]:
+        return bearer(next(iter(self.runtimes.values())).settings, sub, "program_staff")
+
+    def token(self, sub: str, *roles: str, partners: Sequence[str] = ()) -> dict[str, str]:
+        return bearer(next(iter(self.runtimes.values())).settings, sub, *roles, partners=partners)
+
+
+async def eventually(check: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Await ``check()`` until it returns a truthy value (or raise its last AssertionError)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    last: BaseException | None = None
+    while loop.time() < deadline:
+        try:
+            result = await check()
+            if result:
+                return result
+        except AssertionError as exc:
+            last = exc
+        await asyncio.sleep(interval)
+    if last is not None:
+        raise last
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+@contextlib.asynccontextmanager
+async def start_system(
+    definitions: Sequence[ServiceDefinition],
+    mode: str,
+    *,
+    tmp_path: Path,
+    databases: DatabaseFactory | None = None,
+    broker: Broker | None = None,
+    namespace: str = "",
+    database_urls: dict[str, str] | None = None,
+    **overrides: Any,
+) -> AsyncIterator[System]:
+    """``mode``: ``standalone`` (SQLite, in-process bus) or ``distributed`` (PostgreSQL, RabbitMQ)."""
+    shared = InProcessBroker()
+    runtimes: dict[str, ServiceRuntime] = {}
+    common = {"clock": "manual", "environment": "test", "dev_tokens": True, "outbox_poll_interval": 0.1}
+    common.update(overrides)
+    for definition in definitions:
+        given_url = (database_urls or {}).get(definition.name)
+        if mode == "standalone":
+            settings = definition.settings_cls(
+                database_url=given_url or f"sqlite+aiosqlite:///{tmp_path / (definition.name + '.db')}",
+                bus="inprocess",
+                **common,
+            )
+            transport = InProcessTransport(shared)
+        elif mode == "distributed":
+            assert databases is not None and broker is not None, "distributed mode needs databases and broker"
+            settings = definition.settings_cls(
+                database_url=given_url or databases.new_url(definition.name),
+                bus="rabbitmq",
+                rabbitmq_url=broker.url,
+                namespace=namespace,
+                **common,
+            )
+            transport = None
+        else:
+            raise ValueError(f"unknown mode {mode!r}")
+        runtimes[definition.name] = ServiceRuntime(definition, settings, transport=transport, own_lifespan=False)
+    clients: dict[str, httpx.AsyncClient] = {}
+    try:
+        for runtime in runtimes.values():
+            await runtime.start()
+        for name, runtime in runtimes.items():
+            clients[name] = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=runtime.app), base_url=f"http://{name}.test"
+            )
+        yield System(runtimes, clients, mode)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        for runtime in reversed(list(runtimes.values())):
+            await runtime.stop()
+
+
+@pytest.fixture(params=["standalone", "distributed"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Run a test in both modes: standalone, and on the real PostgreSQL and RabbitMQ."""
+    return str(request.param)
+
+
+@pytest.fixture
+def system_factory(mode: str, tmp_path: Path, request: pytest.FixtureRequest, namespace: str) -> Iterator[Any]:
+    """``async with system_factory(IDENTITY, NOTIFY) as system:`` in the test's mode."""
+    databases = broker_ = None
+    if mode == "distributed":
+        databases = request.getfixturevalue("databases")
+        broker_ = request.getfixturevalue("broker")
+
+    def factory(*definitions: ServiceDefinition, **overrides: Any) -> Any:
+        return start_system(
+            definitions,
+            mode,
+            tmp_path=tmp_path,
+            databases=databases,
+            broker=broker_,
+            namespace=namespace,
+            **overrides,
+        )
+
+    yield factory
