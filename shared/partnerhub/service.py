@@ -53,6 +53,8 @@ class ServiceDefinition:
     jobs: Sequence[DailyJob] = ()
     seed: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     description: str = ""
+    # named hooks a service offers to the platform or CLI (e.g. "mint_token"); the platform never imports services
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def queue(self) -> str:
@@ -100,6 +102,7 @@ class ServiceRuntime:
         )
         self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics)
         self.clock = Clock(self.db, mode=settings.clock, start_date=settings.start_date, jobs=definition.jobs)
+        self.db.today = self.clock.today
         self.auth = Authenticator(settings)
         self.started = False
         self.app = self._build_app(own_lifespan)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -27,6 +27,8 @@ class Database:
         self.outbox: Table = metadata.tables["outbox"]
         self.inbox: Table = metadata.tables["inbox"]
         self._after_commit: list[Callable[[], None]] = []
+        # the service's business date; the runtime points this at its clock
+        self.today: Callable[[], Awaitable[date]] = _system_today
 
     def on_commit_with_events(self, callback: Callable[[], None]) -> None:
         """Called after a commit that wrote outbox rows (the relay wakes up)."""
@@ -91,6 +93,10 @@ class UnitOfWork:
         self.events.append(envelope)
         return envelope
 
+    async def today(self) -> date:
+        """The service's business date (its clock), for rules that need "today"."""
+        return await self.db.today()
+
     async def claim_inbox(self, envelope: Envelope) -> bool:
         """Record the event id; False when it was already applied (a redelivery)."""
         self.message = envelope
@@ -128,6 +134,10 @@ class UnitOfWork:
             await self._tx.rollback()
         self._done = True
         self.events.clear()
+
+
+async def _system_today() -> date:
+    return datetime.now(UTC).date()
 
 
 def new_uuid() -> str:
