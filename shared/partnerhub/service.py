@@ -25,7 +25,7 @@ from partnerhub.bus.envelope import Event
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.bus.outbox import OutboxRelay
 from partnerhub.bus.rabbitmq import RabbitTransport
-from partnerhub.bus.transport import Subscription, Transport
+from partnerhub.bus.transport import Subscription, Transport, cancel_tasks
 from partnerhub.clock import Clock, DailyJob
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
@@ -55,6 +55,9 @@ class ServiceDefinition:
     description: str = ""
     # named hooks a service offers to the platform or CLI (e.g. "mint_token"); the platform never imports services
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # long-running loops of the service (e.g. a mail sender): each is started as a task by
+    # ServiceRuntime.start and cancelled by ServiceRuntime.stop; it should not return while running
+    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
 
     @property
     def queue(self) -> str:
@@ -105,6 +108,7 @@ class ServiceRuntime:
         self.db.today = self.clock.today
         self.auth = Authenticator(settings)
         self.started = False
+        self._background: list[asyncio.Task[None]] = []
         self.app = self._build_app(own_lifespan)
 
     # the HTTP app -----------------------------------------------------------------------------
@@ -163,6 +167,10 @@ class ServiceRuntime:
         await self.transport.start()
         self.relay.start()
         self.clock.start()
+        self._background = [
+            asyncio.create_task(loop(self), name=f"{self.name}:background:{i}")
+            for i, loop in enumerate(self.definition.background)
+        ]
         self.started = True
         log.info("service started", service=self.name, bus=self.settings.bus, clock=self.settings.clock)
 
@@ -170,6 +178,8 @@ class ServiceRuntime:
         if not self.started:
             await self.db.dispose()
             return
+        await cancel_tasks(self._background)
+        self._background = []
         await self.clock.stop()
         await self.relay.stop()
         await self.transport.stop()
