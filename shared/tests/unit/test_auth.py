@@ -1,0 +1,69 @@
+"""JWT verification: algorithm pinned; iss, aud, exp and sub required."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from probe import ProbeSettings
+
+from partnerhub.auth import Authenticator, mint_token
+from partnerhub.errors import Unauthenticated
+
+SETTINGS = ProbeSettings()
+SECRET = SETTINGS.jwt_secret.get_secret_value()  # type: ignore[union-attr]
+
+
+def _claims(**changes: object) -> dict:
+    now = int(time.time())
+    claims = {"sub": "ada", "roles": ["partner_admin"], "partners": ["P1"], "iss": SETTINGS.jwt_issuer,
+              "aud": SETTINGS.jwt_audience, "iat": now, "exp": now + 60}
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def test_minted_token_verifies_to_its_principal() -> None:
+    principal = Authenticator(SETTINGS).verify(mint_token(SETTINGS, "ada", ["partner_admin"], ["P1"]))
+    assert principal.sub == "ada"
+    assert principal.administers("P1") and not principal.administers("P2")
+    assert not principal.is_staff
+
+
+@pytest.mark.parametrize(
+    ("claims", "why"),
+    [
+        (_claims(exp=None), "exp"),
+        (_claims(iss=None), "iss"),
+        (_claims(aud=None), "aud"),
+        (_claims(sub=None), "sub"),
+        (_claims(exp=int(time.time()) - 120), "expired"),
+        (_claims(aud="someone-else"), "(?i)audience"),
+        (_claims(iss="evil"), "issuer"),
+        (_claims(roles="program_staff"), "roles"),
+    ],
+)
+def test_tokens_missing_or_wrong_claims_are_refused(claims: dict, why: str) -> None:
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthenticated, match=why):
+        Authenticator(SETTINGS).verify(token)
+
+
+def test_other_algorithms_and_unsigned_tokens_are_refused() -> None:
+    unsigned = jwt.encode(_claims(), None, algorithm="none")
+    with pytest.raises(Unauthenticated):
+        Authenticator(SETTINGS).verify(unsigned)
+    hs512 = jwt.encode(_claims(), SECRET + "x" * 40, algorithm="HS512")
+    with pytest.raises(Unauthenticated, match="alg"):
+        Authenticator(SETTINGS).verify(hs512)
+
+
+def test_token_signed_with_another_key_is_refused() -> None:
+    forged = jwt.encode(_claims(roles=["program_staff"]), "another-secret-that-is-long-enough-0123456789", algorithm="HS256")
+    with pytest.raises(Unauthenticated, match="Signature"):
+        Authenticator(SETTINGS).verify(forged)
+
+
+def test_unknown_roles_cannot_be_minted() -> None:
+    with pytest.raises(ValueError, match="unknown roles"):
+        mint_token(SETTINGS, "ada", ["superuser"])
