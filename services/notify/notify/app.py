@@ -1,4 +1,4 @@
-"""The notify service's composition: API, subscriptions, jobs."""
+"""The notify service's composition: API, subscriptions, the mail sender."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 from partnerhub.service import ServiceDefinition
 
+from notify.api.notifications import router as notifications_router
 from notify.api.recipients import router as recipients_router
 from notify.consumers import SUBSCRIPTIONS
+from notify.sender import run_sender
 from notify.settings import NotifySettings
 from notify.tables import metadata
 
@@ -18,8 +20,9 @@ SERVICE = ServiceDefinition(
     settings_cls=NotifySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(recipients_router,),
+    routers=(recipients_router, notifications_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(),
+    background=(run_sender,),
     description="Mail templates, recipients' addresses and the delivery log.",
 )

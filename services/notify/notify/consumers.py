@@ -1,17 +1,90 @@
-"""Every event notify consumes, and its handler: SUBSCRIPTIONS is the one map."""
+"""Every event notify consumes, and its handler: SUBSCRIPTIONS is the one map.
+
+Identity events keep the projections (addresses, merges, partners, admins); certification
+and specialization events record mails as pending in the delivery log (planning.py); the
+sender sends them later. Handlers never send and never commit.
+"""
 
 from __future__ import annotations
 
-from partnerhub.bus.contracts import IndividualRegistered
+from partnerhub.bus.contracts import (
+    AdminAssigned,
+    AdminRemoved,
+    GraceStarted,
+    IndividualMerged,
+    IndividualRegistered,
+    IndividualUpdated,
+    Lost,
+    PartnerRegistered,
+    Reactivated,
+    ReminderDue,
+    RenewalWindowOpened,
+    Renewed,
+    RoleAtRisk,
+    RoleVacated,
+)
 from partnerhub.db.uow import UnitOfWork
 
-from notify import use_cases
-
+from notify import planning, projections
+from notify.domain import reminder_plan, role_plan, specialization_plan
 
 async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
-    await use_cases.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
+    await projections.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
+
+
+async def on_individual_updated(uow: UnitOfWork, event: IndividualUpdated) -> None:
+    await projections.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
+
+
+async def on_individual_merged(uow: UnitOfWork, event: IndividualMerged) -> None:
+    await projections.merge_individuals(uow, survivor=event.survivor, retired=event.retired)
+
+
+async def on_partner_registered(uow: UnitOfWork, event: PartnerRegistered) -> None:
+    await projections.remember_partner(uow, be_geo_id=event.be_geo_id, name=event.name)
+
+
+async def on_admin_assigned(uow: UnitOfWork, event: AdminAssigned) -> None:
+    if event.role == "partner_admin":  # PAMs get no partner mail
+        await projections.set_admin(uow, be_geo_id=event.be_geo_id, cco_id=event.cco_id, active=True)
+
+
+async def on_admin_removed(uow: UnitOfWork, event: AdminRemoved) -> None:
+    if event.role == "partner_admin":
+        await projections.set_admin(uow, be_geo_id=event.be_geo_id, cco_id=event.cco_id, active=False)
+
+
+async def on_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
+    plan = reminder_plan(event)  # None for Representative CQS (CE-9)
+    if plan is not None:
+        await planning.record_for_person(uow, plan)
+
+
+async def on_specialization_event(
+    uow: UnitOfWork, event: RenewalWindowOpened | Renewed | GraceStarted | Lost | Reactivated
+) -> None:
+    await planning.record_for_admins(uow, specialization_plan(event))
+
+
+async def on_role_event(uow: UnitOfWork, event: RoleAtRisk | RoleVacated) -> None:
+    person = await projections.addresses(uow.conn, [event.cco_id])
+    name = person[event.cco_id].name if event.cco_id in person else None
+    await planning.record_for_admins(uow, role_plan(event, name))
 
 
 SUBSCRIPTIONS = {
     IndividualRegistered: on_individual_registered,
+    IndividualUpdated: on_individual_updated,
+    IndividualMerged: on_individual_merged,
+    PartnerRegistered: on_partner_registered,
+    AdminAssigned: on_admin_assigned,
+    AdminRemoved: on_admin_removed,
+    ReminderDue: on_reminder_due,
+    RenewalWindowOpened: on_specialization_event,
+    Renewed: on_specialization_event,
+    GraceStarted: on_specialization_event,
+    Lost: on_specialization_event,
+    Reactivated: on_specialization_event,
+    RoleAtRisk: on_role_event,
+    RoleVacated: on_role_event,
 }

@@ -1,0 +1,114 @@
+"""The delivery log (NO-3): who got which mail for which cause, and staff retries of failed mail.
+
+Program staff and systems see every mail; a partner admin sees the mails about their own
+partners (partner mails) and, like any individual, the mails addressed to themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import database_of
+
+from notify import use_cases
+from notify.use_cases import Visibility
+
+router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+IdPath = Path(max_length=36, description="a notification id")
+Status = Literal["pending", "sending", "sent", "failed", "replaced"]
+
+
+class NotificationOut(BaseModel):
+    id: str
+    cause: str = Field(description="the cause key: one mail per cause key, ever")
+    kind: str
+    status: Status
+    recipient: str | None = Field(description="the CCO ID the mail is for")
+    to_address: str | None = Field(description="the address of the last attempt (looked up at sending time)")
+    be_geo_id: str | None
+    subject: str | None
+    message_id: str = Field(description="deterministic from the cause key")
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    transport: str | None = Field(description="smtp, or file (.eml) when no SMTP server is configured")
+    created_at: datetime
+    sent_at: datetime | None
+    context: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: Any) -> NotificationOut:
+        return cls(
+            id=row.id,
+            cause=row.cause_key,
+            kind=row.kind,
+            status=row.status,
+            recipient=row.recipient,
+            to_address=row.to_address,
+            be_geo_id=row.be_geo_id,
+            subject=row.subject,
+            message_id=row.message_id,
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at,
+            last_error=row.last_error,
+            transport=row.transport,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
+            context=row.context,
+        )
+
+
+def visibility_of(principal: Principal) -> Visibility:
+    if principal.is_staff or principal.is_system:
+        return Visibility(everything=True)
+    partners = principal.partners if "partner_admin" in principal.roles else frozenset()
+    return Visibility(partners=frozenset(partners), person=principal.sub)
+
+
+@router.get("", summary="The delivery log (staff, systems; admins: their partners' mail; anyone: own mail)")
+async def list_notifications(
+    recipient: str | None = Query(None, max_length=320, description="a CCO ID, or an e-mail address"),
+    cause: str | None = Query(None, max_length=400, description="a cause key, or its beginning"),
+    status: Status | None = Query(None, description="e.g. failed: the mails staff may retry"),
+    kind: str | None = Query(None, max_length=40),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> list[NotificationOut]:
+    rows = await use_cases.list_notifications(
+        db,
+        visibility_of(principal),
+        recipient=recipient,
+        cause=cause,
+        status=status,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+    )
+    return [NotificationOut.of(r) for r in rows]
+
+
+@router.get("/{notification_id}", summary="One mail of the delivery log")
+async def read(
+    notification_id: str = IdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> NotificationOut:
+    return NotificationOut.of(await use_cases.get_notification(db, visibility_of(principal), notification_id))
+
+
+@router.post("/{notification_id}/retry", summary="Send a failed mail again (program staff)")
+async def retry(
+    notification_id: str = IdPath,
+    db: Database = Depends(database_of),
+    _: Principal = Depends(require_roles("program_staff")),
+) -> list[NotificationOut]:
+    return [NotificationOut.of(r) for r in await use_cases.retry_notification(db, notification_id)]
+

@@ -1,0 +1,51 @@
+"""Jinja2 templates, one set per kind in ``notify/templates``: ``<kind>.subject.txt``,
+``<kind>.txt`` (plain text) and ``<kind>.html`` (HTML, autoescaped)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from notify.domain import KINDS, check_header_text
+
+
+def long_date(value: str | date | None) -> str:
+    """2027-03-01 → 1 March 2027 (ISO dates are what the delivery log keeps)."""
+    if value is None:
+        return ""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class Templates:
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=PackageLoader("notify", "templates"),
+            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["long_date"] = long_date
+        # load every template once at start: a missing or broken one fails fast
+        self._sets = {
+            kind: tuple(self.env.get_template(f"{kind}.{part}") for part in ("subject.txt", "txt", "html"))
+            for kind in KINDS
+        }
+
+    def render(self, kind: str, context: dict[str, Any]) -> Rendered:
+        subject_t, text_t, html_t = self._sets[kind]
+        subject = " ".join(subject_t.render(context).split())
+        check_header_text(subject, "subject")
+        return Rendered(subject, text_t.render(context), html_t.render(context))
