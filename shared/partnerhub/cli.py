@@ -61,7 +61,11 @@ def standalone(
     if reset and data_dir.exists():
         shutil.rmtree(data_dir)
     first = date.fromisoformat(start_date) if start_date else None
-    system = Standalone(data_dir, demo=demo, start_date=first, base_url=f"http://{host}:{port}", banner=True)
+    # readable logs for a person at a terminal, unless a format was chosen
+    overrides = {} if os.environ.get("PARTNERHUB_LOG_FORMAT") else {"log_format": "console"}
+    system = Standalone(
+        data_dir, demo=demo, start_date=first, base_url=f"http://{host}:{port}", banner=True, overrides=overrides
+    )
     uvicorn.run(system.app, host=host, port=port, log_config=None, access_log=False)
 
 
@@ -154,6 +158,23 @@ def token(
         typer.echo(mint_token(settings, sub, role or ["individual"], partner or [], ttl_seconds=ttl))
     except ValueError as exc:
         _fail(str(exc))
+
+
+@app.command("settings")
+def settings_table(
+    service: Annotated[str | None, typer.Argument(help="a service; default: the shared fields")] = None,
+) -> None:
+    """Print the settings as a Markdown table: env names, defaults, meaning."""
+    cls: type[ServiceSettings] = _definition(service).settings_cls if service else ServiceSettings
+    own = set(cls.model_fields) - set(ServiceSettings.model_fields) if service else set(cls.model_fields)
+    prefix = cls.env_prefix() if service else "<SERVICE>_ or PARTNERHUB_"
+    typer.echo(f"| env ({prefix}…) | default | meaning |\n|---|---|---|")
+    for name in sorted(own, key=list(cls.model_fields).index):
+        field = cls.model_fields[name]
+        default = field.default if field.default is not None else ""
+        if hasattr(default, "get_secret_value"):
+            default = "(dev secret)"
+        typer.echo(f"| `{name.upper()}` | `{default}` | {field.description or ''} |")
 
 
 @app.command()
