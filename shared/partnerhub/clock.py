@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, Problem
@@ -54,11 +55,17 @@ class Clock:
     def system_today() -> date:
         return datetime.now(UTC).date()
 
-    async def today(self) -> date:
+    async def today(self, conn: AsyncConnection | None = None) -> date:
+        """The business date; inside a unit of work pass its connection (a second connection
+        would wait on the unit of work's own SQLite write lock)."""
         if self.mode == "system":
             return self.system_today()
-        async with self.db.engine.connect() as conn:
-            value = await conn.scalar(select(self.table.c.today).where(self.table.c.id == 1))
+        query = select(self.table.c.today).where(self.table.c.id == 1)
+        if conn is not None:
+            value = await conn.scalar(query)
+        else:
+            async with self.db.engine.connect() as own:
+                value = await own.scalar(query)
         return value or self.start_date or self.system_today()
 
     async def initialise(self) -> None:

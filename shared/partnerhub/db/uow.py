@@ -28,7 +28,7 @@ class Database:
         self.inbox: Table = metadata.tables["inbox"]
         self._after_commit: list[Callable[[], None]] = []
         # the service's business date; the runtime points this at its clock
-        self.today: Callable[[], Awaitable[date]] = _system_today
+        self.today: Callable[..., Awaitable[date]] = _system_today
 
     def on_commit_with_events(self, callback: Callable[[], None]) -> None:
         """Called after a commit that wrote outbox rows (the relay wakes up)."""
@@ -95,7 +95,7 @@ class UnitOfWork:
 
     async def today(self) -> date:
         """The service's business date (its clock), for rules that need "today"."""
-        return await self.db.today()
+        return await self.db.today(self.conn)
 
     async def claim_inbox(self, envelope: Envelope) -> bool:
         """Record the event id; False when it was already applied (a redelivery)."""
@@ -136,7 +136,7 @@ class UnitOfWork:
         self.events.clear()
 
 
-async def _system_today() -> date:
+async def _system_today(_conn: AsyncConnection | None = None) -> date:
     return datetime.now(UTC).date()
 
 
