@@ -107,6 +107,18 @@ class ExamPassed(Event):
     result_id: str
 
 
+class ExamReplaced(Event):
+    TYPE, KEY, SUMMARY = (
+        "certification.exam.replaced.v1",
+        "old_number",
+        "An exam got a new number (CE-1); `required`: existing holders must pass the new exam by `effective_on` (SP-4, SP-14).",
+    )
+    old_number: str
+    new_number: str
+    required: bool
+    effective_on: date
+
+
 class BadgeAchieved(Event):
     TYPE, KEY, SUMMARY = "certification.badge.achieved.v1", "cco_id", "A certification was achieved (CE-3)."
     cco_id: str
@@ -210,6 +222,7 @@ class StatusChanged(Event):
     period_start: date | None
     period_end: date | None
     points_required: int
+    compliant: bool | None = None  # every role filled by a qualifying member (SP-14); None: not stated
 
 
 class RenewalWindowOpened(Event):
@@ -289,6 +302,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     AdminAssigned,
     AdminRemoved,
     ExamPassed,
+    ExamReplaced,
     BadgeAchieved,
     BadgeRenewed,
     BadgeExtended,
