@@ -1,16 +1,30 @@
-"""The identity service's composition: API, subscriptions, jobs."""
+"""The identity service's composition: API, subscriptions, jobs, extras."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from partnerhub.bus.contracts import IndividualRegistered
+from partnerhub.bus.contracts import (
+    AdminAssigned,
+    AdminRemoved,
+    GrantChanged,
+    IndividualMerged,
+    IndividualRegistered,
+    IndividualUpdated,
+    MembershipEnded,
+    MembershipStarted,
+    PartnerRegistered,
+)
 from partnerhub.service import ServiceDefinition
 
+from identity.api.duplicates import router as duplicates_router
 from identity.api.individuals import router as individuals_router
+from identity.api.partners import router as partners_router
+from identity.api.tokens import router as tokens_router
 from identity.demo import seed
 from identity.settings import IdentitySettings
 from identity.tables import metadata
+from identity.use_cases.tokens import mint_for
 
 SERVICE = ServiceDefinition(
     name="identity",
@@ -19,9 +33,20 @@ SERVICE = ServiceDefinition(
     settings_cls=IdentitySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(individuals_router,),
+    routers=(individuals_router, partners_router, duplicates_router, tokens_router),
     subscriptions={},
-    produces=(IndividualRegistered,),
+    produces=(
+        PartnerRegistered,
+        IndividualRegistered,
+        IndividualUpdated,
+        MembershipStarted,
+        MembershipEnded,
+        IndividualMerged,
+        GrantChanged,
+        AdminAssigned,
+        AdminRemoved,
+    ),
     seed=seed,
     description="Partners, CCO IDs, memberships with history, merges, access grants, partner admins and PAMs.",
+    extras={"mint_token": mint_for},
 )

@@ -1,4 +1,5 @@
-"""Demo data for standalone: a few people, registered through the use cases."""
+"""Demo data for standalone: partners, people, memberships, an admin, a PAM, a planted duplicate,
+all registered through the use cases (so every event is emitted as in real use)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,20 @@ DEMO_FILE = Path(__file__).parent / "demo_data.json"
 
 
 async def seed(runtime: ServiceRuntime) -> None:
-    async with runtime.db.engine.connect() as conn:
+    db = runtime.db
+    async with db.engine.connect() as conn:
         if await conn.scalar(select(func.count()).select_from(individuals)):
             return  # already seeded
     data = json.loads(DEMO_FILE.read_text())
+    for partner in data.get("partners", []):
+        await use_cases.register_partner(db, **partner)
     for person in data["individuals"]:
-        await use_cases.register_individual(runtime.db, **person)
+        await use_cases.register_individual(db, **person)
+    for m in data.get("memberships", []):
+        await use_cases.join_partner(db, cco_id=m["cco_id"], be_geo_id=m["be_geo_id"])
+    for a in data.get("admins", []):
+        await use_cases.assign_role(db, cco_id=a["cco_id"], be_geo_id=a["be_geo_id"], role="partner_admin")
+    for p in data.get("pams", []):
+        await use_cases.assign_role(db, cco_id=p["cco_id"], be_geo_id=p["be_geo_id"], role="pam")
+    for g in data.get("grants", []):
+        await use_cases.grant_access(db, cco_id=g["cco_id"], be_geo_id=g["be_geo_id"])

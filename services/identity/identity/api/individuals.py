@@ -1,28 +1,37 @@
-"""Individuals: register (program staff, systems) and read (self, program staff, systems)."""
+"""Individuals: register, read, update; merge (ID-2); grants (ID-4)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
+from partnerhub.errors import Forbidden
 from partnerhub.service import database_of
 
 from identity import use_cases
-from identity.api.schemas import IndividualIn, IndividualOut
-from identity.domain import CCO_ID_PATTERN
+from identity.api.access import person_visible, person_writable
+from identity.api.schemas import GrantOut, IndividualIn, IndividualOut, IndividualPatch, MergeIn, MergeOut
+from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
-CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID")
+CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")
+BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
+
+
+def _out(individual: use_cases.Individual) -> IndividualOut:
+    data = asdict(individual)
+    data["retired_ids"] = list(individual.retired_ids)
+    data["grants"] = list(individual.grants)
+    return IndividualOut(**data)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    summary="Register an individual (ID-1)",
+    summary="Register an individual (ID-1; program staff, systems)",
     responses={409: {"description": "the CCO ID is taken"}},
 )
 async def register(
@@ -33,15 +42,78 @@ async def register(
     individual = await use_cases.register_individual(
         db, cco_id=body.cco_id, name=body.name, email=str(body.email), program_staff=body.program_staff
     )
-    return IndividualOut(**asdict(individual))
+    return _out(individual)
 
 
-@router.get("/{cco_id}", summary="An individual's profile (self, program staff, systems)")
+@router.get("/{cco_id}", summary="A profile (self, the admins of their partner, program staff, systems)")
 async def read(
     cco_id: str = CcoIdPath,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> IndividualOut:
-    if not (principal.sub == cco_id or principal.is_staff or principal.is_system):
-        raise NotFound(f"No individual with CCO ID {cco_id}.", cco_id=cco_id)
-    return IndividualOut(**asdict(await use_cases.get_individual(db, cco_id)))
+    individual = await use_cases.get_individual(db, cco_id)
+    person_visible(principal, individual, cco_id)
+    return _out(individual)
+
+
+@router.patch("/{cco_id}", summary="Change name or e-mail (self, program staff); program_staff flag (staff)")
+async def patch(
+    body: IndividualPatch,
+    cco_id: str = CcoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> IndividualOut:
+    person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
+    if body.program_staff is not None and not principal.is_staff:
+        raise Forbidden("Only program staff may change the program_staff flag.")
+    updated = await use_cases.update_individual(
+        db,
+        cco_id,
+        name=body.name,
+        email=str(body.email) if body.email is not None else None,
+        program_staff=body.program_staff,
+    )
+    return _out(updated)
+
+
+@router.post(
+    "/{cco_id}/merge",
+    summary="Merge duplicate CCO IDs into this one (ID-2; program staff)",
+    responses={404: {"description": "unknown survivor"}, 409: {"description": "retired survivor, or merged elsewhere"}},
+)
+async def merge(
+    body: MergeIn,
+    cco_id: str = CcoIdPath,
+    db: Database = Depends(database_of),
+    _: Principal = Depends(require_roles("program_staff")),
+) -> MergeOut:
+    survivor, retired = await use_cases.merge_individuals(db, survivor=cco_id, retire=body.retire)
+    return MergeOut(survivor=_out(survivor), newly_retired=retired)
+
+
+@router.put("/{cco_id}/grants/{be_geo_id}", summary="Grant the partner's admins access to one's records (ID-4; self, staff)")
+async def grant(
+    cco_id: str = CcoIdPath,
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> GrantOut:
+    person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
+    person, _ = await use_cases.grant_access(db, cco_id=cco_id, be_geo_id=be_geo_id)
+    return GrantOut(cco_id=person, be_geo_id=be_geo_id, granted=True)
+
+
+@router.delete(
+    "/{cco_id}/grants/{be_geo_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke that access (ID-4; self, staff)",
+)
+async def revoke(
+    cco_id: str = CcoIdPath,
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
+    await use_cases.revoke_access(db, cco_id=cco_id, be_geo_id=be_geo_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

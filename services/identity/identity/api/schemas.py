@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from identity.domain import CCO_ID_PATTERN
+from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN, COUNTRY_PATTERN
 
 
 def _no_control_characters(value: str) -> str:
@@ -16,23 +16,138 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+def _no_line_breaks(value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError("must not contain CR or LF")
+    return value
+
+
 CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples=["jdoe"])]
+BeGeoId = Annotated[str, StringConstraints(pattern=BE_GEO_ID_PATTERN), Field(examples=["100234"])]
 PersonName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
 ]
+Email = Annotated[EmailStr, AfterValidator(_no_line_breaks), Field(max_length=320)]
 
 
 class IndividualIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cco_id: CcoId
     name: PersonName
-    email: EmailStr
+    email: Email
     program_staff: bool = False
 
 
+class IndividualPatch(BaseModel):
+    """Only the fields sent change. ``program_staff`` is for program staff to set."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: PersonName | None = None
+    email: Email | None = None
+    program_staff: bool | None = None
+
+
 class IndividualOut(BaseModel):
-    cco_id: str
+    cco_id: str = Field(description="the active CCO ID (the survivor, when a retired ID was asked for)")
     name: str
     email: str
     program_staff: bool
     registered_at: datetime
+    retired_ids: list[str] = Field(default_factory=list, description="CCO IDs merged into this one (ID-2)")
+    partner: str | None = Field(None, description="BE GEO ID of the active membership")
+    grants: list[str] = Field(default_factory=list, description="partners whose admins were granted access (ID-4)")
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    be_geo_id: BeGeoId
+    name: PersonName
+    country: Annotated[str, StringConstraints(pattern=COUNTRY_PATTERN), Field(examples=["DE"], description="ISO 3166-1 alpha-2")]
+
+
+class PartnerOut(BaseModel):
+    be_geo_id: str
+    name: str
+    country: str
+    registered_at: datetime
+
+
+class DateIn(BaseModel):
+    """Optional body of membership changes; the date may also come as the query ``on``."""
+
+    model_config = ConfigDict(extra="forbid")
+    on: date | None = Field(None, description="the business date of the change (default: today's business date)")
+
+
+class MembershipOut(BaseModel):
+    cco_id: str
+    be_geo_id: str
+    started_on: date
+    ended_on: date | None
+    active: bool
+    name: str | None = None
+    email: str | None = None
+
+
+class MembersOut(BaseModel):
+    be_geo_id: str
+    include_former: bool
+    members: list[MembershipOut]
+
+
+class RoleOut(BaseModel):
+    cco_id: str
+    be_geo_id: str
+    role: str
+    name: str | None = None
+    email: str | None = None
+
+
+class RolesOut(BaseModel):
+    be_geo_id: str
+    roles: list[RoleOut]
+
+
+class GrantOut(BaseModel):
+    cco_id: str
+    be_geo_id: str
+    granted: bool
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    retire: Annotated[list[CcoId], Field(min_length=1, max_length=50, description="CCO IDs to retire into this one")]
+
+
+class MergeOut(BaseModel):
+    survivor: IndividualOut
+    newly_retired: list[str] = Field(description="IDs this call retired (empty when it was a repeat)")
+
+
+class CandidateGroupOut(BaseModel):
+    cco_ids: list[str]
+    score: float = Field(description="0..1: 1 for a shared e-mail, else the best name similarity")
+    reason: str = Field(description="same-email or similar-name (the strongest)")
+    reasons: list[str]
+    be_geo_id: str | None = Field(None, description="the partner, when all are members of the same one")
+
+
+class DuplicatesOut(BaseModel):
+    total: int
+    groups: list[CandidateGroupOut]
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sub: Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(description="a CCO ID, or a client id with system")]
+    system: bool = Field(False, description="a token for another enterprise system (role `system`)")
+    ttl_seconds: int = Field(3600, ge=60, le=86_400)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    sub: str
+    roles: list[str]
+    partners: list[str]

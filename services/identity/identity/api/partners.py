@@ -1,0 +1,173 @@
+"""Partners, their members over time (ID-1, ID-3), their admins; PAM assignments."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.errors import Problem
+from partnerhub.service import database_of
+
+from identity import use_cases
+from identity.api.access import partner_visible, partner_writable
+from identity.api.schemas import DateIn, MembershipOut, MembersOut, PartnerIn, PartnerOut, RoleOut, RolesOut
+from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
+
+router = APIRouter(tags=["partners"])
+BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
+CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID")
+OnQuery = Query(None, description="business date of the change (YYYY-MM-DD; default today's business date)")
+
+
+def _date(query: date | None, body: DateIn | None) -> date | None:
+    given = body.on if body is not None else None
+    if query is not None and given is not None and query != given:
+        raise Problem("The query `on` and the body's `on` differ; send one.", status=422, slug="invalid-request")
+    return query or given
+
+
+def _membership(m: use_cases.Membership) -> MembershipOut:
+    return MembershipOut(**asdict(m), active=m.active)
+
+
+@router.post(
+    "/v1/partners",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a partner company (program staff, systems)",
+    responses={409: {"description": "the BE GEO ID is taken"}},
+)
+async def register(
+    body: PartnerIn,
+    db: Database = Depends(database_of),
+    _: Principal = Depends(require_roles("program_staff", "system")),
+) -> PartnerOut:
+    partner = await use_cases.register_partner(db, be_geo_id=body.be_geo_id, name=body.name, country=body.country)
+    return PartnerOut(**asdict(partner))
+
+
+@router.get("/v1/partners/{be_geo_id}", summary="A partner (its admins and PAMs, program staff, systems)")
+async def read(
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> PartnerOut:
+    partner_visible(principal, be_geo_id)
+    return PartnerOut(**asdict(await use_cases.get_partner(db, be_geo_id)))
+
+
+@router.get("/v1/partners/{be_geo_id}/members", summary="Members, and former members with dates (ID-1, ID-3)")
+async def members(
+    be_geo_id: str = BeGeoIdPath,
+    include_former: bool = Query(False, description="also members who left, with their dates"),
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> MembersOut:
+    partner_visible(principal, be_geo_id)
+    found = await use_cases.list_members(db, be_geo_id, include_former=include_former)
+    return MembersOut(be_geo_id=be_geo_id, include_former=include_former, members=[_membership(m) for m in found])
+
+
+@router.put(
+    "/v1/partners/{be_geo_id}/members/{cco_id}",
+    summary="Associate a person with the partner; their other active membership ends that day (ID-1, ID-3)",
+)
+async def join(
+    be_geo_id: str = BeGeoIdPath,
+    cco_id: str = CcoIdPath,
+    on: date | None = OnQuery,
+    body: DateIn | None = None,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> MembershipOut:
+    partner_writable(principal, be_geo_id, system=True)
+    membership, _ = await use_cases.join_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
+    return _membership(membership)
+
+
+@router.delete(
+    "/v1/partners/{be_geo_id}/members/{cco_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End a person's membership of the partner (ID-3); history is kept",
+)
+async def leave(
+    be_geo_id: str = BeGeoIdPath,
+    cco_id: str = CcoIdPath,
+    on: date | None = OnQuery,
+    body: DateIn | None = None,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    partner_writable(principal, be_geo_id, system=True)
+    await use_cases.leave_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/v1/partners/{be_geo_id}/admins", summary="The partner's admins and PAMs")
+async def roles(
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> RolesOut:
+    partner_visible(principal, be_geo_id)
+    found = await use_cases.list_roles(db, be_geo_id)
+    return RolesOut(be_geo_id=be_geo_id, roles=[RoleOut(**asdict(r)) for r in found])
+
+
+@router.put("/v1/partners/{be_geo_id}/admins/{cco_id}", summary="Make a person a partner admin (staff, the partner's admins)")
+async def assign_admin(
+    be_geo_id: str = BeGeoIdPath,
+    cco_id: str = CcoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> RoleOut:
+    partner_writable(principal, be_geo_id)
+    person, _ = await use_cases.assign_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="partner_admin")
+    return RoleOut(cco_id=person, be_geo_id=be_geo_id, role="partner_admin")
+
+
+@router.delete(
+    "/v1/partners/{be_geo_id}/admins/{cco_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a partner admin (staff, the partner's admins)",
+)
+async def remove_admin(
+    be_geo_id: str = BeGeoIdPath,
+    cco_id: str = CcoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    partner_writable(principal, be_geo_id)
+    await use_cases.remove_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="partner_admin")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/v1/pams/{cco_id}/partners/{be_geo_id}", summary="Associate a PAM with a partner (program staff)")
+async def assign_pam(
+    cco_id: str = CcoIdPath,
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> RoleOut:
+    partner_writable(principal, be_geo_id, admin=False)
+    person, _ = await use_cases.assign_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="pam")
+    return RoleOut(cco_id=person, be_geo_id=be_geo_id, role="pam")
+
+
+@router.delete(
+    "/v1/pams/{cco_id}/partners/{be_geo_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End a PAM's association with a partner (program staff)",
+)
+async def remove_pam(
+    cco_id: str = CcoIdPath,
+    be_geo_id: str = BeGeoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    partner_writable(principal, be_geo_id, admin=False)
+    await use_cases.remove_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="pam")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

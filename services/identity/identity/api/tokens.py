@@ -1,0 +1,30 @@
+"""Dev tokens (POST /v1/dev/tokens): only when the ``dev_tokens`` setting is on; 404 otherwise."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from partnerhub.auth import mint_token
+from partnerhub.errors import NotFound
+from partnerhub.service import ServiceRuntime, runtime_of
+
+from identity import use_cases
+from identity.api.schemas import TokenIn, TokenOut
+
+router = APIRouter(prefix="/v1/dev", tags=["dev"])
+
+
+@router.post("/tokens", summary="Mint a dev token whose claims come from identity's records (DEV ONLY)")
+async def tokens(body: TokenIn, runtime: ServiceRuntime = Depends(runtime_of)) -> TokenOut:
+    settings = runtime.settings
+    if not settings.dev_tokens or settings.environment == "production":
+        raise NotFound("Not found.")
+    if body.system:
+        sub, roles, partners = body.sub, ("system",), ()
+    else:
+        claims = await use_cases.claims_for(runtime.db, body.sub)
+        sub, roles, partners = claims.sub, claims.roles, claims.partners
+    token = mint_token(settings, sub, roles, partners, ttl_seconds=body.ttl_seconds)
+    return TokenOut(
+        access_token=token, expires_in=body.ttl_seconds, sub=sub, roles=list(roles), partners=list(partners)
+    )

@@ -1,0 +1,92 @@
+"""Merging duplicate CCO IDs (ID-2): one active ID survives; the others resolve to it forever."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+
+from partnerhub.bus.contracts import IndividualMerged
+from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.errors import Conflict, NotFound, Unprocessable
+
+from identity.domain.memberships import combine_active
+from identity.tables import grants, individuals, memberships, partner_roles
+from identity.use_cases.common import Individual, load_individual, stints_of
+from identity.use_cases.memberships import end_membership
+
+
+async def merge_individuals(db: Database, *, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
+    """Retire ``retire`` into ``survivor``. Returns (the survivor, the IDs newly retired).
+
+    Repeating a merge changes nothing. Retiring an ID that already has retired IDs of its own
+    moves those too (chains: B into A, then A into C — B and A both resolve to C)."""
+    wanted = list(dict.fromkeys(retire))
+    async with db.uow() as uow:
+        head = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == survivor))).first()
+        if head is None:
+            raise NotFound(f"No individual with CCO ID {survivor}.", cco_id=survivor)
+        if head.survivor_id is not None:
+            raise Conflict(
+                f"{survivor} is retired (merged into {head.survivor_id}); merge into {head.survivor_id} instead.",
+                slug="survivor-retired",
+                survivor=head.survivor_id,
+            )
+        if survivor in wanted:
+            raise Unprocessable(f"{survivor} cannot be merged into itself.", slug="merge-into-itself")
+        rows = {r.cco_id: r for r in await uow.conn.execute(select(individuals).where(individuals.c.cco_id.in_(wanted)))}
+        unknown = [c for c in wanted if c not in rows]
+        if unknown:
+            raise Unprocessable(f"Unknown CCO IDs: {', '.join(unknown)}.", slug="unknown-cco-id", unknown=unknown)
+        covered = {survivor, *wanted}
+        elsewhere = [c for c in wanted if rows[c].survivor_id is not None and rows[c].survivor_id not in covered]
+        if elsewhere:
+            raise Conflict(
+                f"Already merged into another CCO ID: {', '.join(elsewhere)}.",
+                slug="already-merged-elsewhere",
+                retired=elsewhere,
+            )
+        new = [c for c in wanted if rows[c].survivor_id is None]
+        if not new:
+            return await load_individual(uow.conn, survivor), []
+        retired = await _retire(uow, survivor, new)
+        result = await load_individual(uow.conn, survivor)
+        await uow.commit()
+    return result, retired
+
+
+async def _retire(uow: UnitOfWork, survivor: str, new: list[str]) -> list[str]:
+    today = await uow.today()
+    conn = uow.conn
+    earlier = list(
+        (await conn.scalars(select(individuals.c.cco_id).where(individuals.c.survivor_id.in_(new)))).all()
+    )
+    await conn.execute(
+        update(individuals).where(individuals.c.cco_id.in_(new)).values(survivor_id=survivor, retired_on=today)
+    )
+    await conn.execute(update(individuals).where(individuals.c.survivor_id.in_(new)).values(survivor_id=survivor))
+    retired = new + [c for c in earlier if c not in new]
+    # first the merge, so a consumer moves the retired IDs' records before it hears of their end
+    uow.emit(IndividualMerged(survivor=survivor, retired=retired, merged_on=today))
+    # memberships: the most recent active one stays active; the others end on its start date
+    keep, to_end = combine_active(await stints_of(conn, [survivor]), await stints_of(conn, new))
+    for stint in to_end:
+        assert keep is not None
+        await end_membership(uow, survivor, stint, keep.started_on, withdraw_grant=False)
+    await conn.execute(update(memberships).where(memberships.c.cco_id.in_(new)).values(cco_id=survivor))
+    # admin roles and grants: the union, the survivor's own row winning a tie
+    for row in (await conn.execute(select(partner_roles).where(partner_roles.c.cco_id.in_(new)))).all():
+        await conn.execute(
+            uow.db.insert_ignoring_duplicates(partner_roles).values(
+                be_geo_id=row.be_geo_id, role=row.role, cco_id=survivor, assigned_at=row.assigned_at
+            )
+        )
+    await conn.execute(delete(partner_roles).where(partner_roles.c.cco_id.in_(new)))
+    for row in (await conn.execute(select(grants).where(grants.c.cco_id.in_(new)))).all():
+        await conn.execute(
+            uow.db.insert_ignoring_duplicates(grants).values(
+                cco_id=survivor, be_geo_id=row.be_geo_id, granted_on=row.granted_on
+            )
+        )
+    await conn.execute(delete(grants).where(grants.c.cco_id.in_(new)))
+    return retired
