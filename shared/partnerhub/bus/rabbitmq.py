@@ -107,7 +107,7 @@ class RabbitTransport:
             try:
                 connection = await aio_pika.connect(self.url, timeout=self.connect_timeout)
                 self._connection = connection
-                connection.close_callbacks.add(lambda *_: closed.set())
+                connection.close_callbacks.add(lambda *_, event=closed: event.set())
                 await self._declare_and_consume(connection, closed)
                 self.connections_made += 1
                 self._ready.set()

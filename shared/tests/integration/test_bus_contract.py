@@ -15,12 +15,10 @@ import uuid
 from pathlib import Path
 
 import aio_pika
-import pytest
-from probe import ATTEMPTS, PROBE, ItemCreated, applied_counts, create_items
-
 from partnerhub.bus.envelope import Envelope
 from partnerhub.service import ServiceRuntime
 from partnerhub.testing import eventually, start_system
+from probe import ATTEMPTS, PROBE, ItemCreated, applied_counts, create_items
 
 DELIVERY_LIMIT = 3
 
@@ -162,7 +160,7 @@ async def test_event_committed_before_a_crash_is_published_once_after_restart(
         ) as system:
             runtime = system.runtimes["probe"]
 
-            async def applied() -> bool:
+            async def applied(runtime: ServiceRuntime = runtime) -> bool:
                 return (await applied_counts(runtime.db)).get(key) == 1
 
             await eventually(applied, timeout=30)

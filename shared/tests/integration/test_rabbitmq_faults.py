@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from probe import PROBE, applied_counts, create_items
-
 from partnerhub.testing import eventually, start_system
+from probe import PROBE, applied_counts, create_items
 
 
 async def test_broker_drops_all_connections_during_1000_events(tmp_path, databases, broker, namespace) -> None:

@@ -6,10 +6,9 @@ import time
 
 import jwt
 import pytest
-from probe import ProbeSettings
-
 from partnerhub.auth import Authenticator, mint_token
 from partnerhub.errors import Unauthenticated
+from probe import ProbeSettings
 
 SETTINGS = ProbeSettings()
 SECRET = SETTINGS.jwt_secret.get_secret_value()  # type: ignore[union-attr]

@@ -6,9 +6,13 @@ import json
 from datetime import date
 
 import pytest
-
 from partnerhub.bus.asyncapi import asyncapi_document
-from partnerhub.bus.contracts import ALL_EVENTS, EVENTS_BY_TYPE, IndividualRegistered, MembershipStarted
+from partnerhub.bus.contracts import (
+    ALL_EVENTS,
+    EVENTS_BY_TYPE,
+    IndividualRegistered,
+    MembershipStarted,
+)
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.transport import topic_matches
 from partnerhub.logging import log_context

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from probe import PROBE
-
 from partnerhub.clock import Clock, DailyJob
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict
+from probe import PROBE
 
 
 @pytest.fixture

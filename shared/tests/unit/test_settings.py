@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from probe import ProbeSettings
-
 from partnerhub.settings import DEV_JWT_SECRET
+from probe import ProbeSettings
 
 
 def test_service_prefix_beats_shared_prefix_beats_default(monkeypatch: pytest.MonkeyPatch) -> None:
