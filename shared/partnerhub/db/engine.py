@@ -26,10 +26,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
+WRITE_OPTION = "partnerhub_write"
+
+
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:
-    # The recipe from SQLAlchemy's aiosqlite docs: take transaction control from the driver,
-    # then begin every transaction IMMEDIATE so concurrent writers queue on the busy timeout
-    # instead of failing on a read-to-write lock upgrade.
+    # The recipe from SQLAlchemy's aiosqlite docs: take transaction control from the driver and
+    # emit BEGIN ourselves. A unit of work (marked with WRITE_OPTION) begins IMMEDIATE, so
+    # concurrent writers queue on the busy timeout instead of failing on a lock upgrade; plain
+    # reads begin DEFERRED and, in WAL mode, never wait for a writer.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
@@ -42,7 +46,8 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 async def ensure_database(url: str, *, timeout: float = 10.0) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.db.engine import dialect_of
+from partnerhub.db.engine import WRITE_OPTION, dialect_of
 
 
 class Database:
@@ -73,6 +73,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._conn = await self.db.engine.connect()
+        await self._conn.execution_options(**{WRITE_OPTION: True})
         self._tx = await self._conn.begin()
         return self
 

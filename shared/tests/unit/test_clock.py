@@ -75,3 +75,17 @@ async def test_system_clock_cannot_be_set(db) -> None:
     clock = Clock(db, mode="system")
     with pytest.raises(Exception, match="system clock"):
         await clock.set_today(date(2030, 1, 1))
+
+
+async def test_sqlite_reads_do_not_wait_for_an_open_unit_of_work(db) -> None:
+    """A read on another connection while a unit of work holds SQLite's write lock returns at once."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    async with db.uow() as uow:
+        await uow.conn.execute(db.metadata.tables["clock_state"].insert().values(id=7, today=date(2027, 1, 1)))
+        async with db.engine.connect() as reader:
+            rows = await asyncio.wait_for(reader.execute(select(db.metadata.tables["clock_state"])), 2)
+            assert all(r.id != 7 for r in rows), "uncommitted rows are not visible to the reader"
+        await uow.commit()
