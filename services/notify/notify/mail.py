@@ -51,6 +51,11 @@ def parse_sender(mail_from: str) -> Sender:
     return Sender(check_header_text(name, "mail_from name"), check_address(address, "mail_from address"))
 
 
+# CRLF line ends; headers folded only beyond 998 characters (RFC 5322's hard limit), because
+# Python folds a long unstructured header by moving the whole value to a continuation line
+MAIL_POLICY = SMTP_POLICY.clone(max_line_length=998)
+
+
 def build_message(
     rendered: Rendered, *, sender: Sender, to_name: str, to_address: str, message_id: str
 ) -> EmailMessage:
@@ -58,7 +63,7 @@ def build_message(
     check_address(to_address, "recipient address")
     check_header_text(to_name, "recipient name")
     check_header_text(rendered.subject, "subject")
-    message = EmailMessage(policy=SMTP_POLICY)
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = formataddr((sender.name, sender.address))
     message["To"] = formataddr((to_name, to_address))
     message["Subject"] = rendered.subject
