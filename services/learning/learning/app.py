@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from partnerhub.bus.contracts import ActivityPublished, PartnerCredited, PointsEarned
 from partnerhub.service import ServiceDefinition
 
+from learning.api.activities import router as activities_router
+from learning.api.completions import router as completions_router
+from learning.api.points import router as points_router
+from learning.api.proofs import router as proofs_router
+from learning.api.xapi import router as xapi_router
+from learning.consumers import SUBSCRIPTIONS
 from learning.settings import LearningSettings
 from learning.tables import metadata
 
@@ -16,8 +23,8 @@ SERVICE = ServiceDefinition(
     settings_cls=LearningSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(),
-    subscriptions={},
-    produces=(),
+    routers=(activities_router, completions_router, xapi_router, proofs_router, points_router),
+    subscriptions=SUBSCRIPTIONS,
+    produces=(ActivityPublished, PointsEarned, PartnerCredited),
     description="The Continuous Learning library, completions, proofs of attendance, point ledgers, partner credits, the CL View.",
 )

@@ -1,9 +1,11 @@
-"""Learning settings: the shared fields, read with the ``LEARNING_`` prefix."""
+"""Learning settings: the shared fields plus the service's own, read with the ``LEARNING_`` prefix."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from partnerhub.settings import ServiceSettings
@@ -12,3 +14,10 @@ from partnerhub.settings import ServiceSettings
 class LearningSettings(ServiceSettings):
     service_name: ClassVar[str] = "learning"
     model_config = SettingsConfigDict(env_prefix="LEARNING_", extra="ignore")
+
+    data_dir: Path = Field(Path("data/learning"), description="folder where proof-of-attendance files are stored")
+    proof_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="largest proof-of-attendance file accepted"
+    )
+    proof_points: int = Field(20, ge=0, le=1000, description="points of an accepted proof of attendance (CL-5)")
+    batch_max_items: int = Field(1000, ge=1, le=10_000, description="most completions or statements in one request")

@@ -2,6 +2,175 @@
 
 from __future__ import annotations
 
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, false, text
+
 from partnerhub.db.platform import new_metadata
+from partnerhub.db.types import UtcDateTime
 
 metadata = new_metadata()
+
+ID = String(100)
+CCO = String(64)
+PARTNER = String(64)
+SPEC = String(64)
+
+# the library (CL-1, CL-2, CL-3, CL-6): published values in columns, a pending revision in `draft`
+activities = Table(
+    "activities",
+    metadata,
+    Column("activity_id", ID, primary_key=True),
+    Column("published", Boolean, nullable=False, server_default=false()),
+    Column("title", String(300), nullable=True),
+    Column("kind", String(20), nullable=True),
+    Column("duration_minutes", Integer, nullable=True),
+    Column("specializations", JSON, nullable=True),
+    Column("explicit_points", Integer, nullable=True),
+    Column("extended_cap", Boolean, nullable=True),
+    Column("mandatory_for", JSON, nullable=True),
+    Column("exam_number", String(50), nullable=True, index=True),
+    Column("points", Integer, nullable=True),
+    Column("draft", JSON(none_as_null=True), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("published_by", String(100), nullable=True),
+)
+
+# every completion received (API and xAPI), idempotent on the external id
+completions = Table(
+    "completions",
+    metadata,
+    Column("external_id", String(200), primary_key=True),
+    Column("source", String(10), nullable=False),
+    Column("cco_id", CCO, nullable=False),  # as sent
+    Column("person", CCO, nullable=False, index=True),  # resolved through merges
+    Column("activity_id", ID, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# each person's point ledger: one entry per activity per person (voided ones are merge duplicates)
+entries = Table(
+    "entries",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("cco_id", CCO, nullable=False),
+    Column("earned_by", CCO, nullable=False),
+    Column("activity_id", ID, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("source_ref", String(200), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("earned_on", Date, nullable=False),
+    Column("specializations", JSON, nullable=False),
+    Column("mandatory_for", JSON, nullable=False),
+    Column("voided", Boolean, nullable=False, server_default=false()),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_entries_cco_id", "cco_id"),
+    Index(
+        "ix_entries_active_person_activity",
+        "cco_id",
+        "activity_id",
+        unique=True,
+        postgresql_where=text("NOT voided"),
+        sqlite_where=text("NOT voided"),
+    ),
+)
+
+entry_specializations = Table(
+    "entry_specializations",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("specialization", SPEC, primary_key=True),
+)
+
+# partner credits (CL-7, CL-8): one line per partner and entry; `active` false once corrected away
+credits = Table(
+    "credits",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("entry_id", String(36), primary_key=True),
+    Column("cco_id", CCO, nullable=False, index=True),
+    Column("activity_id", ID, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("earned_on", Date, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_credits_partner_activity", "be_geo_id", "activity_id"),
+    Index("ix_credits_entry_id", "entry_id"),
+)
+
+# projections of identity: people (names, a row to lock per person), merges, memberships
+people = Table(
+    "people",
+    metadata,
+    Column("cco_id", CCO, primary_key=True),
+    Column("name", String(200), nullable=True),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("retired", CCO, primary_key=True),
+    Column("survivor", CCO, nullable=False, index=True),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("cco_id", CCO, primary_key=True),
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("started_on", Date, primary_key=True),
+    Column("ended_on", Date, nullable=True),
+    Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+# projection of specialization.status.changed: each partner's period per specialization (SP-7, SP-8)
+periods = Table(
+    "periods",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("specialization", SPEC, primary_key=True),
+    Column("status", String(20), nullable=True),
+    Column("level", String(50), nullable=True),
+    Column("anniversary", Date, nullable=True),
+    Column("period_start", Date, nullable=True),
+    Column("period_end", Date, nullable=True),
+    Column("points_required", Integer, nullable=False, server_default=text("0")),
+    Column("status_at", UtcDateTime(), nullable=True),
+)
+
+# the CL View's running totals: points per person credited to a partner in its current period
+clview_points = Table(
+    "clview_points",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("specialization", SPEC, primary_key=True),
+    Column("cco_id", CCO, primary_key=True),
+    Column("points", Integer, nullable=False),
+    Index("ix_clview_points_partner_spec_points", "be_geo_id", "specialization", "points"),
+)
+
+# proofs of attendance (CL-5)
+proofs = Table(
+    "proofs",
+    metadata,
+    Column("proof_id", String(36), primary_key=True),
+    Column("cco_id", CCO, nullable=False, index=True),
+    Column("submitted_by", String(100), nullable=False),
+    Column("event", String(200), nullable=False),
+    Column("activity_id", ID, nullable=False),
+    Column("specialization", SPEC, nullable=False),
+    Column("attended_on", Date, nullable=False),
+    Column("content_type", String(50), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("stored_as", String(200), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reason", String(1000), nullable=True),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("entry_id", String(36), nullable=True),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""HTTP entry points: they translate requests into use-case calls, and check who may call."""

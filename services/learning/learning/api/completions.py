@@ -1,0 +1,80 @@
+"""POST /v1/completions: one completion, or a batch of up to 1,000 (systems and program staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Response, status
+from pydantic import TypeAdapter, ValidationError
+
+from partnerhub.auth import Principal, require_roles
+from partnerhub.errors import Problem, Unprocessable
+from partnerhub.service import ServiceRuntime, runtime_of
+
+from learning.api.schemas import BatchOutcome, CompletionItem, ItemOutcome
+from learning.use_cases import completions
+from learning.use_cases.completions import CompletionIn, ItemResult
+
+router = APIRouter(prefix="/v1/completions", tags=["completions"])
+_item = TypeAdapter(CompletionItem)
+
+
+def explain(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {e['msg']}" for e in exc.errors()[:5])
+
+
+def summarise(results: list[ItemResult], received: int) -> BatchOutcome:
+    count = lambda s: sum(1 for r in results if r.status == s)  # noqa: E731
+    return BatchOutcome(
+        received=received,
+        earned=count("earned"),
+        recorded=count("recorded"),
+        already_earned=count("already_earned"),
+        duplicates=count("duplicate"),
+        rejected=count("rejected"),
+        items=[ItemOutcome(**vars(r)) for r in results],
+    )
+
+
+async def apply_items(runtime: ServiceRuntime, raw: list[Any], source: str) -> list[ItemResult]:
+    valid: list[tuple[int, CompletionIn]] = []
+    bad: list[ItemResult] = []
+    for index, data in enumerate(raw):
+        try:
+            item = _item.validate_python(data)
+        except ValidationError as exc:
+            external = data.get("external_id") if isinstance(data, dict) and isinstance(data.get("external_id"), str) else None
+            bad.append(ItemResult(index, external, "rejected", reason=explain(exc)))
+            continue
+        valid.append((index, CompletionIn(item.external_id, item.cco_id, item.activity_id, item.action, item.occurred_at, source)))
+    results = await completions.record(runtime.db, valid) if valid else []
+    return sorted([*results, *bad], key=lambda r: r.index)
+
+
+@router.post(
+    "",
+    summary="Record completions (systems, program staff): a single object, or {\"items\": [...]} / a JSON array of up to 1,000",
+    responses={200: {"description": "a batch, or a repeated single completion"}, 201: {"description": "a new single completion"}},
+)
+async def post_completions(
+    response: Response,
+    body: Any = Body(..., description="a completion, or a batch: {\"items\": [completion, ...]} or [completion, ...]"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    _: Principal = Depends(require_roles("system", "program_staff")),
+) -> Any:
+    limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
+    batch = body if isinstance(body, list) else body.get("items") if isinstance(body, dict) and "items" in body else None
+    if batch is not None:
+        if not isinstance(batch, list) or not batch:
+            raise Unprocessable("`items` must be a non-empty list of completions.", slug="invalid-batch")
+        if len(batch) > limit:
+            raise Problem(f"A batch holds at most {limit} completions; got {len(batch)}.", status=413, slug="batch-too-large")
+        response.status_code = status.HTTP_200_OK
+        return summarise(await apply_items(runtime, batch, "api"), len(batch))
+    if not isinstance(body, dict):
+        raise Unprocessable("Send a completion object, or a batch.", slug="invalid-batch")
+    (result,) = await apply_items(runtime, [body], "api")
+    if result.status == "rejected":
+        raise Unprocessable(f"The completion was not accepted: {result.reason}", slug="completion-rejected")
+    response.status_code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED
+    return ItemOutcome(**vars(result))

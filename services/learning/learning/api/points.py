@@ -1,0 +1,91 @@
+"""The CL View and the point ledgers (CL-9, CL-10): the partner's admins, its PAMs, program staff."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.encoders import jsonable_encoder
+
+from partnerhub.auth import Principal, current_principal
+from partnerhub.errors import Problem
+from partnerhub.service import ServiceRuntime, runtime_of
+
+from learning.api.access import ensure_sees_partner, ensure_sees_person
+from learning.api.schemas import CCO_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
+from learning.use_cases import views
+
+router = APIRouter(tags=["points"])
+Partner = Path(pattern=PARTNER_PATTERN, description="the partner's BE GEO ID")
+
+
+def _wants_csv(request: Request, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+@router.get(
+    "/v1/partners/{be_geo_id}/cl-view",
+    summary="The CL View: per specialization, period, points required and earned, mandatory items, icon, people (JSON, or CSV with Accept: text/csv)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def cl_view(
+    request: Request,
+    be_geo_id: str = Partner,
+    specialization: str | None = Query(None, pattern=SPEC_PATTERN),
+    people_limit: int = Query(100, ge=0, le=10_000, description="people listed per group in JSON (the CSV lists all)"),
+    format: str | None = Query(None, pattern="^(json|csv)$", description="overrides the Accept header"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    ensure_sees_partner(principal, be_geo_id)
+    today = await runtime.db.today()
+    as_csv = _wants_csv(request, format)
+    view = await views.cl_view(
+        runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
+    )
+    if as_csv:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(views.cl_view_rows(view))
+        return Response(
+            buffer.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="cl-view-{be_geo_id}-{today}.csv"'},
+        )
+    return JSONResponse(jsonable_encoder(view))
+
+
+@router.get("/v1/partners/{be_geo_id}/points", summary="The partner's credits, newest first (admins, PAMs, program staff)")
+async def partner_points(
+    be_geo_id: str = Partner,
+    since: date | None = Query(None, alias="from"),
+    until: date | None = Query(None, alias="to"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(current_principal),
+) -> dict[str, Any]:
+    ensure_sees_partner(principal, be_geo_id)
+    if since and until and since > until:
+        raise Problem("`from` is after `to`.", status=422, slug="invalid-range")
+    return await views.partner_points(
+        runtime.db, be_geo_id, today=await runtime.db.today(), since=since, until=until, limit=limit, offset=offset
+    )
+
+
+@router.get("/v1/individuals/{cco_id}/points", summary="A person's ledger (admins and PAMs of their partners, program staff)")
+async def individual_points(
+    cco_id: str = Path(pattern=CCO_ID_PATTERN),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(current_principal),
+) -> dict[str, Any]:
+    person = await views.survivor_of(runtime.db, cco_id)
+    if not principal.is_staff:
+        ensure_sees_person(principal, person, await views.partners_of(runtime.db, person))
+    return await views.individual_points(runtime.db, person)

@@ -1,0 +1,149 @@
+"""Proofs of attendance (CL-5): the individual or their partner's admin submits; program staff decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.errors import Forbidden, NotFound, Problem
+from partnerhub.service import ServiceRuntime, runtime_of
+
+from learning.api.schemas import ACTIVITY_ID_PATTERN, CCO_ID_PATTERN, SPEC_PATTERN, Decision, ProofOut
+from learning.domain.proofs import detect_type
+from learning.use_cases import proofs
+from learning.use_cases.proofs import ProofIn
+
+router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
+ProofId = Path(pattern=r"^[0-9a-f-]{36}$")
+staff_only = require_roles("program_staff")
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(f"The proof file is larger than {limit} bytes.", status=413, slug="proof-too-large")
+
+
+def refuse_oversized(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> None:
+    """Refuse before reading the body when the declared length is already too big."""
+    limit = runtime.settings.proof_max_bytes  # type: ignore[attr-defined]
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+        raise _too_large(limit)
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    chunks, size = [], 0
+    while chunk := await upload.read(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Submit a proof of attendance (the individual, their partner's admin, program staff; CL-5)",
+    dependencies=[Depends(refuse_oversized)],
+)
+async def submit(
+    cco_id: str = Form(..., pattern=CCO_ID_PATTERN, description="who attended"),
+    event: str = Form(..., min_length=1, max_length=200, description="e.g. Cisco Live 2026 Las Vegas"),
+    specialization: str = Form(..., pattern=SPEC_PATTERN, description="the specialization the points go to"),
+    attended_on: date = Form(..., description="the attendance date: the points count from it"),
+    activity_id: str | None = Form(None, pattern=ACTIVITY_ID_PATTERN, description="the event in the library, if listed"),
+    file: UploadFile = File(..., description="certificate, screenshot, registration e-mail or receipt: PDF, PNG, JPEG or EML"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(current_principal),
+) -> ProofOut:
+    settings: Any = runtime.settings
+    today = await runtime.db.today()
+    if not (principal.is_staff or principal.sub == cco_id):
+        admin_of = principal.partners if "partner_admin" in principal.roles else frozenset()
+        if not await proofs.is_member_of_any(runtime.db, cco_id, admin_of, today):
+            if admin_of:
+                raise NotFound(f"No individual {cco_id} at your partners.", cco_id=cco_id)
+            raise Forbidden("Only the attendee, their partner's admins and program staff submit proofs.")
+    if attended_on > today:
+        raise Problem(f"attended_on {attended_on} is after today ({today}).", status=422, slug="attendance-in-future")
+    content = await _read_limited(file, settings.proof_max_bytes)
+    if not content:
+        raise Problem("The proof file is empty.", status=422, slug="proof-empty")
+    kind = detect_type(content[:4096])
+    if kind is None:
+        raise Problem(
+            "The proof file's content is not a PDF, PNG, JPEG or e-mail (EML) message.",
+            status=415,
+            slug="proof-type-not-accepted",
+        )
+    record = await proofs.submit(
+        runtime.db,
+        settings.data_dir,
+        ProofIn(cco_id, event.strip(), specialization, attended_on, activity_id, file.filename or "proof", kind, content),
+        principal.sub,
+    )
+    return ProofOut(**record)
+
+
+@router.get("", summary="Proofs, e.g. those awaiting a decision (program staff)")
+async def list_proofs(
+    status: str | None = Query(None, pattern="^(submitted|accepted|rejected)$"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    _: Principal = Depends(staff_only),
+) -> list[ProofOut]:
+    return [ProofOut(**p) for p in await proofs.list_proofs(runtime.db, status, limit, offset)]
+
+
+async def _visible(runtime: ServiceRuntime, proof_id: str, principal: Principal) -> dict[str, Any]:
+    record = await proofs.get(runtime.db, proof_id)
+    if not (principal.is_staff or principal.sub in (record["cco_id"], record["submitted_by"])):
+        raise NotFound(f"No proof {proof_id}.", proof_id=proof_id)
+    return record
+
+
+@router.get("/{proof_id}", summary="A proof (program staff, the attendee, the submitter)")
+async def read(
+    proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
+) -> ProofOut:
+    return ProofOut(**await _visible(runtime, proof_id, principal))
+
+
+@router.get("/{proof_id}/file", summary="The evidence file (program staff, the attendee, the submitter)")
+async def read_file(
+    proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
+) -> FileResponse:
+    record = await _visible(runtime, proof_id, principal)
+    path = runtime.settings.data_dir / record["stored_as"]  # type: ignore[attr-defined]
+    if not path.is_file():
+        raise NotFound(f"The file of proof {proof_id} is missing.", proof_id=proof_id)
+    return FileResponse(path, media_type=record["content_type"], filename=record["filename"])
+
+
+@router.post("/{proof_id}/accept", summary="Accept: 20 points toward the named specialization, from the attendance date (program staff)")
+async def accept(
+    body: Decision | None = None,
+    proof_id: str = ProofId,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(staff_only),
+) -> ProofOut:
+    points = runtime.settings.proof_points  # type: ignore[attr-defined]
+    reason = body.reason if body else None
+    return ProofOut(**await proofs.decide(runtime.db, proof_id, accept=True, by=principal.sub, reason=reason, points=points))
+
+
+@router.post("/{proof_id}/reject", summary="Reject a proof (program staff)")
+async def reject(
+    body: Decision | None = None,
+    proof_id: str = ProofId,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(staff_only),
+) -> ProofOut:
+    reason = body.reason if body else None
+    return ProofOut(**await proofs.decide(runtime.db, proof_id, accept=False, by=principal.sub, reason=reason, points=0))

@@ -1,0 +1,122 @@
+"""xAPI 1.0.3 statements resource (systems, program staff): POST one or many, PUT one by id.
+
+The actor's account name is the CCO ID; the object id names the library activity (its
+last path segment); completed/attended/experienced/downloaded become completions. A
+statement id makes a replay harmless. Other verbs, and activities not in the library,
+are accepted and ignored, as an LRS would store them without them counting here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from partnerhub.auth import Principal, require_roles
+from partnerhub.errors import Problem
+from partnerhub.service import ServiceRuntime, runtime_of
+
+from learning.api.schemas import CCO_ID_PATTERN
+from learning.domain.xapi import SUPPORTED_VERSION, StatementError, StatementFacts, read_statement, version_problem
+from learning.use_cases import completions
+from learning.use_cases.completions import CompletionIn
+
+router = APIRouter(prefix="/v1/xapi", tags=["xapi"])
+VERSION_HEADER = "X-Experience-API-Version"
+
+
+def bad(reason: str) -> Problem:
+    return Problem(f"Malformed xAPI request: {reason}", status=400, slug="xapi-malformed", title="Malformed statement")
+
+
+async def _body(request: Request, runtime: ServiceRuntime) -> Any:
+    problem = version_problem(request.headers.get(VERSION_HEADER))
+    if problem:
+        raise bad(problem)
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise bad(f"the body is not JSON ({exc})") from None
+
+
+def _read_all(statements: list[Any]) -> list[StatementFacts]:
+    now = datetime.now(UTC)
+    facts = []
+    for index, data in enumerate(statements):
+        try:
+            facts.append(read_statement(data, now, CCO_ID_PATTERN))
+        except StatementError as exc:
+            raise bad(f"statement {index}: {exc}") from None
+    ids = [f.statement_id for f in facts if f.statement_id]
+    if len(ids) != len(set(ids)):
+        raise bad("two statements in one request share an id")
+    return facts
+
+
+async def _record(runtime: ServiceRuntime, facts: list[StatementFacts]) -> tuple[list[str], Counter[str]]:
+    ids: list[str] = []
+    items: list[tuple[int, CompletionIn]] = []
+    outcome: Counter[str] = Counter()
+    for index, f in enumerate(facts):
+        statement_id = f.statement_id or str(uuid.uuid4())
+        ids.append(statement_id)
+        if f.action is None or f.activity_id is None:
+            outcome["ignored"] += 1
+            continue
+        items.append((index, CompletionIn(f"xapi:{statement_id}", f.cco_id, f.activity_id, f.action, f.occurred_at, "xapi")))
+    if items:
+        for result in await completions.record(runtime.db, items):
+            outcome["ignored" if result.status == "rejected" else result.status] += 1
+    return ids, outcome
+
+
+def _headers(response: Response, outcome: Counter[str]) -> None:
+    response.headers[VERSION_HEADER] = SUPPORTED_VERSION
+    response.headers["X-Learning-Outcome"] = ", ".join(f"{k}={v}" for k, v in sorted(outcome.items()))
+
+
+@router.post("/statements", summary="Store statements: one, or an array (systems, program staff)")
+async def post_statements(
+    request: Request,
+    response: Response,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    _: Principal = Depends(require_roles("system", "program_staff")),
+) -> list[str]:
+    body = await _body(request, runtime)
+    statements = body if isinstance(body, list) else [body]
+    if not statements:
+        raise bad("the array holds no statements")
+    limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
+    if len(statements) > limit:
+        raise Problem(f"At most {limit} statements per request; got {len(statements)}.", status=413, slug="batch-too-large")
+    ids, outcome = await _record(runtime, _read_all(statements))
+    _headers(response, outcome)
+    return ids
+
+
+@router.put("/statements", status_code=204, summary="Store one statement under its id (systems, program staff)")
+async def put_statement(
+    request: Request,
+    statement_id: str = Query(..., alias="statementId"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    _: Principal = Depends(require_roles("system", "program_staff")),
+) -> Response:
+    try:
+        statement_id = str(uuid.UUID(statement_id))
+    except ValueError:
+        raise bad(f"statementId must be a UUID, got {statement_id!r}") from None
+    body = await _body(request, runtime)
+    if not isinstance(body, dict):
+        raise bad("PUT takes a single statement object")
+    if body.get("id") is not None and str(body["id"]).lower() != statement_id:
+        raise bad("the statement's id differs from statementId")
+    (facts,) = _read_all([{**body, "id": statement_id}])
+    _, outcome = await _record(runtime, [facts])
+    response = Response(status_code=204)
+    _headers(response, outcome)
+    return response

@@ -1,0 +1,1 @@
+"""Continuous Learning rules without I/O: points, attribution, periods and icons, xAPI, proof files."""

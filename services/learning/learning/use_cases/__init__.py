@@ -1,0 +1,1 @@
+"""Learning commands and queries; each command is one unit of work."""

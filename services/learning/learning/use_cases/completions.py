@@ -1,0 +1,144 @@
+"""Completions (API and xAPI): many per request, one transaction per batch, bulk statements.
+
+Idempotent on the external id; each item gets its own outcome, so one bad or repeated
+item never rejects the others. Videos earn when viewed, never when downloaded (CL-4);
+an activity earns its points once per person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import select
+
+from partnerhub.db.uow import Database
+
+from learning.domain.points import completion_problem, earns
+from learning.tables import completions
+from learning.use_cases import ledger
+from learning.use_cases.library import published_activities
+
+Outcome = Literal["earned", "recorded", "already_earned", "duplicate", "rejected"]
+
+
+@dataclass(frozen=True)
+class CompletionIn:
+    external_id: str
+    cco_id: str
+    activity_id: str
+    action: str
+    occurred_at: datetime
+    source: str = "api"
+
+
+@dataclass
+class ItemResult:
+    index: int
+    external_id: str | None
+    status: Outcome
+    points: int = 0
+    reason: str | None = None
+    entry_id: str | None = None
+
+
+async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
+    """Apply a batch of already-validated items; returns one result per item (by index)."""
+    results: dict[int, ItemResult] = {}
+    today = await db.today()
+    fresh: list[tuple[int, CompletionIn]] = []
+    seen: set[str] = set()
+    for index, item in items:
+        if item.external_id in seen:
+            results[index] = ItemResult(index, item.external_id, "duplicate", reason="repeated in this batch")
+        else:
+            seen.add(item.external_id)
+            fresh.append((index, item))
+    if not fresh:
+        return [results[i] for i in sorted(results)]
+    async with db.uow() as uow:
+        survivors = await ledger.resolve(uow, {i.cco_id for _, i in fresh})
+        await ledger.lock_people(uow, survivors.values())
+        known: set[str] = set()
+        for part in ledger.chunks([i.external_id for _, i in fresh]):
+            rows = await uow.conn.execute(select(completions.c.external_id).where(completions.c.external_id.in_(part)))
+            known.update(r.external_id for r in rows)
+        library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
+        accepted: list[tuple[int, CompletionIn]] = []
+        for index, item in fresh:
+            if item.external_id in known:
+                results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
+                continue
+            activity = library.get(item.activity_id)
+            problem = (
+                f"no published activity {item.activity_id!r} in the library"
+                if activity is None
+                else completion_problem(activity.kind, item.action)
+            )
+            if problem is None and item.occurred_at.astimezone(UTC).date() > today:
+                problem = f"occurred_at {item.occurred_at.isoformat()} is after today ({today.isoformat()})"
+            if problem is not None:
+                results[index] = ItemResult(index, item.external_id, "rejected", reason=problem)
+            else:
+                accepted.append((index, item))
+        if accepted:
+            now = datetime.now(UTC)
+            stmt = uow.db.insert_ignoring_duplicates(completions).returning(completions.c.external_id)
+            rows = await uow.conn.execute(
+                stmt,
+                [
+                    {
+                        "external_id": i.external_id,
+                        "source": i.source,
+                        "cco_id": i.cco_id,
+                        "person": survivors[i.cco_id],
+                        "activity_id": i.activity_id,
+                        "action": i.action,
+                        "occurred_at": i.occurred_at,
+                        "recorded_at": now,
+                    }
+                    for _, i in accepted
+                ],
+            )
+            inserted = {r.external_id for r in rows}
+            candidates: dict[tuple[str, str], ledger.NewEntry] = {}
+            entry_of: dict[int, ledger.NewEntry] = {}
+            for index, item in accepted:
+                if item.external_id not in inserted:
+                    results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
+                    continue
+                activity = library[item.activity_id]
+                if not earns(activity.kind, item.action):
+                    why = f"{item.action} does not earn points for a {activity.kind}"
+                    results[index] = ItemResult(index, item.external_id, "recorded", reason=why)
+                    continue
+                person = survivors[item.cco_id]
+                key = (person, activity.activity_id)
+                if key not in candidates:
+                    candidates[key] = ledger.NewEntry(
+                        cco_id=person,
+                        earned_by=item.cco_id,
+                        activity_id=activity.activity_id,
+                        points=activity.points,
+                        earned_on=item.occurred_at.astimezone(UTC).date(),
+                        specializations=list(activity.specializations),
+                        mandatory_for=list(activity.mandatory_for),
+                        source=item.source,
+                        source_ref=item.external_id,
+                    )
+                entry_of[index] = candidates[key]
+            added = {e.entry_id for e in await ledger.add_entries(uow, list(candidates.values()))}
+            claimed: set[str] = set()
+            by_index = dict(accepted)
+            for index, entry in sorted(entry_of.items()):
+                item_id = by_index[index].external_id
+                if entry.entry_id in added and entry.entry_id not in claimed:
+                    claimed.add(entry.entry_id)
+                    results[index] = ItemResult(index, item_id, "earned", points=entry.points, entry_id=entry.entry_id)
+                else:
+                    results[index] = ItemResult(
+                        index, item_id, "already_earned", reason="this person already earned this activity's points"
+                    )
+        await uow.commit()
+    return [results[i] for i in sorted(results)]

@@ -1,0 +1,367 @@
+"""The point ledger and partner credits: the one place that writes entries and credits.
+
+Every writer locks the people it touches first (a row per person, in CCO ID order), so a
+membership change and a batch of completions for the same person never miss each other.
+Credits then lock the partners' period rows for share while they add to the CL View totals;
+a period change (an exclusive lock) waits for them and rebuilds the totals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from partnerhub.bus.contracts import PartnerCredited, PointsEarned
+from partnerhub.db.uow import UnitOfWork
+
+from learning.domain.attribution import (
+    CreditState,
+    EntryFact,
+    Stint,
+    credited_partners,
+    desired_credits,
+    plan_reconciliation,
+)
+from learning.domain.periods import Period
+from learning.domain.points import mandatory_label
+from learning.tables import (
+    aliases,
+    clview_points,
+    credits,
+    entries,
+    entry_specializations,
+    memberships,
+    people,
+    periods,
+)
+
+CHUNK = 500  # rows per IN (...) list
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass
+class NewEntry:
+    cco_id: str
+    activity_id: str
+    points: int
+    earned_on: date
+    specializations: list[str]
+    mandatory_for: list[dict[str, str]]
+    source: str
+    source_ref: str
+    earned_by: str = ""
+    entry_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+# people -----------------------------------------------------------------------------------------
+async def resolve(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, str]:
+    """Each ID mapped to its active ID (a retired ID resolves to its survivor, ID-2)."""
+    ids = sorted(set(cco_ids))
+    found: dict[str, str] = {}
+    for part in chunks(ids):
+        rows = await uow.conn.execute(select(aliases.c.retired, aliases.c.survivor).where(aliases.c.retired.in_(part)))
+        found.update({r.retired: r.survivor for r in rows})
+    return {i: found.get(i, i) for i in ids}
+
+
+async def lock_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
+    ids = sorted(set(cco_ids))
+    if not ids:
+        return
+    await uow.conn.execute(uow.db.insert_ignoring_duplicates(people), [{"cco_id": i} for i in ids])
+    if uow.db.dialect == "postgresql":  # SQLite transactions are already serialised (BEGIN IMMEDIATE)
+        for part in chunks(ids):
+            await uow.conn.execute(
+                select(people.c.cco_id).where(people.c.cco_id.in_(part)).order_by(people.c.cco_id).with_for_update()
+            )
+
+
+async def stints_of(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, list[Stint]]:
+    ids = sorted(set(cco_ids))
+    found: dict[str, list[Stint]] = defaultdict(list)
+    for part in chunks(ids):
+        rows = await uow.conn.execute(select(memberships).where(memberships.c.cco_id.in_(part)))
+        for r in rows:
+            found[r.cco_id].append(Stint(r.be_geo_id, r.started_on, r.ended_on))
+    return found
+
+
+# entries ----------------------------------------------------------------------------------------
+async def add_entries(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
+    """Insert entries (callers hold the people's locks); an activity earns once per person.
+    Returns the entries that were new; they are announced and credited."""
+    if not new:
+        return []
+    now = datetime.now(UTC)
+    stmt = uow.db.insert_ignoring_duplicates(entries).returning(entries.c.entry_id)
+    rows = await uow.conn.execute(
+        stmt,
+        [
+            {
+                "entry_id": e.entry_id,
+                "cco_id": e.cco_id,
+                "earned_by": e.earned_by or e.cco_id,
+                "activity_id": e.activity_id,
+                "source": e.source,
+                "source_ref": e.source_ref,
+                "points": e.points,
+                "earned_on": e.earned_on,
+                "specializations": e.specializations,
+                "mandatory_for": e.mandatory_for,
+                "voided": False,
+                "recorded_at": now,
+            }
+            for e in new
+        ],
+    )
+    inserted = {r.entry_id for r in rows}
+    added = [e for e in new if e.entry_id in inserted]
+    specs = [{"entry_id": e.entry_id, "specialization": s} for e in added for s in e.specializations]
+    if specs:
+        await uow.conn.execute(entry_specializations.insert(), specs)
+    for e in added:
+        uow.emit(
+            PointsEarned(
+                entry_id=e.entry_id,
+                cco_id=e.cco_id,
+                activity_id=e.activity_id,
+                points=e.points,
+                earned_on=e.earned_on,
+                specializations=e.specializations,
+            )
+        )
+    await credit_new_entries(uow, added)
+    return added
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    be_geo_id: str
+    entry_id: str
+    cco_id: str
+    activity_id: str
+    points: int  # signed
+    earned_on: date
+    specializations: tuple[str, ...]
+    mandatory_for: tuple[str, ...]
+
+
+def _labels(mandatory_for: list[dict[str, str]]) -> tuple[str, ...]:
+    return tuple(mandatory_label(m["specialization"], m["cycle"]) for m in mandatory_for)
+
+
+async def credit_new_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
+    """CL-7/CL-8 for fresh entries: credit every partner the person's memberships say."""
+    if not added:
+        return
+    stints = await stints_of(uow, {e.cco_id for e in added})
+    lines = [
+        CreditLine(p, e.entry_id, e.cco_id, e.activity_id, e.points, e.earned_on, tuple(e.specializations), _labels(e.mandatory_for))
+        for e in added
+        for p in sorted(credited_partners(e.earned_on, stints.get(e.cco_id, [])))
+    ]
+    if not lines:
+        return
+    now = datetime.now(UTC)
+    stmt = uow.db.insert_ignoring_duplicates(credits).returning(credits.c.be_geo_id, credits.c.entry_id)
+    rows = await uow.conn.execute(
+        stmt,
+        [
+            {
+                "be_geo_id": c.be_geo_id,
+                "entry_id": c.entry_id,
+                "cco_id": c.cco_id,
+                "activity_id": c.activity_id,
+                "points": c.points,
+                "earned_on": c.earned_on,
+                "active": True,
+                "updated_at": now,
+            }
+            for c in lines
+        ],
+    )
+    inserted = {(r.be_geo_id, r.entry_id) for r in rows}
+    done = [c for c in lines if (c.be_geo_id, c.entry_id) in inserted]
+    _announce(uow, done)
+    await add_to_totals(uow, done)
+
+
+def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
+    for c in lines:
+        uow.emit(
+            PartnerCredited(
+                credit_id=str(uuid.uuid4()),
+                be_geo_id=c.be_geo_id,
+                cco_id=c.cco_id,
+                entry_id=c.entry_id,
+                activity_id=c.activity_id,
+                points=c.points,
+                earned_on=c.earned_on,
+                specializations=list(c.specializations),
+                mandatory_for=list(c.mandatory_for),
+            )
+        )
+
+
+# the CL View totals -----------------------------------------------------------------------------
+def _upsert_add(dialect: str):  # type: ignore[no-untyped-def]
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(clview_points)
+    return stmt.on_conflict_do_update(
+        index_elements=["be_geo_id", "specialization", "cco_id"],
+        set_={"points": clview_points.c.points + stmt.excluded.points},
+    )
+
+
+async def add_to_totals(uow: UnitOfWork, lines: Sequence[CreditLine]) -> None:
+    """Add signed credit lines to the per-person totals of each partner's current period (CL-9)."""
+    keys = sorted({(c.be_geo_id, s) for c in lines for s in c.specializations})
+    if not keys:
+        return
+    await uow.conn.execute(
+        uow.db.insert_ignoring_duplicates(periods), [{"be_geo_id": p, "specialization": s} for p, s in keys]
+    )
+    partners = sorted({p for p, _ in keys})
+    current: dict[tuple[str, str], Period] = {}
+    for part in chunks(partners):
+        query = (
+            select(periods.c.be_geo_id, periods.c.specialization, periods.c.period_start, periods.c.period_end)
+            .where(periods.c.be_geo_id.in_(part))
+            .order_by(periods.c.be_geo_id, periods.c.specialization)
+        )
+        if uow.db.dialect == "postgresql":
+            query = query.with_for_update(read=True)
+        for r in await uow.conn.execute(query):
+            if r.period_start is not None and r.period_end is not None:
+                current[(r.be_geo_id, r.specialization)] = Period(r.period_start, r.period_end)
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for c in lines:
+        for s in c.specializations:
+            period = current.get((c.be_geo_id, s))
+            if period is not None and period.contains(c.earned_on):
+                sums[(c.be_geo_id, s, c.cco_id)] += c.points
+    if sums:
+        await uow.conn.execute(
+            _upsert_add(uow.db.dialect),
+            [{"be_geo_id": p, "specialization": s, "cco_id": i, "points": n} for (p, s, i), n in sorted(sums.items())],
+        )
+
+
+async def rebuild_totals(uow: UnitOfWork, be_geo_id: str, specialization: str, period: Period | None) -> None:
+    """Recompute one partner's per-person totals for a (new) period from its credits."""
+    await uow.conn.execute(
+        delete(clview_points).where(
+            clview_points.c.be_geo_id == be_geo_id, clview_points.c.specialization == specialization
+        )
+    )
+    if period is None:
+        return
+    source = (
+        select(
+            literal(be_geo_id),
+            literal(specialization),
+            credits.c.cco_id,
+            func.sum(credits.c.points),
+        )
+        .select_from(
+            credits.join(
+                entry_specializations,
+                and_(
+                    entry_specializations.c.entry_id == credits.c.entry_id,
+                    entry_specializations.c.specialization == specialization,
+                ),
+            )
+        )
+        .where(
+            credits.c.be_geo_id == be_geo_id,
+            credits.c.active.is_(True),
+            credits.c.earned_on >= period.start,
+            credits.c.earned_on <= period.end,
+        )
+        .group_by(credits.c.cco_id)
+    )
+    await uow.conn.execute(
+        clview_points.insert().from_select(["be_geo_id", "specialization", "cco_id", "points"], source)
+    )
+
+
+# corrections ------------------------------------------------------------------------------------
+async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
+    """Bring the credits of these people's entries in line with their memberships (CL-8, ID-2):
+    missing credits are granted, wrong ones revoked with negative (correcting) credit events."""
+    ids = sorted(set(cco_ids))
+    rows = []
+    for part in chunks(ids):
+        rows.extend(await uow.conn.execute(select(entries).where(entries.c.cco_id.in_(part))))
+    if not rows:
+        return
+    by_id = {r.entry_id: r for r in rows}
+    active = [EntryFact(r.entry_id, r.cco_id, r.earned_on) for r in rows if not r.voided]
+    stints = await stints_of(uow, ids)
+    desired = desired_credits(active, stints)
+    existing: dict[tuple[str, str], CreditState] = {}
+    for part in chunks(sorted(by_id)):
+        for c in await uow.conn.execute(
+            select(credits.c.be_geo_id, credits.c.entry_id, credits.c.cco_id, credits.c.active).where(
+                credits.c.entry_id.in_(part)
+            )
+        ):
+            existing[(c.be_geo_id, c.entry_id)] = CreditState(c.cco_id, c.active)
+    changes = plan_reconciliation(desired, existing)
+    if not changes:
+        return
+    now = datetime.now(UTC)
+    lines: list[CreditLine] = []
+    for ch in changes:
+        e = by_id[ch.entry_id]
+        key = (ch.be_geo_id, ch.entry_id)
+        if ch.sign > 0:
+            if key in existing:
+                await uow.conn.execute(
+                    update(credits)
+                    .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
+                    .values(active=True, cco_id=ch.cco_id, updated_at=now)
+                )
+            else:
+                await uow.conn.execute(
+                    credits.insert().values(
+                        be_geo_id=ch.be_geo_id,
+                        entry_id=ch.entry_id,
+                        cco_id=ch.cco_id,
+                        activity_id=e.activity_id,
+                        points=e.points,
+                        earned_on=e.earned_on,
+                        active=True,
+                        updated_at=now,
+                    )
+                )
+                existing[key] = CreditState(ch.cco_id, True)
+        else:
+            await uow.conn.execute(
+                update(credits)
+                .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
+                .values(active=False, updated_at=now)
+            )
+        lines.append(
+            CreditLine(
+                ch.be_geo_id,
+                ch.entry_id,
+                ch.cco_id,
+                e.activity_id,
+                ch.sign * e.points,
+                e.earned_on,
+                tuple(e.specializations),
+                _labels(e.mandatory_for),
+            )
+        )
+    _announce(uow, lines)
+    await add_to_totals(uow, lines)

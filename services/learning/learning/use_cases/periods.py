@@ -1,0 +1,45 @@
+"""Projection of specialization.status.changed: each partner's period and points required (SP-7, SP-8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from partnerhub.bus.contracts import StatusChanged
+from partnerhub.db.uow import UnitOfWork
+
+from learning.domain.periods import Period
+from learning.tables import periods
+from learning.use_cases import ledger
+
+
+async def status_changed(uow: UnitOfWork, event: StatusChanged, occurred_at: datetime) -> None:
+    key = {"be_geo_id": event.be_geo_id, "specialization": event.specialization}
+    await uow.conn.execute(uow.db.insert_ignoring_duplicates(periods).values(**key))
+    query = select(periods).where(periods.c.be_geo_id == event.be_geo_id, periods.c.specialization == event.specialization)
+    if uow.db.dialect == "postgresql":
+        query = query.with_for_update()
+    row = (await uow.conn.execute(query)).one()
+    if row.status_at is not None and row.status_at > occurred_at:
+        return  # an older status arriving late changes nothing
+    await uow.conn.execute(
+        update(periods)
+        .where(periods.c.be_geo_id == event.be_geo_id, periods.c.specialization == event.specialization)
+        .values(
+            status=event.status,
+            level=event.level,
+            anniversary=event.anniversary,
+            period_start=event.period_start,
+            period_end=event.period_end,
+            points_required=event.points_required,
+            status_at=occurred_at,
+        )
+    )
+    if (row.period_start, row.period_end) != (event.period_start, event.period_end) or row.status is None:
+        period = (
+            Period(event.period_start, event.period_end)
+            if event.period_start is not None and event.period_end is not None
+            else None
+        )
+        await ledger.rebuild_totals(uow, event.be_geo_id, event.specialization, period)
