@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from partnerhub.bus import contracts as c
 from partnerhub.service import ServiceDefinition
 
+from specialization.api.catalog import router as catalog_router
+from specialization.api.partners import router as partners_router
+from specialization.consumers import SUBSCRIPTIONS
+from specialization.demo import seed
+from specialization.jobs import JOBS
+from specialization.policy import bind
 from specialization.settings import SpecializationSettings
 from specialization.tables import metadata
 
@@ -16,8 +23,20 @@ SERVICE = ServiceDefinition(
     settings_cls=SpecializationSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(),
-    subscriptions={},
-    produces=(),
+    routers=(catalog_router, partners_router),
+    subscriptions=SUBSCRIPTIONS,
+    produces=(
+        c.StatusChanged,
+        c.RenewalWindowOpened,
+        c.Renewed,
+        c.GraceStarted,
+        c.Lost,
+        c.Reactivated,
+        c.RoleVacated,
+        c.RoleAtRisk,
+    ),
+    jobs=JOBS,
+    seed=seed,
+    background=(bind,),
     description="Specializations and levels, job roles, applications, partner status, anniversaries, grace and losses.",
 )

@@ -1,7 +1,160 @@
-"""Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData."""
+"""Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
+
+Catalog: levels, specializations, exam_replacements. Projections from other services' events: memberships,
+badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+allocations (role holders with history), applications.
+"""
 
 from __future__ import annotations
 
-from partnerhub.db.platform import new_metadata
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text
+
+from partnerhub.db.platform import SEQ, new_metadata
+from partnerhub.db.types import UtcDateTime
 
 metadata = new_metadata()
+
+levels = Table(
+    "levels",
+    metadata,
+    Column("level", String(40), primary_key=True),
+    Column("points_required", Integer, nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+specializations = Table(
+    "specializations",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(40), nullable=False),
+    Column("roles", JSON, nullable=False),  # {"AM": [{"certification": "X", "exams": [...]}, ...], ...}
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+exam_replacements = Table(
+    "exam_replacements",
+    metadata,
+    Column("old_number", String(32), primary_key=True),
+    Column("new_number", String(32), nullable=False),
+    Column("required", Boolean, nullable=False),
+    Column("effective_on", Date, nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("started_on", Date, primary_key=True),
+    Column("ended_on", Date, nullable=True),  # the first day no longer a member
+    Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+badges = Table(
+    "badges",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("certification", String(64), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("achieved_on", Date, nullable=False),
+    Column("fact_on", Date, nullable=False),  # date of the latest achievement or renewal applied
+    Column("expires_on", Date, nullable=True),
+    Column("expired_on", Date, nullable=True),
+)
+
+exam_passes = Table(
+    "exam_passes",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("exam_number", String(32), primary_key=True),
+    Column("passed_on", Date, nullable=False),  # the first pass
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("retired", String(64), primary_key=True),
+    Column("survivor", String(64), nullable=False),
+)
+
+credits = Table(
+    "credits",
+    metadata,
+    Column("credit_id", String(64), primary_key=True),
+    Column("specialization", String(64), primary_key=True),
+    Column("be_geo_id", String(64), nullable=False),
+    Column("cco_id", String(64), nullable=False),
+    Column("activity_id", String(64), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("earned_on", Date, nullable=False),
+    Index("ix_credits_be_geo_id_specialization_earned_on", "be_geo_id", "specialization", "earned_on"),
+    Index("ix_credits_cco_id", "cco_id"),
+)
+
+mandatory_items = Table(
+    "mandatory_items",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("specialization", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("published_on", Date, nullable=False),
+)
+
+partner_specializations = Table(
+    "partner_specializations",
+    metadata,
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("specialization", String(64), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("compliant", Boolean, nullable=False),
+    Column("approved_on", Date, nullable=False),
+    Column("anniversary", Date, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("grace_ends_on", Date, nullable=True),
+    Column("lost_on", Date, nullable=True),
+    Column("blocked_until", Date, nullable=True),
+    Column("reactivated_on", Date, nullable=True),
+    Column("submitted", Boolean, nullable=False),
+    Column("next_check_on", Date, nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_partner_specializations_next_check_on", "next_check_on"),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", SEQ, primary_key=True, autoincrement=True),
+    Column("be_geo_id", String(64), nullable=False),
+    Column("specialization", String(64), nullable=False),
+    Column("role", String(2), nullable=False),
+    Column("cco_id", String(64), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date, nullable=True),  # set when the role was vacated or handed over
+    Column("end_reason", String(40), nullable=True),
+    Column("vacates_on", Date, nullable=True),  # known future end: qualification expiry, announced leave
+    Column("vacate_reason", String(40), nullable=True),
+    Column("certification", String(64), nullable=True),  # the qualification whose expiry sets vacates_on
+    Column("at_risk_on", Date, nullable=True),  # vacates_on - 90 days (NO-4)
+    Column("at_risk_sent", Boolean, nullable=False),
+    Index("ix_allocations_be_geo_id_specialization", "be_geo_id", "specialization"),
+    Index("ix_allocations_cco_id", "cco_id"),
+    Index("ix_allocations_vacates_on", "vacates_on"),
+    Index("ix_allocations_at_risk_on", "at_risk_on"),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", SEQ, primary_key=True, autoincrement=True),
+    Column("be_geo_id", String(64), nullable=False),
+    Column("specialization", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),  # new | reactivation | renewal
+    Column("submitted_on", Date, nullable=False),
+    Column("submitted_by", String(64), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("outcome", String(20), nullable=False),  # approved | refused | submitted
+    Column("unmet", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_applications_be_geo_id_specialization", "be_geo_id", "specialization"),
+)

@@ -1,0 +1,140 @@
+"""Reading the projections and the catalog into domain objects (no commits here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from specialization.domain.catalog import Alternative, Specialization, required_points
+from specialization.domain.lifecycle import SpecState
+from specialization.domain.qualification import Badge, Membership, PersonFacts, Replacement
+from specialization.tables import (
+    aliases,
+    badges,
+    exam_passes,
+    exam_replacements,
+    levels,
+    memberships,
+    partner_specializations,
+    specializations,
+)
+
+
+async def resolve(conn: AsyncConnection, cco_id: str) -> str:
+    """A retired CCO ID resolves to its survivor (ID-2)."""
+    survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id))
+    return survivor or cco_id
+
+
+def parse_roles(raw: dict) -> dict[str, tuple[Alternative, ...]]:
+    return {
+        role: tuple(Alternative(a.get("certification"), tuple(a.get("exams") or ())) for a in alternatives)
+        for role, alternatives in raw.items()
+    }
+
+
+def dump_roles(roles: dict[str, tuple[Alternative, ...]]) -> dict:
+    return {
+        role: [{"certification": a.certification, "exams": list(a.exams)} for a in alternatives]
+        for role, alternatives in roles.items()
+    }
+
+
+async def specialization(conn: AsyncConnection, code: str) -> Specialization | None:
+    row = (await conn.execute(select(specializations).where(specializations.c.code == code))).first()
+    if row is None:
+        return None
+    return Specialization(row.code, row.name, row.level, parse_roles(row.roles))
+
+
+async def all_specializations(conn: AsyncConnection) -> dict[str, Specialization]:
+    rows = (await conn.execute(select(specializations).order_by(specializations.c.code))).all()
+    return {r.code: Specialization(r.code, r.name, r.level, parse_roles(r.roles)) for r in rows}
+
+
+async def level_points(conn: AsyncConnection) -> dict[str, int]:
+    from specialization.domain.catalog import DEFAULT_LEVEL_POINTS
+
+    points = {level: required_points(p) for level, p in DEFAULT_LEVEL_POINTS.items()}
+    for row in (await conn.execute(select(levels))).all():
+        points[row.level] = required_points(row.points_required)
+    return points
+
+
+async def replacements(conn: AsyncConnection) -> dict[str, Replacement]:
+    rows = (await conn.execute(select(exam_replacements))).all()
+    return {r.old_number: Replacement(r.old_number, r.new_number, r.required, r.effective_on) for r in rows}
+
+
+async def person_facts(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, PersonFacts]:
+    ids = sorted(set(cco_ids))
+    found_badges: dict[str, dict[str, Badge]] = defaultdict(dict)
+    found_exams: dict[str, dict[str, date]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for r in (await conn.execute(select(badges).where(badges.c.cco_id.in_(chunk)))).all():
+            found_badges[r.cco_id][r.certification] = Badge(r.certification, r.kind, r.achieved_on, r.expires_on, r.expired_on)
+        for r in (await conn.execute(select(exam_passes).where(exam_passes.c.cco_id.in_(chunk)))).all():
+            found_exams[r.cco_id][r.exam_number] = r.passed_on
+    return {c: PersonFacts(found_badges.get(c, {}), found_exams.get(c, {})) for c in ids}
+
+
+async def person_memberships(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, list[Membership]]:
+    found: dict[str, list[Membership]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(cco_ids))):
+        rows = (await conn.execute(select(memberships).where(memberships.c.cco_id.in_(chunk)))).all()
+        for r in rows:
+            found[r.cco_id].append(Membership(r.be_geo_id, r.started_on, r.ended_on))
+    return found
+
+
+async def current_members(conn: AsyncConnection, be_geo_id: str, day: date) -> list[str]:
+    stmt = select(memberships.c.cco_id).where(
+        memberships.c.be_geo_id == be_geo_id,
+        memberships.c.started_on <= day,
+        or_(memberships.c.ended_on.is_(None), memberships.c.ended_on > day),
+    )
+    return sorted({r.cco_id for r in (await conn.execute(stmt)).all()})
+
+
+def state_of(row) -> SpecState:  # type: ignore[no-untyped-def]
+    return SpecState(
+        status=row.status,
+        approved_on=row.approved_on,
+        anniversary=row.anniversary,
+        period_start=row.period_start,
+        grace_ends_on=row.grace_ends_on,
+        lost_on=row.lost_on,
+        blocked_until=row.blocked_until,
+        submitted=row.submitted,
+        reactivated_on=row.reactivated_on,
+    )
+
+
+def state_values(state: SpecState) -> dict:
+    return {
+        "status": state.status,
+        "approved_on": state.approved_on,
+        "anniversary": state.anniversary,
+        "period_start": state.period_start,
+        "grace_ends_on": state.grace_ends_on,
+        "lost_on": state.lost_on,
+        "blocked_until": state.blocked_until,
+        "submitted": state.submitted,
+        "reactivated_on": state.reactivated_on,
+    }
+
+
+async def partner_specialization(conn: AsyncConnection, be_geo_id: str, code: str):  # type: ignore[no-untyped-def]
+    stmt = select(partner_specializations).where(
+        and_(partner_specializations.c.be_geo_id == be_geo_id, partner_specializations.c.specialization == code)
+    )
+    return (await conn.execute(stmt)).first()
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,230 @@
+"""Applications (SP-2, SP-5, SP-11, SP-12), refills (SP-14) and renewal submissions (SP-9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select, update
+
+from partnerhub.db.uow import UnitOfWork
+from partnerhub.errors import Conflict, NotFound, Unprocessable
+from partnerhub.db.uow import Database
+
+from specialization import facts
+from specialization.domain import lifecycle as lc
+from specialization.domain.allocation import Seat, limit_violation
+from specialization.domain.catalog import Specialization
+from specialization.domain.qualification import member_until, qualify
+from specialization.settings import SpecializationSettings
+from specialization.tables import allocations, applications, partner_specializations as ps
+from specialization.use_cases import assessments, compliance, cycle, events
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # new | reactivation
+    approved_on: date
+
+
+async def _spec(uow: UnitOfWork, code: str) -> Specialization:
+    spec = await facts.specialization(uow.conn, code)
+    if spec is None:
+        raise NotFound(f"No specialization {code} in the catalog.", code=code)
+    return spec
+
+
+async def check_people(
+    uow: UnitOfWork, pol: SpecializationSettings, be_geo_id: str, spec: Specialization, proposed: dict[str, str], today: date,
+    *, replacing_roles: set[str],
+) -> list[dict]:
+    """Every unmet requirement of putting ``proposed`` {role: cco_id} into the roles (SP-3, SP-4, SP-5)."""
+    unmet: list[dict] = []
+    people = set(proposed.values())
+    person = await facts.person_facts(uow.conn, people)
+    joined = await facts.person_memberships(uow.conn, people)
+    replacements = await facts.replacements(uow.conn)
+    held_rows = (
+        await uow.conn.execute(select(allocations).where(allocations.c.cco_id.in_(people), allocations.c.ended_on.is_(None)))
+    ).all()
+    for role, cco_id in sorted(proposed.items()):
+        requirement = spec.describe_role(role)
+        if member_until(joined.get(cco_id, []), be_geo_id, today) is None:
+            unmet.append({"role": role, "cco_id": cco_id, "rule": "ID-1", "reason": f"{cco_id} is not a current member of {be_geo_id}"})
+        q = qualify(spec.roles.get(role, ()), person[cco_id], replacements, today)
+        if not q.qualified:
+            unmet.append({"role": role, "cco_id": cco_id, "rule": "SP-3", "reason": f"{cco_id} does not qualify: {q.missing}", "requirement": requirement})
+    for cco_id in sorted(people):
+        held = [
+            Seat(r.be_geo_id, r.specialization, r.role)
+            for r in held_rows
+            if r.cco_id == cco_id and not (r.be_geo_id == be_geo_id and r.specialization == spec.code and r.role in replacing_roles)
+        ]
+        wanted = [Seat(be_geo_id, spec.code, role) for role, who in proposed.items() if who == cco_id]
+        why = limit_violation(held, wanted, max_roles=pol.max_roles_per_person, max_specializations=pol.max_specializations_per_person)
+        if why:
+            unmet.append({"cco_id": cco_id, "rule": "SP-5", "reason": f"{cco_id} {why}"})
+    return unmet
+
+
+async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, roles: dict[str, str], by: str) -> Outcome:
+    rules = pol.rules()
+    async with db.uow() as uow:
+        today = await uow.today()
+        spec = await _spec(uow, code)
+        proposed = {role: await facts.resolve(uow.conn, who) for role, who in roles.items()}
+        extra = sorted(set(proposed) - set(spec.roles))
+        if extra:
+            raise Unprocessable(f"{code} has no job role {', '.join(extra)}; its roles are {', '.join(spec.roles)}.", slug="unknown-role")
+        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        state = facts.state_of(row) if row else None
+        if state is not None and state.held:
+            raise Conflict(
+                f"{be_geo_id} already holds {code} ({state.status}); refill a role with PUT .../roles/{{role}}.",
+                slug="already-held",
+            )
+        unmet = [
+            {"role": role, "rule": "SP-2", "reason": f"no holder proposed for {role}", "requirement": spec.describe_role(role)}
+            for role in spec.roles
+            if role not in proposed
+        ]
+        unmet += await check_people(uow, pol, be_geo_id, spec, proposed, today, replacing_roles=set(spec.roles))
+        kind = "new"
+        if state is not None and lc.blocked_for_new_application(state, today):
+            kind = "reactivation"  # SP-12: only reactivation is open during the block (SP-11)
+            required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+            gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
+            a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
+            a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
+            result = lc.reactivate(state, a, today, rules)
+            if isinstance(result, list):
+                unmet += [{"rule": "SP-11", "reason": reason} for reason in result]
+                unmet.append(
+                    {"rule": "SP-12", "reason": f"lost on {state.lost_on}: no new application through {state.blocked_until}; reactivation needs the points and the core"}
+                )
+        if unmet:
+            raise Unprocessable(
+                f"The application for {code} does not meet {len(unmet)} requirement(s).", slug="requirements-not-met", unmet=unmet
+            )
+        if kind == "reactivation":
+            assert state is not None and not isinstance(result, list)
+            new, transition = result
+        else:
+            new, transition = lc.approve(today), None
+        await _end_other_holders(uow, be_geo_id, code, proposed, today)
+        ids = await _allocate(uow, be_geo_id, code, proposed, today)
+        values = cycle.row_values(new, today, rules)
+        values["compliant"] = True
+        if row is None:
+            await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
+        else:
+            await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
+        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+        if transition is not None:
+            events.transition(uow, be_geo_id, code, transition)
+        events.status_changed(
+            uow, be_geo_id, code, spec.level, new, required, True, status="reactivated" if transition else "approved"
+        )
+        await compliance.refresh_allocation_ids(uow, ids, today)
+        await _record(uow, be_geo_id, code, kind, today, by, roles)
+        await uow.commit()
+    return Outcome(kind, today)
+
+
+async def _end_other_holders(
+    uow: UnitOfWork, be_geo_id: str, code: str, proposed: dict[str, str], today: date, *, only: set[str] | None = None
+) -> None:
+    rows = (
+        await uow.conn.execute(
+            select(allocations).where(
+                allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.ended_on.is_(None)
+            )
+        )
+    ).all()
+    for r in rows:  # a holder kept in the same role keeps their allocation
+        if only is not None and r.role not in only:
+            continue
+        if proposed.get(r.role) != r.cco_id:
+            await uow.conn.execute(update(allocations).where(allocations.c.id == r.id).values(ended_on=today, end_reason="replaced"))
+
+
+async def _allocate(uow: UnitOfWork, be_geo_id: str, code: str, proposed: dict[str, str], today: date) -> list[int]:
+    active = {
+        r.role: r
+        for r in (
+            await uow.conn.execute(
+                select(allocations).where(
+                    allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.ended_on.is_(None)
+                )
+            )
+        ).all()
+    }
+    ids = []
+    for role, cco_id in sorted(proposed.items()):
+        if role in active and active[role].cco_id == cco_id:
+            ids.append(active[role].id)
+            continue
+        result = await uow.conn.execute(
+            allocations.insert().values(
+                be_geo_id=be_geo_id, specialization=code, role=role, cco_id=cco_id, started_on=today, at_risk_sent=False
+            )
+        )
+        ids.append(result.inserted_primary_key[0])
+    return ids
+
+
+async def _record(uow: UnitOfWork, be_geo_id: str, code: str, kind: str, today: date, by: str, roles: dict) -> None:
+    await uow.conn.execute(
+        applications.insert().values(
+            be_geo_id=be_geo_id, specialization=code, kind=kind, submitted_on=today, submitted_by=by, roles=roles,
+            outcome="approved" if kind != "renewal" else "submitted", unmet=[], created_at=datetime.now(UTC),
+        )
+    )
+
+
+async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str, cco_id: str, by: str) -> None:
+    """SP-14: a vacant (or handed-over) role gets a qualifying member; SP-5 is checked again."""
+    async with db.uow() as uow:
+        today = await uow.today()
+        spec = await _spec(uow, code)
+        if role not in spec.roles:
+            raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
+        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        if row is None:
+            raise NotFound(f"{be_geo_id} does not hold {code}; apply first.", code=code)
+        if row.status == "lost":
+            raise Conflict(f"{code} was lost on {row.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
+        cco_id = await facts.resolve(uow.conn, cco_id)
+        unmet = await check_people(uow, pol, be_geo_id, spec, {role: cco_id}, today, replacing_roles={role})
+        if unmet:
+            raise Unprocessable(f"{cco_id} cannot fill {role} of {code}.", slug="requirements-not-met", unmet=unmet)
+        await _end_other_holders(uow, be_geo_id, code, {role: cco_id}, today, only={role})
+        ids = await _allocate(uow, be_geo_id, code, {role: cco_id}, today)
+        await compliance.refresh_allocation_ids(uow, ids, today)
+        await compliance.update_compliance(uow, [(be_geo_id, code)], today)
+        await cycle.reassess(uow, [(be_geo_id, code)], today)
+        await uow.commit()
+
+
+async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, by: str) -> None:
+    """SP-9: in the 90 days before the anniversary (and during grace). The decision stays on the anniversary."""
+    rules = pol.rules()
+    async with db.uow() as uow:
+        today = await uow.today()
+        await _spec(uow, code)
+        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        if row is None:
+            raise NotFound(f"{be_geo_id} does not hold {code}.", code=code)
+        state = facts.state_of(row)
+        if state.status == "lost":
+            raise Conflict(f"{code} was lost on {state.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
+        if not lc.can_submit_renewal(state, today, rules):
+            raise Conflict(
+                f"The renewal window for {code} opens on {lc.window_opens_on(state, rules)} (90 days before the anniversary {state.anniversary}).",
+                slug="renewal-window-closed",
+                opens_on=lc.window_opens_on(state, rules).isoformat(),
+            )
+        await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(submitted=True))
+        await _record(uow, be_geo_id, code, "renewal", today, by, {})
+        await cycle.reassess(uow, [(be_geo_id, code)], today)
+        await uow.commit()

@@ -1,0 +1,167 @@
+"""Role holders' standing (SP-14, NO-4): recompute when facts change, vacate when due, warn 90 days ahead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from partnerhub.bus import contracts as c
+from partnerhub.db.uow import UnitOfWork
+
+from specialization import facts
+from specialization.domain.calendar import FOREVER
+from specialization.domain.qualification import holding
+from specialization.policy import policy
+from specialization.tables import allocations, partner_specializations as ps
+from specialization.use_cases import events
+
+ACTIVE = allocations.c.ended_on.is_(None)
+
+
+async def refresh_people(uow: UnitOfWork, cco_ids: Iterable[str], today: date) -> None:
+    ids = sorted(set(cco_ids))
+    if ids:
+        await _refresh(uow, and_(ACTIVE, allocations.c.cco_id.in_(ids)), today)
+
+
+async def refresh_specialization(uow: UnitOfWork, code: str, today: date) -> None:
+    await _refresh(uow, and_(ACTIVE, allocations.c.specialization == code), today)
+
+
+async def refresh_all(uow: UnitOfWork, today: date) -> None:
+    await _refresh(uow, ACTIVE, today)
+
+
+async def refresh_allocation_ids(uow: UnitOfWork, ids: Sequence[int], today: date) -> None:
+    if ids:
+        await _refresh(uow, allocations.c.id.in_(list(ids)), today)
+
+
+async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore[no-untyped-def]
+    rows = (await uow.conn.execute(select(allocations).where(where))).all()
+    if not rows:
+        return
+    at_risk_days = policy(uow.db).at_risk_days
+    people = {r.cco_id for r in rows}
+    person = await facts.person_facts(uow.conn, people)
+    joined = await facts.person_memberships(uow.conn, people)
+    replacements = await facts.replacements(uow.conn)
+    specs = await facts.all_specializations(uow.conn)
+    vacated: set[tuple[str, str]] = set()
+    for row in rows:
+        spec = specs.get(row.specialization)
+        alternatives = spec.roles.get(row.role, ()) if spec else ()
+        h = holding(alternatives, person[row.cco_id], joined.get(row.cco_id, []), replacements, row.be_geo_id, today)
+        if h.vacates_on is not None and h.vacates_on <= today:
+            await vacate(uow, row, h.vacates_on, h.reason)
+            vacated.add((row.be_geo_id, row.specialization))
+            continue
+        at_risk_on = None if h.vacates_on is None else h.vacates_on - timedelta(days=at_risk_days)
+        changed = h.vacates_on != row.vacates_on
+        await uow.conn.execute(
+            update(allocations)
+            .where(allocations.c.id == row.id)
+            .values(
+                vacates_on=h.vacates_on,
+                vacate_reason=h.reason or None,
+                certification=h.certification or None,
+                at_risk_on=at_risk_on,
+                at_risk_sent=False if changed else row.at_risk_sent,
+            )
+        )
+    if vacated:
+        await update_compliance(uow, vacated, today)
+
+
+async def vacate(uow: UnitOfWork, row, on: date, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """SP-14: the role falls vacant; the specialization is non-compliant until it is refilled."""
+    await uow.conn.execute(
+        update(allocations).where(allocations.c.id == row.id).values(ended_on=on, end_reason=reason or "vacated")
+    )
+    uow.emit(
+        c.RoleVacated(
+            be_geo_id=row.be_geo_id,
+            specialization=row.specialization,
+            role=row.role,
+            cco_id=row.cco_id,
+            vacated_on=on,
+            reason=reason or "vacated",
+        )
+    )
+
+
+async def filled_roles(uow: UnitOfWork, be_geo_id: str, code: str, today: date) -> dict[str, object]:
+    stmt = select(allocations).where(
+        allocations.c.be_geo_id == be_geo_id,
+        allocations.c.specialization == code,
+        ACTIVE,
+        or_(allocations.c.vacates_on.is_(None), allocations.c.vacates_on > today),
+    )
+    return {r.role: r for r in (await uow.conn.execute(stmt)).all()}
+
+
+async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], today: date) -> None:
+    """Recompute each specialization's compliant flag; a change is a status change (SP-13, SP-14)."""
+    specs = await facts.all_specializations(uow.conn)
+    points = await facts.level_points(uow.conn)
+    for be_geo_id, code in sorted(set(keys)):
+        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        spec = specs.get(code)
+        if row is None or spec is None:
+            continue
+        filled = await filled_roles(uow, be_geo_id, code, today)
+        compliant = all(role in filled for role in spec.roles)
+        if compliant == row.compliant:
+            continue
+        await uow.conn.execute(
+            update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(compliant=compliant)
+        )
+        events.status_changed(
+            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant
+        )
+
+
+async def vacate_due(uow: UnitOfWork, day: date) -> None:
+    """Daily: holders whose known end (expiry, leaving) has come."""
+    rows = (
+        await uow.conn.execute(
+            select(allocations).where(ACTIVE, allocations.c.vacates_on.is_not(None), allocations.c.vacates_on <= day)
+        )
+    ).all()
+    for row in rows:
+        await vacate(uow, row, row.vacates_on, row.vacate_reason or "qualification_lapsed")
+    if rows:
+        await update_compliance(uow, {(r.be_geo_id, r.specialization) for r in rows}, day)
+
+
+async def warn_at_risk(uow: UnitOfWork, day: date) -> None:
+    """NO-4: a holder's qualifying certification ends within 90 days: say when the role falls vacant."""
+    rows = (
+        await uow.conn.execute(
+            select(allocations).where(
+                ACTIVE,
+                allocations.c.at_risk_on.is_not(None),
+                allocations.c.at_risk_on <= day,
+                allocations.c.at_risk_sent.is_(False),
+            )
+        )
+    ).all()
+    for row in rows:
+        if row.vacates_on is None or row.vacates_on == FOREVER:
+            continue
+        uow.emit(
+            c.RoleAtRisk(
+                be_geo_id=row.be_geo_id,
+                specialization=row.specialization,
+                role=row.role,
+                cco_id=row.cco_id,
+                certification=row.certification or row.vacate_reason or "",
+                vacant_on=row.vacates_on,
+            )
+        )
+    if rows:
+        await uow.conn.execute(
+            update(allocations).where(allocations.c.id.in_([r.id for r in rows])).values(at_risk_sent=True)
+        )

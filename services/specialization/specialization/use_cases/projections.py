@@ -1,0 +1,211 @@
+"""Other services' facts, kept from their events (memberships, badges, exams, credits, mandatory items, merges).
+
+Handlers tolerate redelivery (the inbox) and order: each fact is merged by its own dates, never by arrival.
+After a person's facts change, their role holdings are recomputed (SP-14).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from partnerhub.bus import contracts as c
+from partnerhub.db.uow import UnitOfWork
+
+from specialization import facts
+from specialization.tables import aliases, allocations, badges, credits, exam_passes, exam_replacements, mandatory_items, memberships
+from specialization.use_cases import compliance, cycle
+
+
+async def membership_started(uow: UnitOfWork, e: c.MembershipStarted) -> None:
+    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    stmt = uow.db.insert_ignoring_duplicates(memberships).values(
+        cco_id=cco_id, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=None
+    )
+    await uow.conn.execute(stmt)
+    await compliance.refresh_people(uow, [cco_id], await uow.today())
+
+
+async def membership_ended(uow: UnitOfWork, e: c.MembershipEnded) -> None:
+    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    key = (memberships.c.cco_id == cco_id, memberships.c.be_geo_id == e.be_geo_id, memberships.c.started_on == e.started_on)
+    found = await uow.conn.scalar(select(memberships.c.cco_id).where(*key))
+    if found is None:  # the end arrived before the start
+        await uow.conn.execute(
+            memberships.insert().values(cco_id=cco_id, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=e.ended_on)
+        )
+    else:
+        await uow.conn.execute(update(memberships).where(*key).values(ended_on=e.ended_on))
+    await compliance.refresh_people(uow, [cco_id], await uow.today())
+
+
+async def badge_changed(uow: UnitOfWork, cco_id: str, certification: str, kind: str, *, on: date | None,
+                        expires_on: date | None = None, expired_on: date | None = None, extend_to: date | None = None) -> None:
+    """Achieved/renewed (``on``, ``expires_on``), extended (``extend_to``) or expired (``expired_on``)."""
+    cco_id = await facts.resolve(uow.conn, cco_id)
+    key = (badges.c.cco_id == cco_id, badges.c.certification == certification)
+    row = (await uow.conn.execute(select(badges).where(*key))).first()
+    if row is None:
+        first = on or expired_on or extend_to
+        assert first is not None
+        await uow.conn.execute(
+            badges.insert().values(
+                cco_id=cco_id,
+                certification=certification,
+                kind=kind,
+                achieved_on=on or first,
+                fact_on=on or first,
+                expires_on=expires_on if on else extend_to,
+                expired_on=expired_on,
+            )
+        )
+    else:
+        values: dict = {"kind": kind}
+        if on is not None and on >= row.fact_on:  # a later achievement or renewal wins
+            values.update(fact_on=on, expires_on=expires_on)
+            if row.expired_on is not None and row.expired_on <= on:
+                values.update(expired_on=None, achieved_on=on)  # re-achieved after expiry (CE-5)
+        if extend_to is not None and (row.expires_on is None or extend_to > row.expires_on):
+            values["expires_on"] = extend_to  # never shortens (CE-7)
+        if expired_on is not None and expired_on >= row.fact_on:
+            values["expired_on"] = expired_on
+        await uow.conn.execute(update(badges).where(*key).values(**values))
+    await compliance.refresh_people(uow, [cco_id], await uow.today())
+
+
+async def exam_passed(uow: UnitOfWork, e: c.ExamPassed) -> None:
+    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    await _record_pass(uow, cco_id, e.exam_number, e.passed_on)
+    await compliance.refresh_people(uow, [cco_id], await uow.today())
+
+
+async def _record_pass(uow: UnitOfWork, cco_id: str, number: str, passed_on: date) -> None:
+    key = (exam_passes.c.cco_id == cco_id, exam_passes.c.exam_number == number)
+    known = await uow.conn.scalar(select(exam_passes.c.passed_on).where(*key))
+    if known is None:
+        await uow.conn.execute(exam_passes.insert().values(cco_id=cco_id, exam_number=number, passed_on=passed_on))
+    elif passed_on < known:
+        await uow.conn.execute(update(exam_passes).where(*key).values(passed_on=passed_on))
+
+
+async def exam_replaced(uow: UnitOfWork, old: str, new: str, required: bool, effective_on: date) -> None:
+    """CE-1: a new number is a new exam; with ``required``, passes of the old one stop counting on ``effective_on``."""
+    if old == new:
+        return
+    await uow.conn.execute(delete(exam_replacements).where(exam_replacements.c.old_number == old))
+    await uow.conn.execute(
+        exam_replacements.insert().values(old_number=old, new_number=new, required=required, effective_on=effective_on)
+    )
+    await compliance.refresh_all(uow, await uow.today())
+
+
+async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
+    """CL-7/CL-8 points per partner, person, specialization and date; negative points correct a credit."""
+    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    codes = sorted(set(e.specializations) | set(e.mandatory_for))
+    if not codes:
+        return
+    stmt = uow.db.insert_ignoring_duplicates(credits)
+    await uow.conn.execute(
+        stmt,
+        [
+            {
+                "credit_id": e.credit_id,
+                "specialization": code,
+                "be_geo_id": e.be_geo_id,
+                "cco_id": cco_id,
+                "activity_id": e.activity_id,
+                "points": e.points,
+                "earned_on": e.earned_on,
+            }
+            for code in codes
+        ],
+    )
+    await cycle.reassess(uow, [(e.be_geo_id, code) for code in codes], await uow.today())
+
+
+async def activity_published(uow: UnitOfWork, e: c.ActivityPublished) -> None:
+    """CL-3: the activity's mandatory specializations are replaced by what this publication says."""
+    today = await uow.today()
+    existing = {
+        r.specialization: r.published_on
+        for r in (await uow.conn.execute(select(mandatory_items).where(mandatory_items.c.activity_id == e.activity_id))).all()
+    }
+    await uow.conn.execute(delete(mandatory_items).where(mandatory_items.c.activity_id == e.activity_id))
+    rows = [
+        {"activity_id": e.activity_id, "specialization": code, "title": e.title[:300], "published_on": existing.get(code, today)}
+        for code in sorted(set(e.mandatory_for))
+    ]
+    if rows:
+        await uow.conn.execute(mandatory_items.insert(), rows)
+    affected = set(existing) | set(e.mandatory_for)
+    if affected:
+        from specialization.tables import partner_specializations as ps
+
+        keys = (await uow.conn.execute(select(ps.c.be_geo_id, ps.c.specialization).where(ps.c.specialization.in_(affected), ps.c.status == "grace"))).all()
+        await cycle.reassess(uow, [(k.be_geo_id, k.specialization) for k in keys], today)
+
+
+async def individual_merged(uow: UnitOfWork, e: c.IndividualMerged) -> None:
+    """ID-2: every record of a retired ID moves to the survivor; nothing lost, nothing counted twice."""
+    survivor = await facts.resolve(uow.conn, e.survivor)
+    retired = [r for r in dict.fromkeys(e.retired) if r != survivor]
+    if not retired:
+        return
+    for old in retired:
+        await uow.conn.execute(delete(aliases).where(aliases.c.retired == old))
+        await uow.conn.execute(aliases.insert().values(retired=old, survivor=survivor))
+    # IDs that pointed at a retired one now point at the survivor
+    await uow.conn.execute(update(aliases).where(aliases.c.survivor.in_(retired)).values(survivor=survivor))
+
+    for m in (await uow.conn.execute(select(memberships).where(memberships.c.cco_id.in_(retired)))).all():
+        await uow.conn.execute(
+            uow.db.insert_ignoring_duplicates(memberships).values(
+                cco_id=survivor, be_geo_id=m.be_geo_id, started_on=m.started_on, ended_on=m.ended_on
+            )
+        )
+    await uow.conn.execute(delete(memberships).where(memberships.c.cco_id.in_(retired)))
+
+    for p in (await uow.conn.execute(select(exam_passes).where(exam_passes.c.cco_id.in_(retired)))).all():
+        await _record_pass(uow, survivor, p.exam_number, p.passed_on)
+    await uow.conn.execute(delete(exam_passes).where(exam_passes.c.cco_id.in_(retired)))
+
+    for b in (await uow.conn.execute(select(badges).where(badges.c.cco_id.in_(retired)))).all():
+        mine = (await uow.conn.execute(select(badges).where(badges.c.cco_id == survivor, badges.c.certification == b.certification))).first()
+        if mine is None or _better(b, mine):
+            if mine is not None:
+                await uow.conn.execute(delete(badges).where(badges.c.cco_id == survivor, badges.c.certification == b.certification))
+            await uow.conn.execute(badges.insert().values({**b._mapping, "cco_id": survivor}))
+    await uow.conn.execute(delete(badges).where(badges.c.cco_id.in_(retired)))
+
+    await uow.conn.execute(update(credits).where(credits.c.cco_id.in_(retired)).values(cco_id=survivor))
+    await _merge_allocations(uow, survivor, retired, e.merged_on)
+    await compliance.refresh_people(uow, [survivor], await uow.today())
+
+
+def _better(a, b) -> bool:  # type: ignore[no-untyped-def]
+    """The badge record that lasts longer (then the later achievement) wins a merge."""
+    def end(x):  # type: ignore[no-untyped-def]
+        ends = [d for d in (x.expires_on, x.expired_on) if d is not None]
+        return min(ends) if ends else date.max
+
+    return (end(a), a.fact_on) > (end(b), b.fact_on)
+
+
+async def _merge_allocations(uow: UnitOfWork, survivor: str, retired: list[str], merged_on: date) -> None:
+    """Allocations move to the survivor; a seat the survivor already holds is not held twice."""
+    rows = (await uow.conn.execute(select(allocations).where(allocations.c.cco_id.in_([survivor, *retired])))).all()
+    held = {(r.be_geo_id, r.specialization, r.role) for r in rows if r.cco_id == survivor and r.ended_on is None}
+    for r in rows:
+        if r.cco_id == survivor:
+            continue
+        seat = (r.be_geo_id, r.specialization, r.role)
+        if r.ended_on is None and seat in held:
+            await uow.conn.execute(
+                update(allocations).where(allocations.c.id == r.id).values(cco_id=survivor, ended_on=merged_on, end_reason="merged")
+            )
+            continue
+        if r.ended_on is None:
+            held.add(seat)
+        await uow.conn.execute(update(allocations).where(allocations.c.id == r.id).values(cco_id=survivor))

@@ -1,0 +1,173 @@
+"""Read models: partner status (SP-13), candidates (SP-6), program requirements (CE-12)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
+
+from specialization import facts
+from specialization.domain import lifecycle as lc
+from specialization.domain.allocation import Seat, limit_violation
+from specialization.domain.calendar import ONE_DAY
+from specialization.domain.program import count_people
+from specialization.domain.qualification import qualify
+from specialization.settings import SpecializationSettings
+from specialization.tables import allocations, badges, partner_specializations as ps
+from specialization.use_cases import assessments
+
+
+async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str | None = None) -> list[dict[str, Any]]:
+    rules = pol.rules()
+    today = await db.today()
+    async with db.engine.connect() as conn:
+        where = ps.c.be_geo_id == be_geo_id if code is None else assessments.one(be_geo_id, code)
+        rows = (await conn.execute(select(ps).where(where).order_by(ps.c.specialization))).all()
+        if code is not None and not rows:
+            raise NotFound(f"{be_geo_id} has never held {code}.", code=code)
+        if not rows:
+            return []
+        gathered = await assessments.gather(conn, where, today)
+        specs = await facts.all_specializations(conn)
+        points = await facts.level_points(conn)
+        holders = (
+            await conn.execute(
+                select(allocations)
+                .where(allocations.c.be_geo_id == be_geo_id)
+                .where(allocations.c.specialization.in_([r.specialization for r in rows]))
+                .order_by(allocations.c.id)
+            )
+        ).all()
+    out = []
+    for row in rows:
+        state = facts.state_of(row)
+        spec = specs.get(row.specialization)
+        level = spec.level if spec else "unknown"
+        required = points.get(level, 0)
+        key = (be_geo_id, row.specialization)
+        a = assessments.assessment_for(gathered, key, spec, required, lc.points_window(state, today)[1], state.submitted)
+        mine = [h for h in holders if h.specialization == row.specialization]
+        out.append(_view(row, state, spec, level, a, mine, today, rules))
+    return out
+
+
+def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders, today: date, rules: lc.Rules) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    roles = []
+    for role in spec.roles if spec else ():
+        active = next((h for h in holders if h.role == role and h.ended_on is None), None)
+        last = next((h for h in reversed(holders) if h.role == role and h.ended_on is not None), None)
+        roles.append(
+            {
+                "role": role,
+                "requirement": spec.describe_role(role),
+                "holder": active.cco_id if active else None,
+                "since": active.started_on if active else None,
+                "vacant": active is None,
+                "vacant_since": last.ended_on if active is None and last else None,
+                "vacates_on": active.vacates_on if active else None,
+                "previous_holder": last.cco_id if last else None,
+            }
+        )
+    opens = lc.window_opens_on(state, rules)
+    return {
+        "be_geo_id": row.be_geo_id,
+        "specialization": row.specialization,
+        "name": spec.name if spec else row.specialization,
+        "level": level,
+        "status": state.status,
+        "compliant": row.compliant,
+        "approved_on": state.approved_on,
+        "anniversary": state.anniversary if state.held else None,
+        "period_start": state.period_start,
+        "period_end": state.period_end,
+        "points_required": a.points_required,
+        "points_earned": a.points_earned,
+        "mandatory_outstanding": list(a.mandatory_outstanding),
+        "icon": lc.icon(state, a.points_earned, a.points_required, today, rules),
+        "roles": roles,
+        "vacancies": [r["role"] for r in roles if r["vacant"]],
+        "renewal_window": {
+            "opens_on": opens,
+            "closes_on": state.anniversary,
+            "open": state.held and lc.can_submit_renewal(state, today, rules),
+            "submitted": state.submitted,
+        },
+        "grace_ends_on": state.grace_ends_on,
+        "lost_on": state.lost_on,
+        "blocked_until": state.blocked_until,
+        "new_application_from": (state.blocked_until + ONE_DAY) if state.blocked_until else None,
+        "reactivated_on": state.reactivated_on,
+        "unmet_for_renewal": a.unmet(rules),
+    }
+
+
+async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str) -> dict[str, Any]:
+    """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected."""
+    today = await db.today()
+    async with db.engine.connect() as conn:
+        spec = await facts.specialization(conn, code)
+        if spec is None:
+            raise NotFound(f"No specialization {code} in the catalog.", code=code)
+        if role not in spec.roles:
+            raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
+        members = await facts.current_members(conn, be_geo_id, today)
+        person = await facts.person_facts(conn, members)
+        replacements = await facts.replacements(conn)
+        history = (
+            await conn.execute(
+                select(allocations)
+                .where(allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.role == role)
+                .order_by(allocations.c.id.desc())
+            )
+        ).all()
+        held = (
+            await conn.execute(select(allocations).where(allocations.c.cco_id.in_(members), allocations.c.ended_on.is_(None)))
+        ).all() if members else []
+    previous = history[0].cco_id if history else None
+    out = []
+    for cco_id in members:
+        q = qualify(spec.roles[role], person[cco_id], replacements, today)
+        if not q.qualified:
+            continue
+        seats = [Seat(h.be_geo_id, h.specialization, h.role) for h in held if h.cco_id == cco_id and not (h.specialization == code and h.role == role)]
+        why = limit_violation(seats, [Seat(be_geo_id, code, role)], max_roles=pol.max_roles_per_person, max_specializations=pol.max_specializations_per_person)
+        out.append(
+            {
+                "cco_id": cco_id,
+                "qualified_via": q.via,
+                "qualified_until": None if q.until == date.max else q.until,
+                "preselected": cco_id == previous,
+                "within_allocation_limit": why is None,
+                "limit_reason": why,
+            }
+        )
+    out.sort(key=lambda c: (not c["preselected"], c["cco_id"]))
+    return {"specialization": code, "role": role, "requirement": spec.describe_role(role), "previous_holder": previous, "candidates": out}
+
+
+async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
+    """CE-12: certified individuals counted by exactly the allowed certifications; CQS never counts."""
+    today = await db.today()
+    async with db.engine.connect() as conn:
+        members = await facts.current_members(conn, be_geo_id, today)
+        rows = (
+            await conn.execute(
+                select(badges).where(
+                    badges.c.cco_id.in_(members),
+                    badges.c.achieved_on <= today,
+                    or_(badges.c.expires_on.is_(None), badges.c.expires_on > today),
+                    or_(badges.c.expired_on.is_(None), badges.c.expired_on > today),
+                )
+            )
+        ).all() if members else []
+    people = count_people((r.cco_id, r.certification, r.kind) for r in rows)
+    return {
+        "be_geo_id": be_geo_id,
+        "as_of": today,
+        "counts": {category: len(ids) for category, ids in people.items()},
+        "individuals": people,
+    }
