@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from partnerhub.bus.contracts import (
+    BadgeAchieved,
+    BadgeExpired,
+    BadgeExtended,
+    BadgeRenewed,
+    ExamPassed,
+    ReminderDue,
+)
 from partnerhub.service import ServiceDefinition
 
+from certification.api.catalog import router as catalog_router
+from certification.api.individuals import router as individuals_router
+from certification.api.results import router as results_router
+from certification.consumers import SUBSCRIPTIONS
+from certification.demo import seed
+from certification.jobs import JOBS
 from certification.settings import CertificationSettings
 from certification.tables import metadata
 
@@ -16,8 +30,10 @@ SERVICE = ServiceDefinition(
     settings_cls=CertificationSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(),
-    subscriptions={},
-    produces=(),
+    routers=(catalog_router, results_router, individuals_router),
+    subscriptions=SUBSCRIPTIONS,
+    produces=(ExamPassed, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
+    jobs=JOBS,
+    seed=seed,
     description="Exam and certification catalogs, exam results, agreements, badges with validity, certificates, reminders.",
 )

@@ -1,7 +1,165 @@
-"""Certification tables. The platform tables (outbox, inbox, clock) are in the same MetaData."""
+"""Certification tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
+
+Keep in step with migrations/versions/*_cert0002_certification.py.
+"""
 
 from __future__ import annotations
 
 from partnerhub.db.platform import new_metadata
+from partnerhub.db.types import UtcDateTime
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text, text
 
 metadata = new_metadata()
+
+exams = Table(
+    "exams",
+    metadata,
+    Column("number", String(32), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("technical", Boolean, nullable=False),
+    Column("replaces", String(32), nullable=True),
+    Column("replacement_required", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+certifications = Table(
+    "certifications",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("required_exams", JSON, nullable=False),
+    Column("renewal_exams", JSON, nullable=True),
+    Column("prerequisites", JSON, nullable=False),
+    Column("validity_months", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+exam_results = Table(
+    "exam_results",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("external_id", String(128), nullable=False, unique=True),
+    Column("cco_id", String(64), nullable=False),  # the owner now (a merge moves it to the survivor)
+    Column("original_cco_id", String(64), nullable=False),  # as recorded
+    Column("exam_number", String(32), nullable=False),
+    Column("taken_on", Date, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("import_id", String(36), nullable=True),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_exam_results_cco_id_taken_on", "cco_id", "taken_on"),
+)
+
+# one row per individual with results or badges: the lock for recomputing them, and the
+# "needs recomputing" mark a bulk import leaves (crash-safe: set in the batch's transaction)
+holders = Table(
+    "holders",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("dirty", Boolean, nullable=False),
+    Index("ix_holders_dirty", "dirty", postgresql_where=text("dirty"), sqlite_where=text("dirty")),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("retired", String(64), primary_key=True),
+    Column("survivor", String(64), nullable=False, index=True),
+    Column("merged_on", Date, nullable=False),
+)
+
+badges = Table(
+    "badges",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("certification", String(32), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("achieved_on", Date, nullable=False),
+    Column("renewed_on", Date, nullable=True),
+    Column("expires_on", Date, nullable=False),
+    Column("extension_reason", String(200), nullable=True),
+    Column("next_reminder_on", Date, nullable=True),
+    Column("next_reminder_months", Integer, nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_badges_status_expires_on", "status", "expires_on"),
+    Index("ix_badges_next_reminder_on", "next_reminder_on"),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("certification", String(32), primary_key=True),
+    Column("expires_on", Date, primary_key=True),
+    Column("months_before", Integer, primary_key=True),
+    Column("due_on", Date, nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("cco_id", String(64), nullable=False, index=True),
+    Column("certification", String(32), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("issued_on", Date, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("version", String(64), primary_key=True),
+    Column("signed_on", Date, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# projections of identity events (CE-11 needs memberships and grants)
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("started_on", Date, primary_key=True),
+    Column("ended_on", Date, nullable=True),
+    Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("granted", Boolean, nullable=False),
+    Column("changed_on", Date, nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("format", String(8), nullable=False),
+    Column("filename", String(200), nullable=True),
+    Column("status", String(16), nullable=False),  # running, recomputing, done, failed
+    Column("lines_read", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("replayed", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("individuals_recomputed", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("created_by", String(64), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+)
+
+import_errors = Table(
+    "import_errors",
+    metadata,
+    Column("import_id", String(36), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("error", Text, nullable=False),
+    Column("content", String(200), nullable=False),
+)

@@ -1,0 +1,111 @@
+"""Exam and certification catalogs: program staff write, anyone signed in reads (CE-1, CE-2, CE-4)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Depends, Path, Response, status
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import ServiceRuntime, database_of, runtime_of
+
+from certification.api.schemas import (
+    CERT_CODE_PATTERN,
+    CertificationIn,
+    CertificationOut,
+    ExamIn,
+    ExamOut,
+)
+from certification.domain.catalog import CertificationDef, ExamDef, program_category
+from certification.domain.rows import EXAM_NUMBER_PATTERN
+from certification.settings import CertificationSettings
+from certification.use_cases import catalog
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+ExamNumberPath = Path(pattern=EXAM_NUMBER_PATTERN, description="an exam number")
+CodePath = Path(pattern=CERT_CODE_PATTERN, description="a certification code")
+
+
+def _cert_out(cert: CertificationDef) -> CertificationOut:
+    return CertificationOut(
+        code=cert.code,
+        name=cert.name,
+        kind=cert.kind,
+        required_exams=[list(a) for a in cert.required_exams],
+        renewal_exams=[list(a) for a in cert.renewal_exams] if cert.renewal_exams else None,
+        prerequisites=list(cert.prerequisites),
+        validity_months=cert.validity_months,
+        program_category=program_category(cert.kind),
+    )
+
+
+@router.put(
+    "/exams/{number}",
+    summary="Create or replace an exam (CE-1; program staff)",
+    responses={201: {"description": "created"}, 422: {"description": "unknown replaced exam or a cycle"}},
+)
+async def put_exam(
+    body: ExamIn,
+    response: Response,
+    number: str = ExamNumberPath,
+    db: Database = Depends(database_of),
+    _: Principal = Depends(require_roles("program_staff")),
+) -> ExamOut:
+    exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required)
+    if await catalog.put_exam(db, exam):
+        response.status_code = status.HTTP_201_CREATED
+    return ExamOut(**asdict(exam))
+
+
+@router.get("/exams", summary="The exam catalog")
+async def list_exams(db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> list[ExamOut]:
+    return [ExamOut(**asdict(e)) for e in await catalog.list_exams(db)]
+
+
+@router.get("/exams/{number}", summary="One exam")
+async def get_exam(
+    number: str = ExamNumberPath, db: Database = Depends(database_of), _: Principal = Depends(current_principal)
+) -> ExamOut:
+    return ExamOut(**asdict(await catalog.get_exam(db, number)))
+
+
+@router.put(
+    "/certifications/{code}",
+    summary="Create or replace a certification (CE-2, CE-4; program staff)",
+    responses={201: {"description": "created"}, 422: {"description": "unknown exams or prerequisites, or a cycle"}},
+)
+async def put_certification(
+    body: CertificationIn,
+    response: Response,
+    code: str = CodePath,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    _: Principal = Depends(require_roles("program_staff")),
+) -> CertificationOut:
+    settings = runtime.settings
+    assert isinstance(settings, CertificationSettings)
+    cert = CertificationDef(
+        code=code,
+        name=body.name,
+        kind=body.kind,
+        required_exams=tuple(tuple(dict.fromkeys(a)) for a in body.required_exams),
+        renewal_exams=tuple(tuple(dict.fromkeys(a)) for a in body.renewal_exams) if body.renewal_exams else None,
+        prerequisites=tuple(dict.fromkeys(body.prerequisites)),
+        validity_months=body.validity_months or settings.default_validity(body.kind),
+    )
+    if await catalog.put_certification(runtime.db, cert):
+        response.status_code = status.HTTP_201_CREATED
+    return _cert_out(cert)
+
+
+@router.get("/certifications", summary="The certification catalog")
+async def list_certifications(
+    db: Database = Depends(database_of), _: Principal = Depends(current_principal)
+) -> list[CertificationOut]:
+    return [_cert_out(c) for c in await catalog.list_certifications(db)]
+
+
+@router.get("/certifications/{code}", summary="One certification")
+async def get_certification(
+    code: str = CodePath, db: Database = Depends(database_of), _: Principal = Depends(current_principal)
+) -> CertificationOut:
+    return _cert_out(await catalog.get_certification(db, code))

@@ -1,0 +1,125 @@
+"""Request and response bodies (never the tables)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from certification.domain.rows import CCO_ID_PATTERN, EXAM_NUMBER_PATTERN, EXTERNAL_ID_PATTERN
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must not contain control characters (CR, LF, tab …)")
+    return value
+
+
+CERT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples=["jdoe"])]
+ExamNumber = Annotated[str, StringConstraints(pattern=EXAM_NUMBER_PATTERN), Field(examples=["640-801"])]
+CertCode = Annotated[str, StringConstraints(pattern=CERT_CODE_PATTERN), Field(examples=["CCNA"])]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
+]
+Kind = Literal["associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"]
+Alternatives = Annotated[list[Annotated[list[ExamNumber], Field(min_length=1, max_length=20)]], Field(min_length=1, max_length=20)]
+
+
+class ExamIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Title
+    technical: bool = Field(False, description="an SE/FE related exam (CE-7)")
+    replaces: ExamNumber | None = Field(None, description="the exam number this one supersedes (CE-1)")
+    replacement_required: bool = Field(False, description="the announcement: existing holders must take this exam")
+
+
+class ExamOut(BaseModel):
+    number: str
+    title: str
+    technical: bool
+    replaces: str | None
+    replacement_required: bool
+
+
+class CertificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Title
+    kind: Kind
+    required_exams: Alternatives = Field(
+        description="alternatives: any one list of exams, all passed, achieves it", examples=[[["640-801"], ["640-821", "640-811"]]]
+    )
+    renewal_exams: Alternatives | None = Field(None, description="alternatives that renew it (CE-5); default: required_exams")
+    prerequisites: list[CertCode] = Field(default_factory=list, max_length=20, description="any one of them, active")
+    validity_months: int | None = Field(None, ge=1, le=240, description="CE-4; default per kind")
+
+
+class CertificationOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    required_exams: list[list[str]]
+    renewal_exams: list[list[str]] | None
+    prerequisites: list[str]
+    validity_months: int
+    program_category: str | None
+
+
+class ExamResultIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    external_id: Annotated[str, StringConstraints(pattern=EXTERNAL_ID_PATTERN)] = Field(
+        description="the sender's id; a replay answers 200 with the first result"
+    )
+    cco_id: CcoId
+    exam_number: ExamNumber
+    taken_on: date
+    passed: bool
+
+
+class ExamResultOut(BaseModel):
+    id: str
+    external_id: str
+    cco_id: str
+    recorded_as: str
+    exam_number: str
+    taken_on: date
+    passed: bool
+    recorded_at: datetime
+
+
+class ImportOut(BaseModel):
+    id: str
+    format: str
+    filename: str | None
+    status: str
+    lines_read: int
+    accepted: int
+    replayed: int
+    rejected: int
+    individuals_recomputed: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    errors: list[dict[str, object]] = Field(default_factory=list, description="the first bad lines")
+
+
+class AgreementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] = "career-certifications"
+    signed_on: date | None = None
+
+
+class CertificateOut(BaseModel):
+    id: str
+    certification: str
+    valid_from: date
+    expires_on: date
+    issued_on: date
+
+
+class AgreementOut(BaseModel):
+    cco_id: str
+    version: str
+    signed_on: date
+    certificates_issued: list[CertificateOut]

@@ -1,0 +1,121 @@
+"""Reading and writing the certification tables inside a unit of work (never commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from partnerhub.db.uow import Database
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from certification.domain.badges import BadgeState
+from certification.domain.catalog import Catalog, CertificationDef, ExamDef
+from certification.tables import aliases, badges, certifications, exams, holders
+
+CHUNK = 1000  # keys per IN (…) list
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def exam_def(row: Any) -> ExamDef:
+    return ExamDef(row.number, row.title, row.technical, row.replaces, row.replacement_required)
+
+
+def certification_def(row: Any) -> CertificationDef:
+    return CertificationDef(
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        required_exams=tuple(tuple(alt) for alt in row.required_exams),
+        validity_months=row.validity_months,
+        prerequisites=tuple(row.prerequisites),
+        renewal_exams=tuple(tuple(alt) for alt in row.renewal_exams) if row.renewal_exams else None,
+    )
+
+
+async def load_catalog(conn: AsyncConnection) -> Catalog:
+    exam_rows = (await conn.execute(select(exams))).all()
+    cert_rows = (await conn.execute(select(certifications))).all()
+    return Catalog(
+        exams={r.number: exam_def(r) for r in exam_rows},
+        certifications={r.code: certification_def(r) for r in cert_rows},
+    )
+
+
+async def resolve(conn: AsyncConnection, cco_id: str) -> str:
+    """ID-2: a retired CCO ID resolves to its survivor."""
+    survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id))
+    return survivor or cco_id
+
+
+async def resolve_many(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    keys = sorted(set(cco_ids))
+    for part in chunks(keys):
+        rows = await conn.execute(select(aliases.c.retired, aliases.c.survivor).where(aliases.c.retired.in_(part)))
+        found.update({r.retired: r.survivor for r in rows})
+    return {c: found.get(c, c) for c in keys}
+
+
+def upsert(db: Database, table: Any, index: list[str], values: dict[str, Any] | None = None) -> Any:
+    """INSERT … ON CONFLICT (index) DO UPDATE SET values (both dialects)."""
+    stmt = (postgresql.insert if db.dialect == "postgresql" else sqlite.insert)(table)
+    if not values:
+        return stmt.on_conflict_do_nothing(index_elements=index)
+    return stmt.on_conflict_do_update(index_elements=index, set_=values)
+
+
+def upsert_columns(db: Database, table: Any, index: list[str], columns: Sequence[str]) -> Any:
+    """INSERT … ON CONFLICT (index) DO UPDATE SET each column to the inserted value."""
+    stmt = (postgresql.insert if db.dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(index_elements=index, set_={c: stmt.excluded[c] for c in columns})
+
+
+async def mark_dirty(db: Database, conn: AsyncConnection, cco_ids: Iterable[str]) -> None:
+    """Holders whose badges need recomputing; sorted so concurrent writers lock in one order."""
+    rows = [{"cco_id": c, "dirty": True} for c in sorted(set(cco_ids))]
+    if rows:
+        await conn.execute(upsert(db, holders, ["cco_id"], {"dirty": True}), rows)
+
+
+async def lock_holders(db: Database, conn: AsyncConnection, cco_ids: Sequence[str]) -> None:
+    """Serialise recomputations of the same people (PostgreSQL row locks; SQLite writers queue)."""
+    await conn.execute(
+        upsert(db, holders, ["cco_id"]), [{"cco_id": c, "dirty": False} for c in sorted(set(cco_ids))]
+    )
+    if db.dialect == "postgresql":
+        for part in chunks(sorted(set(cco_ids))):
+            await conn.execute(
+                select(holders.c.cco_id).where(holders.c.cco_id.in_(part)).order_by(holders.c.cco_id).with_for_update()
+            )
+
+
+async def clear_dirty(conn: AsyncConnection, cco_ids: Sequence[str]) -> None:
+    for part in chunks(sorted(set(cco_ids))):
+        await conn.execute(update(holders).where(holders.c.cco_id.in_(part)).values(dirty=False))
+
+
+def badge_state(row: Any) -> BadgeState:
+    return BadgeState(
+        certification=row.certification,
+        kind=row.kind,
+        achieved_on=row.achieved_on,
+        expires_on=row.expires_on,
+        renewed_on=row.renewed_on,
+        extension_reason=row.extension_reason,
+        status=row.status,
+    )
+
+
+async def load_badges(conn: AsyncConnection, cco_ids: Sequence[str]) -> dict[str, dict[str, BadgeState]]:
+    found: dict[str, dict[str, BadgeState]] = {}
+    for part in chunks(list(cco_ids)):
+        for row in await conn.execute(select(badges).where(badges.c.cco_id.in_(part))):
+            found.setdefault(row.cco_id, {})[row.certification] = badge_state(row)
+    return found
+

@@ -1,0 +1,1 @@
+"""Certification commands and queries; each command is one unit of work."""

@@ -1,0 +1,286 @@
+"""Bulk import of historical exam results (JSON lines or CSV).
+
+Phase 1 reads the file in batches: each batch's good lines, their ``exam.passed`` events, the
+per-line errors, the progress counters and a "recompute" mark on each person commit in one
+transaction; a bad line is reported and never stops or spoils the others. Phase 2 recomputes the
+marked people's badges, a batch of people per transaction. A crash leaves committed batches and
+marks in place: uploading the file again skips what was recorded (idempotent on external ids) and
+the marks are picked up by the next import or the daily job.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from partnerhub.bus.contracts import ExamPassed
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
+from partnerhub.logging import get_logger
+from sqlalchemy import select, update
+
+from certification import store
+from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
+from certification.tables import exam_results, import_errors, imports
+from certification.use_cases.badges import dirty_people, recompute
+
+log = get_logger(__name__)
+MAX_LINE = 4096
+FORMATS = ("csv", "jsonl")
+
+
+@dataclass
+class ImportReport:
+    id: str
+    format: str
+    filename: str | None
+    status: str
+    lines_read: int
+    accepted: int
+    replayed: int
+    rejected: int
+    individuals_recomputed: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+def report_of(row: Any) -> ImportReport:
+    return ImportReport(
+        row.id, row.format, row.filename, row.status, row.lines_read, row.accepted, row.replayed, row.rejected,
+        row.individuals_recomputed, row.error, row.started_at, row.finished_at,
+    )
+
+
+async def create_import(db: Database, fmt: str, filename: str | None, created_by: str) -> str:
+    import_id = str(uuid.uuid4())
+    async with db.uow() as uow:
+        await uow.conn.execute(
+            imports.insert().values(
+                id=import_id, format=fmt, filename=(filename or "")[:200] or None, status="running",
+                lines_read=0, accepted=0, replayed=0, rejected=0, individuals_recomputed=0,
+                created_by=created_by, started_at=datetime.now(UTC),
+            )
+        )
+        await uow.commit()
+    return import_id
+
+
+async def get_import(db: Database, import_id: str) -> ImportReport:
+    async with db.engine.connect() as conn:
+        row = (await conn.execute(select(imports).where(imports.c.id == import_id))).first()
+    if row is None:
+        raise NotFound(f"No import {import_id}.", import_id=import_id)
+    return report_of(row)
+
+
+async def import_errors_of(db: Database, import_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
+    await get_import(db, import_id)
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(import_errors)
+            .where(import_errors.c.import_id == import_id)
+            .order_by(import_errors.c.line)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [{"line": r.line, "error": r.error, "content": r.content} for r in rows]
+
+
+# reading the file ---------------------------------------------------------------------------------
+Line = tuple[int, dict[str, Any] | None, str | None, str]  # (line number, fields, error, content)
+
+
+def read_lines(path: Path, fmt: str) -> Iterator[Line]:
+    """Each non-empty data line as fields, or as the reason it cannot be read."""
+    header: list[str] | None = None
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            content = raw[:200].decode("utf-8", "replace").rstrip("\r\n")
+            if len(raw) > MAX_LINE:
+                yield number, None, f"line longer than {MAX_LINE} bytes", content
+                continue
+            try:
+                text = raw.decode("utf-8").strip().lstrip("\ufeff")
+            except UnicodeDecodeError:
+                yield number, None, "line is not UTF-8 text", content
+                continue
+            if not text:
+                continue
+            if fmt == "jsonl":
+                yield number, *_json_fields(text), content
+                continue
+            try:
+                cells = next(csv.reader([text]))
+            except csv.Error as exc:
+                yield number, None, f"not a CSV line: {exc}", content
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                missing = [f for f in FIELDS if f not in header]
+                if missing:
+                    raise HeaderError(f"the CSV header must name {', '.join(FIELDS)}; missing: {', '.join(missing)}")
+                continue
+            if len(cells) != len(header):
+                yield number, None, f"expected {len(header)} values as in the header, found {len(cells)}", content
+                continue
+            yield number, {k: v.strip() for k, v in zip(header, cells, strict=True)}, None, content
+
+
+def _json_fields(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        return None, f"not valid JSON: {exc.args[0] if exc.args else exc}"
+    if not isinstance(value, dict):
+        return None, "a JSON line must be an object with the fields " + ", ".join(FIELDS)
+    return value, None
+
+
+class HeaderError(ValueError):
+    pass
+
+
+# running it -------------------------------------------------------------------------------------
+async def run_import(
+    db: Database,
+    import_id: str,
+    path: Path,
+    fmt: str,
+    *,
+    batch_size: int = 5000,
+    recompute_batch_size: int = 1000,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    today = await db.today()
+    try:
+        batch: list[Line] = []
+        for line in read_lines(path, fmt):
+            batch.append(line)
+            if len(batch) >= batch_size:
+                await _import_batch(db, import_id, batch, today)
+                batch = []
+                if progress:
+                    progress(await get_import(db, import_id))
+        if batch:
+            await _import_batch(db, import_id, batch, today)
+        await _set(db, import_id, status="recomputing")
+        await recompute_marked(db, import_id, recompute_batch_size, progress)
+        await _set(db, import_id, status="done", finished_at=datetime.now(UTC))
+    except HeaderError as exc:
+        await _set(db, import_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
+    except Exception as exc:
+        log.exception("import failed", import_id=import_id)
+        await _set(db, import_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=datetime.now(UTC))
+    return await get_import(db, import_id)
+
+
+async def _set(db: Database, import_id: str, **values: Any) -> None:
+    async with db.uow() as uow:
+        await uow.conn.execute(update(imports).where(imports.c.id == import_id).values(**values))
+        await uow.commit()
+
+
+async def recompute_marked(
+    db: Database, import_id: str | None, batch_size: int, progress: Callable[[ImportReport], None] | None = None
+) -> int:
+    done = 0
+    async with db.engine.connect() as conn:
+        catalog = await store.load_catalog(conn)
+    today = await db.today()
+    while True:
+        async with db.uow() as uow:
+            people = await dirty_people(uow, batch_size)
+            if not people:
+                return done
+            await recompute(uow, catalog, people, today)
+            done += len(people)
+            if import_id:
+                await uow.conn.execute(
+                    update(imports)
+                    .where(imports.c.id == import_id)
+                    .values(individuals_recomputed=imports.c.individuals_recomputed + len(people))
+                )
+            await uow.commit()
+        if progress and import_id:
+            progress(await get_import(db, import_id))
+
+
+async def _import_batch(db: Database, import_id: str, batch: list[Line], today: date) -> None:
+    errors: list[dict[str, Any]] = []
+    async with db.uow() as uow:
+        conn = uow.conn
+        catalog = await store.load_catalog(conn)
+        parsed: list[tuple[int, ResultRow, str]] = []
+        for number, fields, error, content in batch:
+            if error is None and fields is not None:
+                try:
+                    parsed.append((number, parse_row(fields, today=today, known_exams=catalog.exams), content))
+                    continue
+                except RowError as exc:
+                    error = str(exc)
+            errors.append({"import_id": import_id, "line": number, "error": error, "content": content})
+
+        first_seen: dict[str, ResultRow] = {}
+        for part in store.chunks([p[1].external_id for p in parsed]):
+            rows = await conn.execute(
+                select(
+                    exam_results.c.external_id, exam_results.c.original_cco_id, exam_results.c.exam_number,
+                    exam_results.c.taken_on, exam_results.c.passed,
+                ).where(exam_results.c.external_id.in_(part))
+            )
+            for r in rows:
+                first_seen[r.external_id] = ResultRow(r.external_id, r.original_cco_id, r.exam_number, r.taken_on, r.passed)
+        new_rows: list[ResultRow] = []
+        replayed = 0
+        for number, row, content in parsed:
+            first = first_seen.get(row.external_id)
+            if first is None:
+                first_seen[row.external_id] = row
+                new_rows.append(row)
+            elif first == row:
+                replayed += 1
+            else:
+                errors.append(
+                    {
+                        "import_id": import_id, "line": number, "content": content,
+                        "error": f"external_id {row.external_id} was recorded before with different values; the first result stands",
+                    }
+                )
+        owners = await store.resolve_many(conn, (r.cco_id for r in new_rows))
+        now = datetime.now(UTC)
+        values = []
+        for row in new_rows:
+            result_id = str(uuid.uuid4())
+            owner = owners[row.cco_id]
+            values.append(
+                {
+                    "id": result_id, "external_id": row.external_id, "cco_id": owner, "original_cco_id": row.cco_id,
+                    "exam_number": row.exam_number, "taken_on": row.taken_on, "passed": row.passed,
+                    "import_id": import_id, "recorded_at": now,
+                }
+            )
+            if row.passed:
+                uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
+        if values:
+            await conn.execute(db.insert_ignoring_duplicates(exam_results), values)
+            await store.mark_dirty(db, conn, {v["cco_id"] for v in values if v["passed"]})
+        if errors:
+            await conn.execute(db.insert_ignoring_duplicates(import_errors), errors)
+        await conn.execute(
+            update(imports)
+            .where(imports.c.id == import_id)
+            .values(
+                lines_read=imports.c.lines_read + len(batch),
+                accepted=imports.c.accepted + len(values),
+                replayed=imports.c.replayed + replayed,
+                rejected=imports.c.rejected + len(errors),
+            )
+        )
+        await uow.commit()
