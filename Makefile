@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 SERVICE_PYPROJECTS := $(wildcard services/*/pyproject.toml)
 
-.PHONY: run test lint bench env clean help
+.PHONY: run test lint bench env browser clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -32,10 +32,19 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(SERVICE_PY
 
 env: $(VENV)/.synced
 
+# Debian's Chromium for the page tests (Playwright drives it; no browser is ever downloaded)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests ..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+browser: $(CHROMIUM)
+
 run: env
 	$(VENV)/bin/partnerhub standalone --host 127.0.0.1 --port 8000 --data-dir data
 
-test: env
+test: env browser
 	$(VENV)/bin/pytest
 
 lint: env
