@@ -126,6 +126,18 @@ class Learning:
         assert r.status_code == 200, r.text
         return r.json()
 
+    async def outbox(self, event_type: str) -> list[dict[str, Any]]:
+        """Payloads of the events this service emitted, oldest first."""
+        outbox = self.runtime.db.outbox
+        async with self.runtime.db.engine.connect() as conn:
+            rows = await conn.execute(outbox.select().where(outbox.c.type == event_type).order_by(outbox.c.seq))
+            return [r.envelope["payload"] for r in rows]
+
+    async def credit_sum(self, partner: str, entry_id: str | None = None) -> int:
+        """The net of every learning.partner.credited event for a partner (what a consumer would total)."""
+        events = await self.outbox("learning.partner.credited.v1")
+        return sum(e["points"] for e in events if e["be_geo_id"] == partner and (entry_id is None or e["entry_id"] == entry_id))
+
     async def person(self, cco_id: str) -> dict[str, Any]:
         r = await self.client.get(f"/v1/individuals/{cco_id}/points", headers=self.staff)
         assert r.status_code == 200, r.text
