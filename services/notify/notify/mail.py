@@ -1,8 +1,8 @@
 """Building a message safely and handing it over: SMTP (aiosmtplib) or .eml files.
 
 Every address and display name is checked for CR/LF and other control characters before
-it goes into a header (cpython#121650: the ``email`` package alone is not enough), headers
-are built with ``formataddr``, and the SMTP envelope (sender, recipients) is always passed
+it goes into a header (cpython#121650: the ``email`` package alone is not enough), address
+headers are built from ``email.headerregistry.Address`` objects, and the SMTP envelope (sender, recipients) is always passed
 explicitly, never read from To/Cc/Bcc.
 """
 
@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, formataddr, parseaddr
+from email.headerregistry import Address
+from email.utils import format_datetime, parseaddr
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -64,8 +65,10 @@ def build_message(
     check_header_text(to_name, "recipient name")
     check_header_text(rendered.subject, "subject")
     message = EmailMessage(policy=MAIL_POLICY)
-    message["From"] = formataddr((sender.name, sender.address))
-    message["To"] = formataddr((to_name, to_address))
+    # Address objects, not formataddr() strings: the header registry re-parses a formataddr string
+    # and mangles an encoded display name holding a comma or quotes into two addresses
+    message["From"] = Address(display_name=sender.name, addr_spec=sender.address)
+    message["To"] = Address(display_name=to_name, addr_spec=to_address)
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id

@@ -46,6 +46,6 @@ class Templates:
 
     def render(self, kind: str, context: dict[str, Any]) -> Rendered:
         subject_t, text_t, html_t = self._sets[kind]
-        subject = " ".join(subject_t.render(context).split())
-        check_header_text(subject, "subject")
+        # the subject template is one line: a line break in it can only come from the data
+        subject = check_header_text(subject_t.render(context).strip(), "subject")
         return Rendered(subject, text_t.render(context), html_t.render(context))
