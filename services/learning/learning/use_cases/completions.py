@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from partnerhub.db.uow import Database
 
@@ -44,7 +45,20 @@ class ItemResult:
 
 
 async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
-    """Apply a batch of already-validated items; returns one result per item (by index)."""
+    """Apply a batch of already-validated items; returns one result per item (by index).
+
+    Two requests racing with the same new external id for different people: the loser's
+    transaction fails on the primary key and is run again, and then reports the duplicate."""
+    for attempt in (1, 2, 3):
+        try:
+            return await _record(db, items)
+        except IntegrityError:
+            if attempt == 3:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
     results: dict[int, ItemResult] = {}
     today = await db.today()
     fresh: list[tuple[int, CompletionIn]] = []
@@ -84,9 +98,8 @@ async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[It
                 accepted.append((index, item))
         if accepted:
             now = datetime.now(UTC)
-            stmt = uow.db.insert_ignoring_duplicates(completions).returning(completions.c.external_id)
-            rows = await uow.conn.execute(
-                stmt,
+            await uow.conn.execute(
+                completions.insert(),  # the ids were checked under the people's locks; a rare race retries
                 [
                     {
                         "external_id": i.external_id,
@@ -101,7 +114,7 @@ async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[It
                     for _, i in accepted
                 ],
             )
-            inserted = {r.external_id for r in rows}
+            inserted = {i.external_id for _, i in accepted}
             candidates: dict[tuple[str, str], ledger.NewEntry] = {}
             entry_of: dict[int, ledger.NewEntry] = {}
             for index, item in accepted:
