@@ -11,7 +11,6 @@ while publishing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -79,9 +78,15 @@ class OutboxRelay:
                 level("outbox round failed", service=self.db.producer, error=repr(exc), failures=failures)
             if published >= self.batch_size:
                 continue  # more waiting: go on at once
-            with contextlib.suppress(TimeoutError):
-                delay = self.poll_interval if failures == 0 else min(5.0, self.poll_interval * 2**failures)
+            delay = self.poll_interval if failures == 0 else min(5.0, self.poll_interval * 2**failures)
+            try:
                 await asyncio.wait_for(self._bell.wait(), delay)
+            except TimeoutError:
+                # Python 3.11's wait_for may turn a cancel arriving with the timeout into TimeoutError;
+                # swallowing it would keep the relay running and hang stop() forever
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise asyncio.CancelledError from None
             self._bell.clear()
             await self._housekeeping()
 
