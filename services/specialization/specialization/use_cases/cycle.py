@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, literal, select, update
 
 from partnerhub.db.uow import UnitOfWork
 
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.policy import policy
-from specialization.tables import partner_specializations as ps
+from specialization.tables import allocations, partner_specializations as ps
 from specialization.use_cases import assessments, compliance, events
 
 _STATE_COLUMNS = (
@@ -50,10 +50,34 @@ def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int,
 
 
 async def run_day(uow: UnitOfWork, day: date) -> None:
-    """The daily job for ``day``: calendar transitions, then vacancies that come due, then at-risk warnings."""
-    await advance_due(uow, day)
-    await compliance.vacate_due(uow, day)
-    await compliance.warn_at_risk(uow, day)
+    """The daily job for ``day``: calendar transitions, then vacancies that come due, then at-risk warnings.
+
+    One round trip asks what is due at all; most days nothing is, and a year's jump stays cheap.
+    """
+    transitions, vacancies, warnings = await what_is_due(uow, day)
+    if transitions:
+        await advance_due(uow, day)
+    if vacancies:
+        await compliance.vacate_due(uow, day)
+    if warnings:
+        await compliance.warn_at_risk(uow, day)
+
+
+async def what_is_due(uow: UnitOfWork, day: date) -> tuple[bool, bool, bool]:
+    def exists(where):  # type: ignore[no-untyped-def]
+        return select(literal(1)).where(*where).limit(1).scalar_subquery()
+
+    active = allocations.c.ended_on.is_(None)
+    row = (
+        await uow.conn.execute(
+            select(
+                exists([ps.c.next_check_on <= day]),
+                exists([active, allocations.c.vacates_on <= day]),
+                exists([active, allocations.c.at_risk_on <= day, allocations.c.at_risk_sent.is_(False)]),
+            )
+        )
+    ).one()
+    return bool(row[0]), bool(row[1]), bool(row[2])
 
 
 async def advance_due(uow: UnitOfWork, day: date) -> int:

@@ -101,14 +101,15 @@ class Driver:
             )
         )
 
-    async def outbox(self, type_: str) -> list[dict]:
-        """Events this service produced (its outbox), payloads in order."""
+    async def outbox(self, type_: str, partner: str | None = None) -> list[dict]:
+        """Events this service produced (its outbox), payloads in order; ``partner``: only that partner's."""
         from sqlalchemy import select
 
         box = self.runtime.db.outbox
         async with self.runtime.db.engine.connect() as conn:
             rows = (await conn.execute(select(box.c.envelope).where(box.c.type == type_).order_by(box.c.seq))).all()
-        return [r[0]["payload"] for r in rows]
+        payloads = [r[0]["payload"] for r in rows]
+        return [p for p in payloads if partner is None or p.get("be_geo_id") == partner]
 
 
 @pytest.fixture
