@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, PrimaryKeyConstraint, String, Table, text
-
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    text,
+)
 
 metadata = new_metadata()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
-
 from partnerhub.auth import Principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Path, Response, status
-
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Forbidden
@@ -13,7 +12,14 @@ from partnerhub.service import database_of
 
 from identity import use_cases
 from identity.api.access import person_visible, person_writable
-from identity.api.schemas import GrantOut, IndividualIn, IndividualOut, IndividualPatch, MergeIn, MergeOut
+from identity.api.schemas import (
+    GrantOut,
+    IndividualIn,
+    IndividualOut,
+    IndividualPatch,
+    MergeIn,
+    MergeOut,
+)
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])

@@ -6,7 +6,6 @@ from dataclasses import asdict
 from datetime import date
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
@@ -14,7 +13,15 @@ from partnerhub.service import database_of
 
 from identity import use_cases
 from identity.api.access import partner_visible, partner_writable
-from identity.api.schemas import DateIn, MembershipOut, MembersOut, PartnerIn, PartnerOut, RoleOut, RolesOut
+from identity.api.schemas import (
+    DateIn,
+    MembershipOut,
+    MembersOut,
+    PartnerIn,
+    PartnerOut,
+    RoleOut,
+    RolesOut,
+)
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
 
 router = APIRouter(tags=["partners"])

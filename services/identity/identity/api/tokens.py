@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-
 from partnerhub.auth import mint_token
 from partnerhub.errors import NotFound
 from partnerhub.service import ServiceRuntime, runtime_of

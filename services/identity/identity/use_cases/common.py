@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from partnerhub.errors import NotFound, Unprocessable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from partnerhub.errors import NotFound, Unprocessable
 
 from identity.domain.memberships import MembershipRuleError, Stint
 from identity.tables import grants, individuals, memberships, partners
@@ -45,8 +44,8 @@ class Membership:
     be_geo_id: str
     started_on: date
     ended_on: date | None
-    name: str = ""
-    email: str = ""
+    name: str | None = None
+    email: str | None = None
 
     @property
     def active(self) -> bool:
@@ -58,8 +57,8 @@ class PartnerRole:
     cco_id: str
     be_geo_id: str
     role: str
-    name: str = ""
-    email: str = ""
+    name: str | None = None
+    email: str | None = None
 
 
 @dataclass

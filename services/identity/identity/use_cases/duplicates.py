@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import and_, select
-
 from partnerhub.db.uow import Database
+from sqlalchemy import and_, select
 
 from identity.domain.duplicates import DEFAULT_THRESHOLD, CandidateGroup, Person, find_duplicates
 from identity.tables import individuals, memberships

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-
 from partnerhub.bus.contracts import GrantChanged
 from partnerhub.db.uow import Database
 from partnerhub.errors import Unprocessable
+from sqlalchemy import delete, select
 
 from identity.tables import grants, memberships
 from identity.use_cases.common import require_cco_id, require_partner

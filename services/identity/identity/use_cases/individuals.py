@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-
 from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from identity.domain import normalise_email
 from identity.tables import individuals

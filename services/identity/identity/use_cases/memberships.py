@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-
 from partnerhub.bus.contracts import GrantChanged, MembershipEnded, MembershipStarted
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from identity.domain.memberships import MembershipRuleError, Stint, check_leave, plan_join
 from identity.tables import grants, memberships
-from identity.use_cases.common import Membership, require_cco_id, require_partner, rule_error, stints_of
+from identity.use_cases.common import (
+    Membership,
+    require_cco_id,
+    require_partner,
+    rule_error,
+    stints_of,
+)
 
 
 async def end_membership(uow: UnitOfWork, cco_id: str, stint: Stint, on: date, *, withdraw_grant: bool = True) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
-
 from partnerhub.bus.contracts import IndividualMerged
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
+from sqlalchemy import delete, select, update
 
 from identity.domain.memberships import combine_active
 from identity.tables import grants, individuals, memberships, partner_roles
