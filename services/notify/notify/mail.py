@@ -2,20 +2,22 @@
 
 Every address and display name is checked for CR/LF and other control characters before
 it goes into a header (cpython#121650: the ``email`` package alone is not enough), address
-headers are built from ``email.headerregistry.Address`` objects, and the SMTP envelope (sender, recipients) is always passed
-explicitly, never read from To/Cc/Bcc.
+headers are built with ``formataddr`` into an ``EmailMessage``, and the SMTP envelope
+(sender, recipients) is always passed explicitly, never read from To/Cc/Bcc.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.headerregistry import Address
-from email.utils import format_datetime, parseaddr
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
+from email._policybase import Compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -52,29 +54,45 @@ def parse_sender(mail_from: str) -> Sender:
     return Sender(check_header_text(name, "mail_from name"), check_address(address, "mail_from address"))
 
 
-# CRLF line ends; headers folded only beyond 998 characters (RFC 5322's hard limit), because
-# Python folds a long unstructured header by moving the whole value to a continuation line
-MAIL_POLICY = SMTP_POLICY.clone(max_line_length=998)
+class GuardedPolicy(Compat32):
+    """compat32 (no header-registry re-parsing, which is slow and mangles encoded display names
+    holding commas or quotes), CRLF line ends, headers folded only beyond 998 characters; and a
+    last guard: a header value with a line break or control character is never written."""
+
+    def _fold(self, name: str, value: object, sanitize: bool) -> str:
+        if isinstance(value, str):
+            check_header_text(value, f"header {name}")
+            if value.isascii() and len(name) + len(value) + 2 <= (self.max_line_length or 998):
+                return f"{name}: {value}{self.linesep}"  # nothing to encode or fold
+        return str(super()._fold(name, value, sanitize))
+
+
+MAIL_POLICY = GuardedPolicy(linesep="\r\n", max_line_length=998)
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP
 
 
 def build_message(
     rendered: Rendered, *, sender: Sender, to_name: str, to_address: str, message_id: str
 ) -> EmailMessage:
-    """A multipart/alternative message (plain text + HTML). Raises UnsafeHeader on any header trick."""
+    """A multipart/alternative message (plain text + HTML). Raises UnsafeHeader on any header trick:
+    every value is checked before ``formataddr`` encodes (RFC 2047) and quotes it."""
     check_address(to_address, "recipient address")
     check_header_text(to_name, "recipient name")
     check_header_text(rendered.subject, "subject")
+    check_header_text(message_id, "Message-ID")
     message = EmailMessage(policy=MAIL_POLICY)
-    # Address objects, not formataddr() strings: the header registry re-parses a formataddr string
-    # and mangles an encoded display name holding a comma or quotes into two addresses
-    message["From"] = Address(display_name=sender.name, addr_spec=sender.address)
-    message["To"] = Address(display_name=to_name, addr_spec=to_address)
+    message["From"] = formataddr((sender.name, sender.address))
+    message["To"] = formataddr((to_name, to_address))
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    message["MIME-Version"] = "1.0"
+    message.set_type("multipart/alternative")
+    message.set_boundary(f"=_partnerhub_{uuid.uuid4().hex}")  # saves the generator a regex per message
+    message.attach(MIMEText(rendered.text, "plain", _UTF8_QP, policy=MAIL_POLICY))
+    message.attach(MIMEText(rendered.html, "html", _UTF8_QP, policy=MAIL_POLICY))
     return message
 
 
@@ -114,7 +132,9 @@ class SmtpMailer:
             try:
                 if not client.is_connected:
                     await client.connect()
-                await client.send_message(message, sender=sender, recipients=list(recipients))
+                # our own bytes (flattened once, CRLF) and our own envelope; aiosmtplib's send_message
+                # would re-parse and re-flatten the message, which costs more than building it
+                await client.sendmail(sender, list(recipients), message.as_bytes())
             except BaseException as exc:
                 await _discard(client)
                 if isinstance(exc, Exception):

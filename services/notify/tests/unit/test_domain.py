@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email
 from datetime import date
+from email.policy import default as default_policy
 
 import aiosmtplib
 import pytest
@@ -107,9 +109,12 @@ def test_build_message_refuses_injection_and_keeps_envelope_apart() -> None:
         build_message(rendered, sender=sender, to_name="Jo\r\nBcc: x@y.io", to_address="jo@x.io", message_id="<a@b>")
     with pytest.raises(UnsafeHeader):
         build_message(Rendered("S\nBcc: x@y.io", "t", "h"), sender=sender, to_name="Jo", to_address="jo@x.io", message_id="<a@b>")
-    message = build_message(rendered, sender=sender, to_name="Jo, Jr.", to_address="jo@x.io", message_id="<a@b>")
-    assert message["To"].addresses[0].display_name == "Jo, Jr." and message["Bcc"] is None
-    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    message = build_message(rendered, sender=sender, to_name="Zoë, \"Q\" Jr.", to_address="jo@x.io", message_id="<a@b>")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=default_policy)
+    assert [(a.display_name, a.addr_spec) for a in parsed["To"].addresses] == [("Zoë, \"Q\" Jr.", "jo@x.io")]
+    assert parsed["Bcc"] is None and parsed["Message-ID"] == "<a@b>"
+    assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert parsed.get_body(("html",)).get_content() == "<p>html</p>"
 
 
 def test_mail_from_is_checked() -> None:
