@@ -148,7 +148,7 @@ clview_points = Table(
     Column("specialization", SPEC, primary_key=True),
     Column("cco_id", CCO, primary_key=True),
     Column("points", Integer, nullable=False),
-    Index("ix_clview_points_partner_spec_points", "be_geo_id", "specialization", "points"),
+    Index("ix_clview_points_partner_spec_points", "be_geo_id", "specialization", "points", "cco_id"),
 )
 
 # proofs of attendance (CL-5)

@@ -83,28 +83,43 @@ async def _one(conn, be_geo_id, row, today, current, mandatory_rows, people_limi
         outstanding = [
             {"activity_id": m.activity_id, "title": m.title, "points": m.points} for m in due if m.activity_id not in done
         ]
-    points_col = func.coalesce(cv.c.points, 0)
-    current_q = (
-        select(current.c.cco_id, people.c.name, points_col.label("points"))
-        .select_from(
-            current.outerjoin(cv, and_(mine, cv.c.cco_id == current.c.cco_id)).outerjoin(
-                people, people.c.cco_id == current.c.cco_id
-            )
+    # people, best first, read down the (partner, specialization, points, person) index: the work
+    # grows with the page asked for, not with the number of members
+    is_member = (
+        select(memberships.c.cco_id)
+        .where(
+            memberships.c.cco_id == cv.c.cco_id,
+            memberships.c.be_geo_id == be_geo_id,
+            memberships.c.started_on <= today,
+            or_(memberships.c.ended_on.is_(None), memberships.c.ended_on > today),
         )
-        .order_by(points_col.desc(), current.c.cco_id)
+        .exists()
     )
-    previous_filter = and_(mine, cv.c.points != 0, cv.c.cco_id.not_in(select(current.c.cco_id)))
-    previous_q = (
+    ranked = (
         select(cv.c.cco_id, people.c.name, cv.c.points)
         .select_from(cv.outerjoin(people, people.c.cco_id == cv.c.cco_id))
-        .where(previous_filter)
-        .order_by(cv.c.points.desc(), cv.c.cco_id)
+        .order_by(cv.c.points.desc(), cv.c.cco_id.desc())
     )
+    current_q = ranked.where(mine, cv.c.points != 0, is_member)
+    previous_filter = and_(mine, cv.c.points != 0, ~is_member)
+    previous_q = ranked.where(previous_filter)
     if people_limit is not None:
         current_q = current_q.limit(people_limit)
         previous_q = previous_q.limit(people_limit)
     current_people = [dict(r._mapping) for r in await conn.execute(current_q)] if period else []
     previous_people = [dict(r._mapping) for r in await conn.execute(previous_q)] if period else []
+    room = None if people_limit is None else people_limit - len(current_people)
+    if period and (room is None or room > 0):
+        with_points = select(cv.c.cco_id).where(mine, cv.c.points != 0, cv.c.cco_id == current.c.cco_id).exists()
+        idle = (
+            select(current.c.cco_id, people.c.name)
+            .select_from(current.outerjoin(people, people.c.cco_id == current.c.cco_id))
+            .where(~with_points)
+            .order_by(current.c.cco_id)
+        )
+        if room is not None:
+            idle = idle.limit(room)
+        current_people += [{"cco_id": r.cco_id, "name": r.name, "points": 0} for r in await conn.execute(idle)]
     previous_total = (
         int(await conn.scalar(select(func.count()).select_from(cv).where(previous_filter)) or 0) if period else 0
     )

@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('points', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('be_geo_id', 'specialization', 'cco_id', name=op.f('pk_clview_points'))
     )
-    op.create_index('ix_clview_points_partner_spec_points', 'clview_points', ['be_geo_id', 'specialization', 'points'], unique=False)
+    op.create_index('ix_clview_points_partner_spec_points', 'clview_points', ['be_geo_id', 'specialization', 'points', 'cco_id'], unique=False)
     op.create_table('completions',
     sa.Column('external_id', sa.String(length=200), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
