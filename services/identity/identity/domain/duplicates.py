@@ -5,9 +5,9 @@ Candidate generation uses blocking, never all pairs:
 
 * e-mail: people sorted by normalised e-mail; equal neighbours are candidates;
 * names: people sorted by (partner, token-sorted normalised name) and, in a second pass,
-  by (partner, that key reversed) — a typo early in a name is late in the reversed key;
+  by (partner, normalised name reversed) — a typo early in a name is late when reversed;
   each person is compared with the next ``window`` people of the same partner only
-  (a sorted-neighbourhood method), with rapidfuzz's normalised Indel ratio.
+  (a sorted-neighbourhood method), with rapidfuzz's normalised Indel ratio (of the names, or of their token-sorted forms).
 
 Pairs are joined into groups (connected components).
 """
@@ -70,27 +70,27 @@ def name_pairs(
     threshold: float = DEFAULT_THRESHOLD,
     window: int = DEFAULT_WINDOW,
 ) -> dict[tuple[int, int], float]:
-    """Pairs of rows in the same partner with name similarity ≥ ``threshold`` (0..100)."""
-    keys = [name_key(n) for n in names]
+    """Pairs of rows in the same partner with name similarity ≥ ``threshold`` (0..100).
+
+    Two sorted-neighbourhood passes: by token-sorted name (finds swapped first/last names and
+    late typos), and by the reversed name (finds typos in its first letters)."""
+    raws = [normalise_name(n) for n in names]
+    keys = [" ".join(sorted(r.split())) for r in raws]
     found: dict[tuple[int, int], float] = {}
-    for reverse in (False, True):
-        block = [
-            (p + "\x00" + (k[::-1] if reverse else k), i)
-            for i, (p, k) in enumerate(zip(partners, keys, strict=True))
-            if p is not None and k
-        ]
+    for sort_keys in (keys, [r[::-1] for r in raws]):
+        block = [(p + "\x00" + k, i) for i, (p, k) in enumerate(zip(partners, sort_keys, strict=True)) if p is not None and k]
         block.sort()
         rows = [i for _, i in block]
         del block
         size = len(rows)
         for pos in range(size):
             a = rows[pos]
-            partner, key = partners[a], keys[a]
+            partner, raw, key = partners[a], raws[a], keys[a]
             for nxt in range(pos + 1, min(pos + 1 + window, size)):
                 b = rows[nxt]
                 if partners[b] != partner:
                     break
-                score = ratio(key, keys[b], score_cutoff=threshold)
+                score = ratio(raw, raws[b], score_cutoff=threshold) or ratio(key, keys[b], score_cutoff=threshold)
                 if score:
                     pair = (a, b) if a < b else (b, a)
                     if score > found.get(pair, 0.0):

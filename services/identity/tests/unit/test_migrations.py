@@ -1,0 +1,20 @@
+"""The Alembic history produces exactly the tables of tables.py (SQLite here; PostgreSQL in integration)."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from identity.app import SERVICE
+from identity.tables import metadata
+from partnerhub.db.migrations import migrate
+from sqlalchemy import create_engine
+
+
+async def test_migrations_match_tables(tmp_path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'identity.db'}"
+    await migrate("identity", SERVICE.migrations_dir, url)
+    engine = create_engine(f"sqlite:///{tmp_path / 'identity.db'}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+    engine.dispose()
+    assert diff == []
