@@ -11,32 +11,28 @@ Target (issue 7): 50,000 reminders at >= 200 mails/s.
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
 import dataclasses
+import os
 import resource
 import socket
 import statistics
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, select
-
+from notify.app import SERVICE
+from notify.sender import MailSender
+from notify.tables import deliveries
 from partnerhub.bus.contracts import IndividualRegistered, ReminderDue
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.db.engine import drop_database
 from partnerhub.service import ServiceRuntime
-
-from notify.app import SERVICE
-from notify.sender import MailSender
-from notify.tables import deliveries
-
+from sqlalchemy import func, select
 
 SINK = """
 import logging, sys

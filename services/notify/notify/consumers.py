@@ -28,6 +28,7 @@ from partnerhub.db.uow import UnitOfWork
 from notify import planning, projections
 from notify.domain import reminder_plan, role_plan, specialization_plan
 
+
 async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
     await projections.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
 

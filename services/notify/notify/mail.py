@@ -13,12 +13,12 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.charset import QP, Charset
-from email.mime.text import MIMEText
-from email._policybase import Compat32
-from email.utils import format_datetime, formataddr, parseaddr
 from datetime import UTC, datetime
+from email._policybase import Compat32
+from email.charset import QP, Charset
+from email.message import EmailMessage
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Protocol
 

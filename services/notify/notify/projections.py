@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from partnerhub.db.uow import UnitOfWork
 
 from notify.tables import aliases, partner_admins, partners, recipients
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
-
 from partnerhub.db.uow import Database
 from partnerhub.logging import get_logger
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from notify import projections
 from notify.domain import UnsafeHeader, backoff_seconds

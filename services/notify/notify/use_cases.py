@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
-
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound
+from sqlalchemy import Select, or_, select, update
 
 from notify import planning, projections
 from notify.domain import PARTNER_KINDS, MailPlan

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from partnerhub.bus.envelope import Envelope, Event
 
 
@@ -67,7 +66,7 @@ class SmtpSink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
         self.data_seen.set()
-        while self.hold_data.is_set():  # the server has the mail but never answers (then the client dies)
+        while self.hold_data.is_set():  # noqa: ASYNC110 (a threading.Event: the test thread sets it)
             await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
 

@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field
-
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of
+from pydantic import BaseModel, Field
 
 from notify import use_cases
 from notify.use_cases import Visibility

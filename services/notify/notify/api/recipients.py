@@ -6,11 +6,10 @@ from dataclasses import asdict
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel
-
 from partnerhub.auth import Principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of
+from pydantic import BaseModel
 
 from notify import use_cases
 

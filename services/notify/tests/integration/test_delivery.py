@@ -6,14 +6,18 @@ import email
 from datetime import date
 from email.policy import default as default_policy
 
-from sqlalchemy import select
-
-from partnerhub.bus.contracts import AdminAssigned, IndividualRegistered, IndividualUpdated, Lost, ReminderDue
-from partnerhub.bus.envelope import Envelope
-from partnerhub.testing import eventually
-
 from notify.app import SERVICE
 from notify.tables import deliveries
+from partnerhub.bus.contracts import (
+    AdminAssigned,
+    IndividualRegistered,
+    IndividualUpdated,
+    Lost,
+    ReminderDue,
+)
+from partnerhub.bus.envelope import Envelope
+from partnerhub.testing import eventually
+from sqlalchemy import select
 
 
 def reminder(cco_id: str, certification: str = "CCNA", months: int = 6) -> ReminderDue:

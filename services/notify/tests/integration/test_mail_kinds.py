@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from notify import projections
+from notify.app import SERVICE
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -19,9 +21,6 @@ from partnerhub.bus.contracts import (
     RoleVacated,
 )
 from partnerhub.testing import eventually
-
-from notify import projections
-from notify.app import SERVICE
 
 BE = "BE100"
 

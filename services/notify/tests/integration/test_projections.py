@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from notify.app import SERVICE
 from partnerhub.bus.contracts import (
     AdminAssigned,
     IndividualMerged,
@@ -14,8 +15,6 @@ from partnerhub.bus.contracts import (
 )
 from partnerhub.bus.envelope import Envelope
 from partnerhub.testing import eventually
-
-from notify.app import SERVICE
 
 
 def reminder(cco_id: str, months: int = 6) -> ReminderDue:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
+from notify.app import SERVICE
+from notify.tables import deliveries
 from partnerhub.bus.contracts import (
     AdminAssigned,
     IndividualRegistered,
-    IndividualUpdated,
     PartnerRegistered,
     ReminderDue,
     Renewed,
 )
 from partnerhub.testing import eventually
-
-from notify.app import SERVICE
-from notify.tables import deliveries
+from sqlalchemy import select
 
 INJECTED_ADDRESSES = {
     "J1": ("Jo", "jo@example.com\r\nBcc: evil@attacker.example"),

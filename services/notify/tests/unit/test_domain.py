@@ -8,9 +8,6 @@ from email.policy import default as default_policy
 
 import aiosmtplib
 import pytest
-
-from partnerhub.bus.contracts import GraceStarted, ReminderDue, RoleAtRisk, RoleVacated
-
 from notify.domain import (
     UnsafeHeader,
     backoff_seconds,
@@ -25,6 +22,7 @@ from notify.domain import (
 from notify.mail import Sender, build_message, classify, parse_sender
 from notify.rendering import Rendered, Templates, long_date
 from notify.settings import NotifySettings
+from partnerhub.bus.contracts import GraceStarted, ReminderDue, RoleAtRisk, RoleVacated
 
 
 def reminder(kind: str = "associate", months: int = 6) -> ReminderDue:
