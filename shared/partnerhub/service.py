@@ -162,6 +162,8 @@ class ServiceRuntime:
                     delivery_limit=self.settings.delivery_limit,
                     prefetch=self.settings.prefetch,
                     on_dead_letter=lambda t, _e: self.metrics.dead_lettered.labels(self.name, t).inc(),
+                    batch_handler=self.consumer.handle_batch if self.settings.consumer_batch_size > 1 else None,
+                    batch_size=self.settings.consumer_batch_size,
                 )
             )
         await self.transport.start()

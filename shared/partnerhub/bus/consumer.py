@@ -68,5 +68,41 @@ class EventConsumer:
             log.info("event applied")
 
 
+    async def handle_batch(self, envelopes: list[Envelope]) -> None:
+        """Apply many events in one transaction (one bulk inbox insert, one commit).
+
+        Raises if any of them fails: the transport then handles each message alone, so one
+        poison message keeps its own retries and dead-lettering and never holds the others back.
+        """
+        service = self.db.producer
+        entries = []
+        for envelope in envelopes:
+            entry = self.handlers.get(envelope.type)
+            if entry is None:
+                raise UnknownEventType(f"{service} has no handler for {envelope.type}")
+            entries.append((envelope, entry[0].model_validate(envelope.payload), entry[1]))
+        started = time.perf_counter()
+        applied: list[Envelope] = []
+        async with self.db.uow() as uow:
+            fresh = await uow.claim_inbox_many(envelopes)
+            for envelope, event, handler in entries:
+                if str(envelope.id) not in fresh:
+                    self.metrics.duplicates.labels(service, envelope.type).inc()
+                    continue
+                fresh.discard(str(envelope.id))  # the same event twice in one batch applies once
+                uow.message = envelope
+                with log_context(
+                    correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type, service=service
+                ):
+                    await handler(uow, event)
+                applied.append(envelope)
+            await uow.commit()
+        elapsed = (time.perf_counter() - started) / max(1, len(envelopes))
+        for envelope in applied:
+            self.metrics.consumed.labels(service, envelope.type).inc()
+            self.metrics.handler_latency.labels(service, envelope.type).observe(elapsed)
+        log.info("events applied", count=len(applied), skipped=len(envelopes) - len(applied), service=service)
+
+
 def known_types() -> list[str]:
     return sorted(EVENTS_BY_TYPE)

@@ -36,6 +36,7 @@ from partnerhub.bus.transport import Subscription, TransportError, backoff_delay
 from partnerhub.logging import get_logger, log_context
 
 log = get_logger(__name__)
+BATCH_LINGER_SECONDS = 0.02
 
 
 class RabbitTransport:
@@ -58,12 +59,14 @@ class RabbitTransport:
         self.connect_timeout = connect_timeout
         self.service = service
         self._subscriptions: list[Subscription] = []
-        self._connection: AbstractConnection | None = None
+        self._connections: list[AbstractConnection] = []
         self._publisher: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
         self._dlx: AbstractExchange | None = None
         self._ready = asyncio.Event()
         self._supervisor: asyncio.Task[None] | None = None
+        self._batches: dict[str, asyncio.Queue[AbstractIncomingMessage]] = {}
+        self._batch_workers: list[asyncio.Task[None]] = []
         self._stopping = False
         self.connections_made = 0
         self.dead_lettered = 0
@@ -81,6 +84,13 @@ class RabbitTransport:
 
     async def start(self, wait: float = 10.0) -> None:
         self._stopping = False
+        for sub in self._subscriptions:
+            if sub.batch_handler is not None and sub.queue not in self._batches:
+                self._batches[sub.queue] = asyncio.Queue()
+                for i in range(2):
+                    self._batch_workers.append(
+                        asyncio.create_task(self._batch_worker(sub), name=f"rabbitmq-batch:{sub.queue}:{i}")
+                    )
         self._supervisor = asyncio.create_task(self._supervise(), name=f"rabbitmq:{self.service}")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), wait)
@@ -89,10 +99,13 @@ class RabbitTransport:
 
     async def stop(self) -> None:
         self._stopping = True
+        await cancel_tasks(self._batch_workers)
+        self._batch_workers.clear()
+        self._batches.clear()
         if self._supervisor is not None:
             await cancel_tasks([self._supervisor])
             self._supervisor = None
-        await self._close_connection()
+        await self._close_connections()
 
     def is_ready(self) -> bool:
         return self._ready.is_set()
@@ -101,14 +114,19 @@ class RabbitTransport:
         await asyncio.wait_for(self._ready.wait(), timeout)
 
     async def _supervise(self) -> None:
+        """Keep a publishing and a consuming connection (RabbitMQ's advice: flow control on a busy
+        publisher must not hold back consumer acks); when either drops, rebuild both."""
         delay = 0.2
         while not self._stopping:
             closed = asyncio.Event()
             try:
-                connection = await aio_pika.connect(self.url, timeout=self.connect_timeout)
-                self._connection = connection
-                connection.close_callbacks.add(lambda *_, event=closed: event.set())
-                await self._declare_and_consume(connection, closed)
+                publishing = await aio_pika.connect(self.url, timeout=self.connect_timeout)
+                self._connections.append(publishing)
+                consuming = await aio_pika.connect(self.url, timeout=self.connect_timeout)
+                self._connections.append(consuming)
+                for connection in self._connections:
+                    connection.close_callbacks.add(lambda *_, event=closed: event.set())
+                await self._declare_and_consume(publishing, consuming, closed)
                 self.connections_made += 1
                 self._ready.set()
                 delay = 0.2
@@ -122,18 +140,21 @@ class RabbitTransport:
             finally:
                 self._ready.clear()
                 self._exchange = self._dlx = self._publisher = None
-                await self._close_connection()
+                await self._close_connections()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
-    async def _close_connection(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None and not connection.is_closed:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), 5)
+    async def _close_connections(self) -> None:
+        connections, self._connections = self._connections, []
+        for connection in connections:
+            if not connection.is_closed:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connection.close(), 5)
 
-    async def _declare_and_consume(self, connection: AbstractConnection, closed: asyncio.Event) -> None:
-        publisher = await connection.channel(publisher_confirms=True, on_return_raises=True)
+    async def _declare_and_consume(
+        self, publishing: AbstractConnection, consuming: AbstractConnection, closed: asyncio.Event
+    ) -> None:
+        publisher = await publishing.channel(publisher_confirms=True, on_return_raises=True)
         publisher.close_callbacks.add(lambda *_: closed.set())
         unrouted = await publisher.declare_exchange(
             self.unrouted_name, aio_pika.ExchangeType.FANOUT, durable=True
@@ -152,7 +173,7 @@ class RabbitTransport:
         )
         dlx = await publisher.declare_exchange(self.dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
         for sub in self._subscriptions:
-            channel = await connection.channel()
+            channel = await consuming.channel()
             channel.close_callbacks.add(lambda *_: closed.set())
             await channel.set_qos(prefetch_count=sub.prefetch)
             dlq = await channel.declare_queue(
@@ -201,10 +222,58 @@ class RabbitTransport:
 
     # consuming --------------------------------------------------------------------------------
     def _consumer_for(self, sub: Subscription) -> Any:
+        batch = self._batches.get(sub.queue)
+        if batch is not None:
+
+            async def collect(message: AbstractIncomingMessage) -> None:
+                batch.put_nowait(message)
+
+            return collect
+
         async def on_message(message: AbstractIncomingMessage) -> None:
             await self._on_message(sub, message)
 
         return on_message
+
+    async def _batch_worker(self, sub: Subscription) -> None:
+        """Take what arrives within a few milliseconds (up to batch_size) and apply it in one transaction."""
+        queue = self._batches[sub.queue]
+        loop = asyncio.get_running_loop()
+        while True:
+            messages = [await queue.get()]
+            # linger briefly so that what arrives together commits together
+            deadline = loop.time() + BATCH_LINGER_SECONDS
+            while len(messages) < sub.batch_size:
+                if queue.empty():
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        messages.append(await asyncio.wait_for(queue.get(), remaining))
+                    except TimeoutError:
+                        break
+                else:
+                    messages.append(queue.get_nowait())
+            try:
+                await self._on_batch(sub, messages)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never let the worker die; unsettled messages are redelivered
+                log.error("batch worker error", queue=sub.queue, error=repr(exc))
+
+    async def _on_batch(self, sub: Subscription, messages: list[AbstractIncomingMessage]) -> None:
+        if len(messages) > 1 and sub.batch_handler is not None:
+            try:
+                envelopes = [Envelope.from_bytes(m.body) for m in messages]
+                await sub.batch_handler(envelopes)
+            except Exception as exc:
+                log.warning("batch failed; applying its messages one by one", queue=sub.queue, size=len(messages), error=repr(exc))
+            else:
+                for message in messages:
+                    await _settle(message.ack())
+                return
+        for message in messages:
+            await self._on_message(sub, message)
 
     async def _on_message(self, sub: Subscription, message: AbstractIncomingMessage) -> None:
         deliveries = int((message.headers or {}).get("x-delivery-count") or 0) + 1

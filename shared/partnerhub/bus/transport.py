@@ -33,6 +33,9 @@ class Subscription:
     delivery_limit: int = 5
     prefetch: int = 50
     on_dead_letter: Callable[[str, str], None] | None = None  # (event type, error)
+    # optional: apply what has arrived together in one transaction (falls back to `handler` one by one)
+    batch_handler: Callable[[list[Envelope]], Awaitable[None]] | None = None
+    batch_size: int = 100
 
 
 @dataclass

@@ -7,14 +7,11 @@ a later change to them is a new migration in every service.
 from __future__ import annotations
 
 from alembic import op
-
-from partnerhub.db.types import UtcDateTime
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
     Date,
-
     Index,
     Integer,
     MetaData,
@@ -23,6 +20,8 @@ from sqlalchemy import (
     Text,
     text,
 )
+
+from partnerhub.db.types import UtcDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

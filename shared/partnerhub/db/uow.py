@@ -107,6 +107,13 @@ class UnitOfWork:
         result = await self.conn.execute(stmt)
         return result.rowcount == 1
 
+    async def claim_inbox_many(self, envelopes: list[Envelope]) -> set[str]:
+        """Record many event ids at once; returns the ids not seen before."""
+        now = datetime.now(UTC)
+        rows = [{"event_id": str(e.id), "type": e.type, "received_at": now} for e in envelopes]
+        stmt = self.db.insert_ignoring_duplicates(self.db.inbox).values(rows).returning(self.db.inbox.c.event_id)
+        return set((await self.conn.execute(stmt)).scalars().all())
+
     async def commit(self) -> None:
         if self._tx is None:
             raise RuntimeError("unit of work not entered")

@@ -17,7 +17,7 @@ SECRET = SETTINGS.jwt_secret.get_secret_value()  # type: ignore[union-attr]
 def _claims(**changes: object) -> dict:
     now = int(time.time())
     claims = {"sub": "ada", "roles": ["partner_admin"], "partners": ["P1"], "iss": SETTINGS.jwt_issuer,
-              "aud": SETTINGS.jwt_audience, "iat": now, "exp": now + 60}
+              "aud": SETTINGS.jwt_audience, "iat": now, "exp": now + 24 * 3600}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
