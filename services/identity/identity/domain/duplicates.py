@@ -24,7 +24,7 @@ from identity.domain.ids import normalise_email, normalise_name
 SAME_EMAIL = "same-email"
 SIMILAR_NAME = "similar-name"
 DEFAULT_THRESHOLD = 90.0
-DEFAULT_WINDOW = 4
+DEFAULT_WINDOW = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +80,21 @@ def name_pairs(
     for sort_keys in (keys, [r[::-1] for r in raws]):
         block = [(p + "\x00" + k, i) for i, (p, k) in enumerate(zip(partners, sort_keys, strict=True)) if p is not None and k]
         block.sort()
-        rows = [i for _, i in block]
+        ids = [i for _, i in block]
         del block
-        size = len(rows)
-        for pos in range(size):
-            a = rows[pos]
-            partner, raw, key = partners[a], raws[a], keys[a]
-            for nxt in range(pos + 1, min(pos + 1 + window, size)):
-                b = rows[nxt]
-                if partners[b] != partner:
-                    break
-                score = ratio(raw, raws[b], score_cutoff=threshold) or ratio(key, keys[b], score_cutoff=threshold)
+        # columns in sorted order; offset k pairs each row with the k-th next one (same partner only)
+        part = [partners[i] for i in ids]
+        raw = [raws[i] for i in ids]
+        key = [keys[i] for i in ids]
+        for k in range(1, window + 1):
+            for pa, pb, ra, rb, ka, kb, a, b in zip(
+                part, part[k:], raw, raw[k:], key, key[k:], ids, ids[k:], strict=False
+            ):
+                if pa != pb:
+                    continue
+                score = ratio(ra, rb, score_cutoff=threshold)
+                if not score and (ra != ka or rb != kb):  # word order differs: compare token-sorted too
+                    score = ratio(ka, kb, score_cutoff=threshold)
                 if score:
                     pair = (a, b) if a < b else (b, a)
                     if score > found.get(pair, 0.0):

@@ -34,6 +34,9 @@ def normalise_email(email: str) -> str:
 
 def normalise_name(name: str) -> str:
     """Accents, case, punctuation and spacing removed: ``"Zoë  O'Neil"`` → ``"zoe oneil"``."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    if name.isascii():
+        folded = name.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", name)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return _SPACES.sub(" ", _NOT_NAME.sub("", folded)).strip()
