@@ -119,9 +119,12 @@ async def send_reminders(uow: UnitOfWork, day: date) -> None:
     )
 
 
-JOBS = (
-    DailyJob("certification.recompute_marked", recompute_marked_people),
-    DailyJob("certification.expire_badges", expire_badges),
-    DailyJob("certification.extend_representatives", extend_representatives),
-    DailyJob("certification.send_reminders", send_reminders),
-)
+async def run_day(uow: UnitOfWork, day: date) -> None:
+    """The day's steps in order, in one transaction (a clock jump runs this once per day passed)."""
+    await recompute_marked_people(uow, day)
+    await expire_badges(uow, day)
+    await extend_representatives(uow, day)
+    await send_reminders(uow, day)
+
+
+JOBS = (DailyJob("certification.daily", run_day),)

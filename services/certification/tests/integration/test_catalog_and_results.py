@@ -1,0 +1,150 @@
+"""Catalogs (CE-1, CE-2, CE-4), exam results (idempotent), events, certificates (CE-3), seed — both modes."""
+
+from __future__ import annotations
+
+from certification.app import SERVICE
+
+
+async def test_ce2_catalog_put_get_and_ce4_default_validity(system_factory, h) -> None:
+    async with system_factory(SERVICE, start_date="2020-01-01") as system:
+        client = system.clients["certification"]
+        await h.catalog(system)
+        r = await client.get("/v1/certifications/CQS-S", headers=system.token("ann", "individual"))
+        assert r.status_code == 200
+        body = r.json()
+        assert body["validity_months"] == 24 and body["prerequisites"] == ["CCNA", "CCDA"]
+        assert body["program_category"] is None  # CE-12
+        ccna = (await client.get("/v1/certifications/CCNA", headers=system.staff())).json()
+        assert ccna["validity_months"] == 36
+        custom = await client.put(
+            "/v1/certifications/CCIE",
+            json={"name": "CCIE", "kind": "expert", "required_exams": [["P1"]]},
+            headers=system.staff(),
+        )
+        assert custom.status_code == 201 and custom.json()["validity_months"] == 24
+        again = await client.put(
+            "/v1/certifications/CCIE",
+            json={"name": "CCIE", "kind": "expert", "required_exams": [["P1"]], "validity_months": 30},
+            headers=system.staff(),
+        )
+        assert again.status_code == 200 and again.json()["validity_months"] == 30
+        exam = await client.put(
+            "/v1/exams/A1B", json={"title": "CCNA v2", "replaces": "A1", "replacement_required": True}, headers=system.staff()
+        )
+        assert exam.status_code == 201 and exam.json()["replaces"] == "A1"
+
+
+async def test_catalog_bad_input_changes_nothing(system_factory, h) -> None:
+    async with system_factory(SERVICE, start_date="2020-01-01") as system:
+        client = system.clients["certification"]
+        await h.catalog(system)
+        staff = system.staff()
+        cases = [
+            ("/v1/exams/X1", {"title": "x", "replaces": "NOPE"}, 422),
+            ("/v1/exams/A1", {"title": "x", "replaces": "A1"}, 422),
+            ("/v1/exams/bad%20number", {"title": "x"}, 422),
+            ("/v1/exams/X2", {"title": ""}, 422),
+            ("/v1/certifications/Z", {"name": "z", "kind": "guru", "required_exams": [["A1"]]}, 422),
+            ("/v1/certifications/Z", {"name": "z", "kind": "expert", "required_exams": [["NOPE"]]}, 422),
+            ("/v1/certifications/Z", {"name": "z", "kind": "expert", "required_exams": []}, 422),
+            ("/v1/certifications/Z", {"name": "z", "kind": "expert", "required_exams": [["A1"]], "prerequisites": ["Z"]}, 422),
+            ("/v1/certifications/CCNA", {"name": "z", "kind": "associate", "required_exams": [["A1"]], "prerequisites": ["CCNP"]}, 422),
+        ]
+        for path, body, expected in cases:
+            r = await client.put(path, json=body, headers=staff)
+            assert r.status_code == expected, (path, body, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json")
+        r = await client.put("/v1/exams/X3", json={"title": "x"}, headers=system.token("ann", "individual"))
+        assert r.status_code == 403
+        assert (await client.get("/v1/exams/X1", headers=staff)).status_code == 404
+        assert (await client.get("/v1/certifications/Z", headers=staff)).status_code == 404
+        assert (await client.get("/v1/certifications/CCNA", headers=staff)).json()["prerequisites"] == []
+
+
+async def test_exam_result_idempotent_replay_and_events(system_factory, h) -> None:
+    async with system_factory(SERVICE, start_date="2020-06-01") as system:
+        await h.catalog(system)
+        first = await h.result(system, "tc-1", "ann", "A1", "2020-05-01")
+        assert first.status_code == 201, first.text
+        replay = await h.result(system, "tc-1", "ann", "A1", "2020-05-01")
+        assert replay.status_code == 200 and replay.json() == first.json()
+        assert replay.headers["idempotent-replayed"] == "true"
+        different = await h.result(system, "tc-1", "ann", "D1", "2020-05-02", passed=False)
+        assert different.status_code == 200 and different.json()["exam_number"] == "A1"  # the first result stands
+        passed = await h.events(system, "certification.exam.passed.v1", "ann")
+        assert [(p["exam_number"], p["passed_on"], p["result_id"]) for p in passed] == [("A1", "2020-05-01", first.json()["id"])]
+        achieved = await h.events(system, "certification.badge.achieved.v1", "ann")
+        assert achieved == [
+            {"cco_id": "ann", "certification": "CCNA", "kind": "associate", "achieved_on": "2020-05-01", "expires_on": "2023-05-01"}
+        ]
+        failed = await h.result(system, "tc-2", "ann", "D1", "2020-05-03", passed=False)
+        assert failed.status_code == 201
+        assert len(await h.events(system, "certification.exam.passed.v1", "ann")) == 1
+        assert "CCDA" not in await h.badges(system, "ann")
+
+
+async def test_exam_result_bad_input(system_factory, h) -> None:
+    async with system_factory(SERVICE, start_date="2020-06-01") as system:
+        await h.catalog(system)
+        client = system.clients["certification"]
+        writer = system.token("testing-center", "system")
+        good = {"external_id": "e-1", "cco_id": "ann", "exam_number": "A1", "taken_on": "2020-05-01", "passed": True}
+        cases = [
+            (good | {"exam_number": "ZZ9"}, 422, "not in the exam catalog"),
+            (good | {"taken_on": "2020-06-02"}, 422, "after today"),
+            (good | {"taken_on": "1980-01-01"}, 422, "before"),
+            (good | {"taken_on": "yesterday"}, 422, "taken_on"),
+            (good | {"cco_id": "a b"}, 422, "cco_id"),
+            (good | {"passed": "maybe"}, 422, "passed"),
+            ({k: v for k, v in good.items() if k != "external_id"}, 422, "external_id"),
+            (good | {"extra": 1}, 422, "extra"),
+        ]
+        for body, status, words in cases:
+            r = await client.post("/v1/exam-results", json=body, headers=writer)
+            assert r.status_code == status, (body, r.text)
+            assert words in r.text
+        r = await client.post("/v1/exam-results", content=b"{not json", headers=writer | {"content-type": "application/json"})
+        assert r.status_code == 422
+        assert (await client.post("/v1/exam-results", json=good, headers=system.token("ann", "individual"))).status_code == 403
+        assert (await client.post("/v1/exam-results", json=good)).status_code == 401
+        assert await h.events(system, "certification.exam.passed.v1") == []
+        hist = await client.get("/v1/individuals/ann/exam-history", headers=system.staff())
+        assert hist.json()["results"] == []
+
+
+async def test_ce3_certificate_once_agreement_signed(system_factory, h) -> None:
+    async with system_factory(SERVICE, start_date="2020-06-01") as system:
+        await h.catalog(system)
+        client = system.clients["certification"]
+        await h.result(system, "c-1", "ann", "A1", "2020-05-01")
+        mine = await client.get("/v1/individuals/ann/certifications", headers=system.token("ann", "individual"))
+        assert mine.json()["agreement_signed"] is False
+        assert mine.json()["certifications"][0]["certificate"] is None
+        denied = await client.post("/v1/individuals/ann/agreements", json={}, headers=system.token("bob", "individual"))
+        assert denied.status_code == 404
+        future = await client.post("/v1/individuals/ann/agreements", json={"signed_on": "2021-01-01"}, headers=system.token("ann", "individual"))
+        assert future.status_code == 422
+        signed = await client.post("/v1/individuals/ann/agreements", json={}, headers=system.token("ann", "individual"))
+        assert signed.status_code == 201, signed.text
+        issued = signed.json()["certificates_issued"]
+        assert [(c["certification"], c["valid_from"], c["expires_on"]) for c in issued] == [("CCNA", "2020-05-01", "2023-05-01")]
+        again = await client.post("/v1/individuals/ann/agreements", json={}, headers=system.token("ann", "individual"))
+        assert again.status_code == 200 and again.json()["certificates_issued"] == []
+        # a later achievement gets its certificate at once
+        await h.result(system, "c-2", "ann", "D1", "2020-05-20")
+        badges = await h.badges(system, "ann")
+        assert badges["CCDA"]["certificate"] is not None
+        assert badges["CCNA"]["certificate"]["id"] == issued[0]["id"]
+
+
+async def test_seed_catalog(system_factory) -> None:
+    async with system_factory(SERVICE, start_date="2020-06-01") as system:
+        runtime = system.runtimes["certification"]
+        await SERVICE.seed(runtime)
+        await SERVICE.seed(runtime)  # idempotent
+        r = await system.clients["certification"].get("/v1/certifications", headers=system.staff())
+        kinds = {c["code"]: c["kind"] for c in r.json()}
+        for code in ("CCNA", "CCDA", "CCNP", "CCDP", "CCIP", "CCSP", "CCIE-RS", "CSE"):
+            assert code in kinds
+        assert sum(k == "cqs_representative" for k in kinds.values()) >= 2
+        assert sum(k == "cqs_specialist" for k in kinds.values()) >= 2
