@@ -149,15 +149,52 @@ def token(
     role: Annotated[list[str] | None, typer.Option(help=f"repeatable: {', '.join(ROLES)}")] = None,
     partner: Annotated[list[str] | None, typer.Option(help="repeatable: BE GEO IDs the admin/PAM role applies to")] = None,
     ttl: Annotated[int, typer.Option(help="lifetime in seconds")] = 3600,
+    from_identity: Annotated[
+        bool,
+        typer.Option(
+            "--from-identity",
+            help="roles and partners from identity's records (its IDENTITY_/PARTNERHUB_ settings and database); "
+            "with --role system: a system client",
+        ),
+    ] = False,
 ) -> None:
     """Mint a dev token with the shared JWT settings (refused in production)."""
     settings = _shared_settings()
     if settings.environment == "production":
         _fail("tokens are not minted in production; ask the identity provider")
+    if from_identity:
+        typer.echo(_identity_token(sub, system="system" in (role or []), ttl=ttl))
+        return
     try:
         typer.echo(mint_token(settings, sub, role or ["individual"], partner or [], ttl_seconds=ttl))
     except ValueError as exc:
         _fail(str(exc))
+
+
+def _identity_token(sub: str, *, system: bool, ttl: int) -> str:
+    """The identity service's own minting code (its ``mint_token`` extra), on its database."""
+    from partnerhub.errors import Problem
+    from partnerhub.service import ServiceRuntime
+
+    definition = _definition("identity")
+    hook = definition.extras.get("mint_token")
+    if hook is None:
+        _fail("the identity service offers no mint_token hook")
+
+    async def mint() -> str:
+        runtime = ServiceRuntime(definition, definition.settings_cls())
+        try:
+            return str(await hook(runtime, sub, system=system, ttl_seconds=ttl))
+        finally:
+            await runtime.db.dispose()
+
+    try:
+        return asyncio.run(mint())
+    except (Problem, ValueError) as exc:
+        _fail(getattr(exc, "detail", None) or str(exc))
+    except Exception as exc:  # e.g. the database is not reachable or not migrated
+        _fail(f"identity's records could not be read: {exc!r}")
+    raise AssertionError("unreachable")
 
 
 @app.command("settings")
