@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from identity.domain import normalise_email
@@ -23,9 +23,7 @@ async def register_individual(
     db: Database, *, cco_id: str, name: str, email: str, program_staff: bool = False
 ) -> Individual:
     async with db.uow() as uow:
-        taken = await uow.conn.scalar(select(individuals.c.cco_id).where(individuals.c.cco_id == cco_id))
-        if taken:
-            raise _taken(cco_id)
+        # no look-up first: the primary key refuses a taken (or retired) ID in the same statement
         individual = Individual(cco_id, name, email, program_staff, datetime.now(UTC))
         try:
             await uow.conn.execute(
@@ -38,7 +36,7 @@ async def register_individual(
                     registered_at=individual.registered_at,
                 )
             )
-        except IntegrityError as exc:  # registered concurrently
+        except IntegrityError as exc:
             raise _taken(cco_id) from exc
         uow.emit(IndividualRegistered(cco_id=cco_id, name=name, email=email, program_staff=program_staff))
         await uow.commit()
