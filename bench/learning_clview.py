@@ -103,6 +103,12 @@ async def run(args: argparse.Namespace) -> None:
                 break
             await asyncio.sleep(0.05)
         print(f"CL View totals built from the credits (2 specializations) in {time.perf_counter() - t:.2f}s")
+        # a bulk load leaves no planner statistics; in production autovacuum/ANALYZE keeps them
+        from sqlalchemy import text
+
+        async with runtime.db.engine.connect() as conn:
+            await conn.execute(text("ANALYZE"))
+            await conn.commit()
         for _ in range(5):  # warm up
             await client.get(f"/v1/partners/{PARTNER}/cl-view", headers=staff)
         latencies = []
