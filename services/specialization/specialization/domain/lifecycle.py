@@ -231,8 +231,9 @@ def next_check_on(state: SpecState, today: date, rules: Rules = Rules()) -> date
         return max(window_opens_on(state, rules), today)
     if state.status == "renewal_window":
         return state.anniversary + ONE_DAY
-    if state.status == "grace":
-        return today + ONE_DAY
+    if state.status == "grace":  # facts arriving in grace renew at once (``renew_in_grace``); the job ends it
+        assert state.grace_ends_on is not None
+        return max(state.grace_ends_on + ONE_DAY, today)
     return None
 
 

@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
+from specialization import facts
+from specialization.domain import lifecycle as lc
 from specialization.domain.catalog import Specialization
 from specialization.domain.lifecycle import Assessment
 from specialization.tables import allocations, credits, mandatory_items, partner_specializations as ps
@@ -25,62 +27,42 @@ class Gathered:
     mandatory: dict[str, list[tuple[str, str, date]]]  # specialization -> (activity_id, title, published_on)
 
 
-def _upper(as_of: date) -> ColumnElement:
-    """The last earned-on date that counts now: the anniversary (or grace end), or ``as_of`` if earlier."""
-    by_status = case(
-        (ps.c.status == "grace", ps.c.grace_ends_on),
-        (ps.c.status == "lost", literal(as_of)),
-        else_=ps.c.anniversary,
-    )
-    return case((by_status < literal(as_of), by_status), else_=literal(as_of))
-
-
 async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Gathered:
-    upper = _upper(as_of)
-    joined = and_(
-        credits.c.be_geo_id == ps.c.be_geo_id,
-        credits.c.specialization == ps.c.specialization,
-        credits.c.earned_on >= ps.c.period_start,
-        credits.c.earned_on <= upper,
-    )
-    stmt = (
-        select(ps.c.be_geo_id, ps.c.specialization, func.sum(credits.c.points).label("points"))
-        .select_from(ps.join(credits, joined))
-        .where(where)
-        .group_by(ps.c.be_geo_id, ps.c.specialization)
-    )
-    points = {(r.be_geo_id, r.specialization): int(r.points or 0) for r in (await conn.execute(stmt)).all()}
+    """Points, completed mandatory items and filled roles of every partner specialization matching ``where``.
 
-    done_stmt = (
-        select(ps.c.be_geo_id, ps.c.specialization, credits.c.activity_id)
-        .select_from(
-            ps.join(credits, joined).join(
-                mandatory_items,
-                and_(
-                    mandatory_items.c.activity_id == credits.c.activity_id,
-                    mandatory_items.c.specialization == ps.c.specialization,
-                ),
-            )
-        )
-        .where(where)
-        .group_by(ps.c.be_geo_id, ps.c.specialization, credits.c.activity_id)
-        .having(func.sum(credits.c.points) > 0)
-    )
-    completed: dict[Key, set[str]] = defaultdict(set)
-    for r in (await conn.execute(done_stmt)).all():
-        completed[(r.be_geo_id, r.specialization)].add(r.activity_id)
-
-    holding = and_(
-        allocations.c.be_geo_id == ps.c.be_geo_id,
-        allocations.c.specialization == ps.c.specialization,
-        allocations.c.started_on <= as_of,
-        or_(allocations.c.ended_on.is_(None), allocations.c.ended_on > as_of),
-        or_(allocations.c.vacates_on.is_(None), allocations.c.vacates_on > as_of),
-    )
-    fill_stmt = select(ps.c.be_geo_id, ps.c.specialization, allocations.c.role).select_from(ps.join(allocations, holding)).where(where)
+    The matching rows come by their own index; credits and holders are then read by partner (indexed) and
+    bounded here, so a day's work grows with the rows due, not with the table.
+    """
+    rows = (await conn.execute(select(ps).where(where))).all()
+    bounds = {(r.be_geo_id, r.specialization): lc.points_window(facts.state_of(r), as_of) for r in rows}
+    partners = sorted({be for be, _ in bounds})
+    points: dict[Key, int] = defaultdict(int)
+    by_activity: dict[tuple[str, str, str], int] = defaultdict(int)
     filled: dict[Key, set[str]] = defaultdict(set)
-    for r in (await conn.execute(fill_stmt)).all():
-        filled[(r.be_geo_id, r.specialization)].add(r.role)
+    for i in range(0, len(partners), 500):
+        chunk = partners[i : i + 500]
+        stmt = select(
+            credits.c.be_geo_id, credits.c.specialization, credits.c.activity_id, credits.c.points, credits.c.earned_on
+        ).where(credits.c.be_geo_id.in_(chunk))
+        for r in (await conn.execute(stmt)).all():
+            key = (r.be_geo_id, r.specialization)
+            window = bounds.get(key)
+            if window is not None and window[0] <= r.earned_on <= window[1]:
+                points[key] += r.points
+                by_activity[(r.be_geo_id, r.specialization, r.activity_id)] += r.points
+        # role holders at ``as_of``
+        stmt = select(
+            allocations.c.be_geo_id, allocations.c.specialization, allocations.c.role,
+            allocations.c.started_on, allocations.c.ended_on, allocations.c.vacates_on,
+        ).where(allocations.c.be_geo_id.in_(chunk), or_(allocations.c.ended_on.is_(None), allocations.c.ended_on > as_of))
+        for r in (await conn.execute(stmt)).all():
+            key = (r.be_geo_id, r.specialization)
+            if key in bounds and r.started_on <= as_of and (r.vacates_on is None or r.vacates_on > as_of):
+                filled[key].add(r.role)
+    completed: dict[Key, set[str]] = defaultdict(set)
+    for (be, code, activity), total in by_activity.items():
+        if total > 0:
+            completed[(be, code)].add(activity)
 
     mandatory: dict[str, list[tuple[str, str, date]]] = defaultdict(list)
     for r in (await conn.execute(select(mandatory_items).order_by(mandatory_items.c.activity_id))).all():

@@ -179,7 +179,7 @@ def test_next_check_days() -> None:
     w, _ = lc.advance(s, SHORT, A - D(90), RULES)
     assert lc.next_check_on(w, A - D(90)) == A + D(1)
     g, _ = lc.advance(w, SHORT, A + D(1), RULES)
-    assert lc.next_check_on(g, A + D(1)) == A + D(2)
+    assert lc.next_check_on(g, A + D(1)) == A + D(11), "grace is decided when it is over"
     lost, _ = run_days(g, A + D(2), A + D(11), SHORT)
     assert lost.status == "lost" and lc.next_check_on(lost, A + D(11)) is None
 
