@@ -20,20 +20,24 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from partnerhub.clock import Clock
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
-
 from specialization.app import SERVICE
 from specialization.domain import lifecycle as lc
 from specialization.domain.calendar import add_years
 from specialization.jobs import JOBS
 from specialization.policy import bind_settings
 from specialization.settings import SpecializationSettings
-from specialization.tables import allocations, credits, metadata, partner_specializations, specializations
+from specialization.tables import (
+    allocations,
+    credits,
+    metadata,
+    partner_specializations,
+    specializations,
+)
+from sqlalchemy import func, select
 
 BIG_DAY = date(2030, 4, 10)  # 1,000 anniversaries on this day
 BIG = 1_000

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from specialization.domain.catalog import DEFAULT_LEVEL_POINTS, Alternative as A, Specialization
+from specialization.domain.catalog import DEFAULT_LEVEL_POINTS, Specialization
+from specialization.domain.catalog import Alternative as A
 from specialization.tables import specializations
 from specialization.use_cases import catalog
 

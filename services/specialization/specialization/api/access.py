@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import Request
-
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, NotFound
 from partnerhub.service import runtime_of

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
-
 from partnerhub.auth import Principal, StaffOnly, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, status
-
 from partnerhub.auth import Principal, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of

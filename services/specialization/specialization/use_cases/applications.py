@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
-
-from partnerhub.db.uow import UnitOfWork
+from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
-from partnerhub.db.uow import Database
+from sqlalchemy import select, update
 
 from specialization import facts
 from specialization.domain import lifecycle as lc
@@ -17,7 +15,8 @@ from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.catalog import Specialization
 from specialization.domain.qualification import member_until, qualify
 from specialization.settings import SpecializationSettings
-from specialization.tables import allocations, applications, partner_specializations as ps
+from specialization.tables import allocations, applications
+from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments, compliance, cycle, events
 
 

@@ -14,7 +14,8 @@ from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.catalog import Specialization
 from specialization.domain.lifecycle import Assessment
-from specialization.tables import allocations, credits, mandatory_items, partner_specializations as ps
+from specialization.tables import allocations, credits, mandatory_items
+from specialization.tables import partner_specializations as ps
 
 Key = tuple[str, str]  # (be_geo_id, specialization)
 

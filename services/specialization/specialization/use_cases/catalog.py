@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete
-
 from partnerhub.db.uow import Database
+from sqlalchemy import delete
 
 from specialization import facts
 from specialization.domain.catalog import Specialization

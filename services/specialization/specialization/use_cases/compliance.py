@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select, update
-
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import and_, or_, select, update
 
 from specialization import facts
 from specialization.domain.calendar import FOREVER
 from specialization.domain.qualification import holding
 from specialization.policy import policy
-from specialization.tables import allocations, partner_specializations as ps
+from specialization.tables import allocations
+from specialization.tables import partner_specializations as ps
 from specialization.use_cases import events
 
 ACTIVE = allocations.c.ended_on.is_(None)

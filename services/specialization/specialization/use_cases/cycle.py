@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, literal, select, update
-
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import and_, bindparam, literal, select, update
 
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.policy import policy
-from specialization.tables import allocations, partner_specializations as ps
+from specialization.tables import allocations
+from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments, compliance, events
 
 _STATE_COLUMNS = (

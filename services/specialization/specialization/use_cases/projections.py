@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
-
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import delete, select, update
 
 from specialization import facts
-from specialization.tables import aliases, allocations, badges, credits, exam_passes, exam_replacements, mandatory_items, memberships
+from specialization.tables import (
+    aliases,
+    allocations,
+    badges,
+    credits,
+    exam_passes,
+    exam_replacements,
+    mandatory_items,
+    memberships,
+)
 from specialization.use_cases import compliance, cycle
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
-
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
+from sqlalchemy import or_, select
 
 from specialization import facts
 from specialization.domain import lifecycle as lc
@@ -17,7 +16,8 @@ from specialization.domain.calendar import ONE_DAY
 from specialization.domain.program import count_people
 from specialization.domain.qualification import qualify
 from specialization.settings import SpecializationSettings
-from specialization.tables import allocations, badges, partner_specializations as ps
+from specialization.tables import allocations, badges
+from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments
 
 

@@ -7,11 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-
 from partnerhub.bus import contracts as c
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.testing import eventually
-
 from specialization.app import SERVICE
 
 PARTNER = "BG-1001"
