@@ -154,3 +154,30 @@ async def test_sp8_levels_points_configurable_and_atp_none(start) -> None:
         assert r.json()["points_required"] is None, "ATP has no Continuous Learning (SP-1)"
         levels = {x["level"]: x["points_required"] for x in (await sp.client.get("/v1/levels", headers=sp.admin)).json()}
         assert levels == {"advanced_architecture": 100, "advanced_technology": 90, "express": 40, "atp": None}
+
+
+async def test_sp1_demo_seed_catalog_with_levels_and_atp(start) -> None:
+    from specialization.app import SERVICE
+
+    async with start(start_date=date(2027, 1, 15)) as sp:
+        await SERVICE.seed(sp.runtime)
+        await SERVICE.seed(sp.runtime)  # idempotent
+        specs = {s["code"]: s for s in (await sp.client.get("/v1/specializations", headers=sp.admin)).json()}
+        assert {s["level"] for s in specs.values()} == {"advanced_architecture", "advanced_technology", "express", "atp"}
+        assert specs["ADV-COLLAB-ARCH"]["roles"]["SE"][1] == {"certification": "CQS-IPT-SPEC", "exams": ["642-437", "642-447"]}
+
+
+async def test_sp9_submission_required_when_configured(start) -> None:
+    async with start(start_date=date(2027, 1, 15), renewal_requires_submission=True) as sp:
+        await sp.catalog("S1", {"name": "S1", "level": "atp", "roles": {"SE": [{"exams": ["1"]}]}})
+        await sp.feed(
+            c.MembershipStarted(cco_id="p1", be_geo_id=PARTNER, started_on=date(2026, 1, 1)),
+            c.ExamPassed(cco_id="p1", exam_number="1", passed_on=date(2015, 1, 1), result_id="r1"),
+        )
+        assert (await sp.apply({"SE": "p1"}, code="S1")).status_code == 201
+        s = await sp.status(code="S1")
+        assert s["points_required"] == 0 and s["icon"] == "not_applicable"
+        assert s["unmet_for_renewal"] == ["renewal not submitted"]
+        await sp.today(date(2027, 10, 17))
+        r = await sp.client.post(f"/v1/partners/{PARTNER}/specializations/S1/renewals", headers=sp.admin)
+        assert r.status_code == 202 and r.json()["unmet_for_renewal"] == []
