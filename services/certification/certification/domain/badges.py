@@ -73,11 +73,16 @@ def replay(passes: Iterable[Pass], catalog: Catalog, today: date) -> dict[str, B
 
     for day in days:
         _expire(states, counting_from, day)
+        numbers_today: set[str] = set()
         for exam in by_day.get(day, ()):
             for number in catalog.satisfies(exam):
                 latest[number] = day
+                numbers_today.add(number)
+        # only a pass that day, or a prerequisite newly held that day, can change a badge
+        candidates = catalog.certifications_touched_by(numbers_today)
         for code in order:
-            _evaluate(code, day, catalog, latest, states, counting_from)
+            if code in candidates and _evaluate(code, day, catalog, latest, states, counting_from):
+                candidates.update(catalog.dependents.get(code, ()))
         for exam in by_day.get(day, ()):
             if exam in catalog.cqs_technical_exams:
                 _extend_associates(states, catalog, exam, day)
@@ -111,7 +116,8 @@ def _evaluate(
     latest: dict[str, date],
     states: dict[str, BadgeState],
     counting_from: dict[str, date],
-) -> None:
+) -> bool:
+    """Achieve or renew ``code`` on ``day`` if its rules are met; True when it became newly held."""
     cert = catalog.certifications[code]
     state = states.get(code)
     if state is not None and state.status == "active":
@@ -119,17 +125,18 @@ def _evaluate(
         if any(_all_passed(alt, latest, state.period_start, strict=True) for alt in cert.renewal_sets):
             state.renewed_on = day
             state.expires_on = max(state.expires_on, add_months(day, cert.validity_months))
-        return
+        return False
     start = counting_from.get(code)
     if not any(_all_passed(alt, latest, start, strict=False) for alt in cert.required_exams):
-        return
+        return False
     if cert.prerequisites and not any(
         (pre := states.get(p)) is not None and pre.status == "active" and pre.active_on(day)
         for p in cert.prerequisites
     ):
-        return  # CE-3: prerequisites held
+        return False  # CE-3: prerequisites held
     # CE-3 achieved on the last required pass; CE-4 validity from achieved-on
     states[code] = BadgeState(code, cert.kind, achieved_on=day, expires_on=add_months(day, cert.validity_months))
+    return True
 
 
 def _extend_associates(states: dict[str, BadgeState], catalog: Catalog, exam: str, day: date) -> None:

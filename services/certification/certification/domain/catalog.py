@@ -92,6 +92,10 @@ class Catalog:
         self.associates: tuple[str, ...] = tuple(
             c.code for c in self.certifications.values() if c.kind == "associate"
         )
+        self.dependents: dict[str, set[str]] = {}
+        for c in self.certifications.values():
+            for pre in c.prerequisites:
+                self.dependents.setdefault(pre, set()).add(c.code)
         self._by_requirement: dict[str, set[str]] = {}
         for c in self.certifications.values():
             for e in c.exam_numbers():
