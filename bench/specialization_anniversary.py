@@ -28,7 +28,6 @@ from specialization.app import SERVICE
 from specialization.domain import lifecycle as lc
 from specialization.domain.calendar import add_years
 from specialization.jobs import JOBS
-from specialization.policy import bind_settings
 from specialization.settings import SpecializationSettings
 from specialization.tables import (
     allocations,
@@ -104,7 +103,7 @@ async def main() -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'specialization.db'}"
     await migrate("specialization", SERVICE.migrations_dir, url)
     db = Database(make_engine(url), metadata, producer="specialization")
-    bind_settings(db, SpecializationSettings(database_url=url))
+    db.settings = SpecializationSettings(database_url=url)
     clock = Clock(db, mode="manual", start_date=BIG_DAY, jobs=JOBS)
     db.today = clock.today
     await clock.initialise()

@@ -106,6 +106,7 @@ class ServiceRuntime:
         self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics)
         self.clock = Clock(self.db, mode=settings.clock, start_date=settings.start_date, jobs=definition.jobs)
         self.db.today = self.clock.today
+        self.db.settings = settings
         self.auth = Authenticator(settings)
         self.started = False
         self._background: list[asyncio.Task[None]] = []

@@ -12,7 +12,6 @@ from specialization.api.partners import router as partners_router
 from specialization.consumers import SUBSCRIPTIONS
 from specialization.demo import seed
 from specialization.jobs import JOBS
-from specialization.policy import bind
 from specialization.settings import SpecializationSettings
 from specialization.tables import metadata
 
@@ -37,6 +36,5 @@ SERVICE = ServiceDefinition(
     ),
     jobs=JOBS,
     seed=seed,
-    background=(bind,),
     description="Specializations and levels, job roles, applications, partner status, anniversaries, grace and losses.",
 )

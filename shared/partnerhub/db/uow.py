@@ -27,6 +27,8 @@ class Database:
         self.outbox: Table = metadata.tables["outbox"]
         self.inbox: Table = metadata.tables["inbox"]
         self._after_commit: list[Callable[[], None]] = []
+        # the running service's settings (None outside a runtime), for code that only gets a unit of work
+        self.settings: Any = None
         # the service's business date; the runtime points this at its clock
         self.today: Callable[..., Awaitable[date]] = _system_today
 

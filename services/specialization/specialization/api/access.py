@@ -7,14 +7,12 @@ from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, NotFound
 from partnerhub.service import runtime_of
 
-from specialization.policy import bind_settings
 from specialization.settings import SpecializationSettings
 
 
 def settings_of(request: Request) -> SpecializationSettings:
     runtime = runtime_of(request)
     assert isinstance(runtime.settings, SpecializationSettings)
-    bind_settings(runtime.db, runtime.settings)
     return runtime.settings
 
 
