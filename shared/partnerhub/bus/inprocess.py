@@ -62,7 +62,8 @@ class InProcessBroker:
         queue = self._queues[name]
         if queue.workers:
             return
-        for _ in range(max(1, min(queue.subscription.prefetch, 16))):
+        # SQLite has one writer: a couple of workers, each applying what has arrived in one transaction
+        for _ in range(2 if queue.subscription.batch_handler is not None else max(1, min(queue.subscription.prefetch, 16))):
             queue.workers.append(asyncio.create_task(self._work(queue), name=f"inprocess:{name}"))
 
     async def stop_consumers(self, name: str) -> None:
@@ -90,46 +91,68 @@ class InProcessBroker:
         await asyncio.gather(*futures)
 
     async def _work(self, queue: _Queue) -> None:
+        sub = queue.subscription
         while True:
-            item = await queue.items.get()
-            item.deliveries += 1
-            sub = queue.subscription
-            try:
-                await sub.handler(item.envelope)
-            except asyncio.CancelledError:
+            items = [await queue.items.get()]
+            if sub.batch_handler is not None:
+                while len(items) < sub.batch_size and not queue.items.empty():
+                    items.append(queue.items.get_nowait())
+            if len(items) > 1 and await self._apply_batch(queue, items):
+                continue
+            for item in items:  # one by one: each keeps its own retries and dead-lettering
+                await self._apply_one(queue, item)
+
+    async def _apply_batch(self, queue: _Queue, items: list[_Item]) -> bool:
+        """All in one transaction; False (nothing applied) if any of them failed."""
+        assert queue.subscription.batch_handler is not None
+        try:
+            await queue.subscription.batch_handler([item.envelope for item in items])
+        except asyncio.CancelledError:
+            for item in items:
                 if not item.done.done():
                     item.done.set_exception(TransportError("consumer stopped"))
-                raise
-            except Exception as exc:  # the handler failed: retry, then dead-letter
-                if item.deliveries >= sub.delivery_limit:
-                    queue.dead_letters.append(
-                        DeadLetter(
-                            item.envelope,
-                            item.envelope.to_bytes(),
-                            f"{type(exc).__name__}: {exc}",
-                            sub.queue,
-                            item.deliveries,
-                        )
+            raise
+        except Exception as exc:
+            log.warning("batch failed; applying its messages one by one", queue=queue.subscription.queue, error=repr(exc))
+            return False
+        for item in items:
+            if not item.done.done():
+                item.done.set_result(None)
+        return True
+
+    async def _apply_one(self, queue: _Queue, item: _Item) -> None:
+        sub = queue.subscription
+        item.deliveries += 1
+        try:
+            await sub.handler(item.envelope)
+        except asyncio.CancelledError:
+            if not item.done.done():
+                item.done.set_exception(TransportError("consumer stopped"))
+            raise
+        except Exception as exc:  # the handler failed: retry, then dead-letter
+            if item.deliveries >= sub.delivery_limit:
+                queue.dead_letters.append(
+                    DeadLetter(
+                        item.envelope, item.envelope.to_bytes(), f"{type(exc).__name__}: {exc}", sub.queue, item.deliveries
                     )
-                    log.error(
-                        "message dead-lettered",
-                        queue=sub.queue,
-                        event_id=str(item.envelope.id),
-                        event_type=item.envelope.type,
-                        deliveries=item.deliveries,
-                        error=str(exc),
-                    )
-                    if sub.on_dead_letter:
-                        sub.on_dead_letter(item.envelope.type, str(exc))
-                    if not item.done.done():
-                        item.done.set_result(None)
-                else:
-                    asyncio.get_running_loop().call_later(
-                        backoff_delay(item.deliveries), queue.items.put_nowait, item
-                    )
-            else:
+                )
+                log.error(
+                    "message dead-lettered",
+                    queue=sub.queue,
+                    event_id=str(item.envelope.id),
+                    event_type=item.envelope.type,
+                    deliveries=item.deliveries,
+                    error=str(exc),
+                )
+                if sub.on_dead_letter:
+                    sub.on_dead_letter(item.envelope.type, str(exc))
                 if not item.done.done():
                     item.done.set_result(None)
+            else:
+                asyncio.get_running_loop().call_later(backoff_delay(item.deliveries), queue.items.put_nowait, item)
+        else:
+            if not item.done.done():
+                item.done.set_result(None)
 
 
 class InProcessTransport:
