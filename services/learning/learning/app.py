@@ -14,6 +14,7 @@ from learning.api.proofs import router as proofs_router
 from learning.api.xapi import router as xapi_router
 from learning.consumers import SUBSCRIPTIONS
 from learning.settings import LearningSettings
+from learning.ui.routes import router as ui_router
 from learning.tables import metadata
 
 SERVICE = ServiceDefinition(
@@ -23,7 +24,7 @@ SERVICE = ServiceDefinition(
     settings_cls=LearningSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(activities_router, completions_router, xapi_router, proofs_router, points_router),
+    routers=(activities_router, completions_router, xapi_router, proofs_router, points_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(ActivityPublished, PointsEarned, PartnerCredited),
     description="The Continuous Learning library, completions, proofs of attendance, point ledgers, partner credits, the CL View.",

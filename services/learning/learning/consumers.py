@@ -5,25 +5,81 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from partnerhub.bus.contracts import (
+    AdminAssigned,
+    AdminRemoved,
     ExamPassed,
+    GraceStarted,
     IndividualMerged,
     IndividualRegistered,
     IndividualUpdated,
+    Lost,
     MembershipEnded,
     MembershipStarted,
+    PartnerRegistered,
+    Reactivated,
+    RenewalWindowOpened,
+    RoleAtRisk,
+    RoleVacated,
     StatusChanged,
 )
 from partnerhub.db.uow import UnitOfWork
 
-from learning.use_cases import exams, people, periods
+from learning.use_cases import directory, exams, people, periods
+
+
+def _at(uow: UnitOfWork) -> datetime:
+    return uow.message.occurred_at if uow.message else datetime.now(UTC)
 
 
 async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
     await people.remember_name(uow, event.cco_id, event.name)
+    await directory.staff_flag(uow, event.cco_id, event.program_staff)
 
 
 async def on_individual_updated(uow: UnitOfWork, event: IndividualUpdated) -> None:
     await people.remember_name(uow, event.cco_id, event.name)
+    await directory.staff_flag(uow, event.cco_id, event.program_staff)
+
+
+async def on_partner_registered(uow: UnitOfWork, event: PartnerRegistered) -> None:
+    await directory.partner_registered(uow, event.be_geo_id, event.name)
+
+
+async def on_admin_assigned(uow: UnitOfWork, event: AdminAssigned) -> None:
+    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, True, _at(uow))
+
+
+async def on_admin_removed(uow: UnitOfWork, event: AdminRemoved) -> None:
+    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, False, _at(uow))
+
+
+async def on_window_opened(uow: UnitOfWork, event: RenewalWindowOpened) -> None:
+    await directory.window_opened(uow, event.be_geo_id, event.specialization, event.opened_on)
+
+
+async def on_grace_started(uow: UnitOfWork, event: GraceStarted) -> None:
+    await directory.grace_started(uow, event.be_geo_id, event.specialization, event.started_on, event.grace_ends_on)
+
+
+async def on_lost(uow: UnitOfWork, event: Lost) -> None:
+    await directory.lost(uow, event.be_geo_id, event.specialization, event.lost_on, event.blocked_until)
+
+
+async def on_reactivated(uow: UnitOfWork, event: Reactivated) -> None:
+    await directory.reactivated(uow, event.be_geo_id, event.specialization, event.reactivated_on)
+
+
+async def on_role_vacated(uow: UnitOfWork, event: RoleVacated) -> None:
+    await directory.role_vacated(
+        uow, event.be_geo_id, event.specialization, event.role, event.cco_id, event.vacated_on, event.reason, _at(uow)
+    )
+
+
+async def on_role_at_risk(uow: UnitOfWork, event: RoleAtRisk) -> None:
+    await directory.role_at_risk(
+        uow, event.be_geo_id, event.specialization, event.role, event.cco_id, event.certification, event.vacant_on,
+        _at(uow),
+    )
 
 
 async def on_membership_started(uow: UnitOfWork, event: MembershipStarted) -> None:
@@ -43,8 +99,9 @@ async def on_exam_passed(uow: UnitOfWork, event: ExamPassed) -> None:
 
 
 async def on_status_changed(uow: UnitOfWork, event: StatusChanged) -> None:
-    occurred_at = uow.message.occurred_at if uow.message else datetime.now(UTC)
+    occurred_at = _at(uow)
     await periods.status_changed(uow, event, occurred_at)
+    await directory.compliance(uow, event.be_geo_id, event.specialization, event.compliant, occurred_at)
 
 
 SUBSCRIPTIONS = {
@@ -55,4 +112,13 @@ SUBSCRIPTIONS = {
     IndividualMerged: on_individual_merged,
     ExamPassed: on_exam_passed,
     StatusChanged: on_status_changed,
+    PartnerRegistered: on_partner_registered,
+    AdminAssigned: on_admin_assigned,
+    AdminRemoved: on_admin_removed,
+    RenewalWindowOpened: on_window_opened,
+    GraceStarted: on_grace_started,
+    Lost: on_lost,
+    Reactivated: on_reactivated,
+    RoleVacated: on_role_vacated,
+    RoleAtRisk: on_role_at_risk,
 }

@@ -106,6 +106,7 @@ people = Table(
     metadata,
     Column("cco_id", CCO, primary_key=True),
     Column("name", String(200), nullable=True),
+    Column("program_staff", Boolean, nullable=False, server_default=false()),
 )
 
 aliases = Table(
@@ -123,6 +124,55 @@ memberships = Table(
     Column("started_on", Date, primary_key=True),
     Column("ended_on", Date, nullable=True),
     Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+# projections for the CL View pages: partner names, admin/PAM assignments (sign-in claims)
+partners = Table(
+    "partners",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("name", String(200), nullable=True),
+)
+
+admin_roles = Table(
+    "admin_roles",
+    metadata,
+    Column("cco_id", CCO, primary_key=True),
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+    Index("ix_admin_roles_be_geo_id", "be_geo_id"),
+)
+
+# what specialization said beyond the status: window, grace, loss, reactivation, compliance (SP-9 to SP-14)
+specialization_notes = Table(
+    "specialization_notes",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("specialization", SPEC, primary_key=True),
+    Column("window_opened_on", Date, nullable=True),
+    Column("grace_started_on", Date, nullable=True),
+    Column("grace_ends_on", Date, nullable=True),
+    Column("lost_on", Date, nullable=True),
+    Column("blocked_until", Date, nullable=True),
+    Column("reactivated_on", Date, nullable=True),
+    Column("compliant", Boolean, nullable=True),
+    Column("compliant_at", UtcDateTime(), nullable=True),
+)
+
+# vacant roles and roles at risk (SP-14, NO-4); a vacancy is cleared when the specialization is compliant again
+role_alerts = Table(
+    "role_alerts",
+    metadata,
+    Column("be_geo_id", PARTNER, primary_key=True),
+    Column("specialization", SPEC, primary_key=True),
+    Column("role", String(2), primary_key=True),
+    Column("cco_id", CCO, primary_key=True),
+    Column("kind", String(10), primary_key=True),  # vacated | at_risk
+    Column("on_date", Date, nullable=False),  # vacated on / falls vacant on
+    Column("detail", String(200), nullable=True),  # the reason / the expiring certification
+    Column("occurred_at", UtcDateTime(), nullable=False),
 )
 
 # projection of specialization.status.changed: each partner's period per specialization (SP-7, SP-8)

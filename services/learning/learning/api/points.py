@@ -51,14 +51,19 @@ async def cl_view(
         runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
     )
     if as_csv:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(views.cl_view_rows(view))
-        return Response(
-            buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="cl-view-{be_geo_id}-{today}.csv"'},
-        )
+        return csv_response(view)
     return JSONResponse(jsonable_encoder(view))
+
+
+def csv_response(view: dict[str, Any]) -> Response:
+    """The CL View export (the API's and the pages' download): one line per person per specialization."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(views.cl_view_rows(view))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="cl-view-{view["be_geo_id"]}-{view["as_of"]}.csv"'},
+    )
 
 
 @router.get("/v1/partners/{be_geo_id}/points", summary="The partner's credits, newest first (admins, PAMs, program staff)")

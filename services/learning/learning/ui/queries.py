@@ -1,0 +1,301 @@
+"""Read side of the CL View pages: who can sign in (dev), partner names, specialization notes, role
+alerts, the activities behind each person's points, and the partners overview sorted by risk.
+The CL View figures themselves come from ``learning.use_cases.views`` (the API's queries)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, union
+
+from partnerhub.db.uow import Database
+
+from learning.domain.periods import Period, status_icon
+from learning.tables import (
+    activities,
+    admin_roles,
+    aliases,
+    clview_points,
+    credits,
+    entry_specializations,
+    partners,
+    people,
+    periods,
+    role_alerts,
+    specialization_notes,
+)
+
+CHUNK = 500
+
+
+# sign-in (dev and demo) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Claims:
+    sub: str
+    name: str | None
+    roles: tuple[str, ...]
+    partners: tuple[str, ...]
+
+
+@dataclass
+class KnownPeople:
+    staff: list[dict[str, Any]] = field(default_factory=list)
+    admins: list[dict[str, Any]] = field(default_factory=list)
+    pams: list[dict[str, Any]] = field(default_factory=list)
+    individuals: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def known_people(db: Database, limit: int = 25) -> KnownPeople:
+    """The people learning knows, by kind: program staff, partner admins, PAMs, plain individuals."""
+    out = KnownPeople()
+    retired = select(aliases.c.retired)
+    async with db.engine.connect() as conn:
+        for r in await conn.execute(
+            select(people.c.cco_id, people.c.name)
+            .where(people.c.program_staff.is_(True), people.c.cco_id.not_in(retired))
+            .order_by(people.c.cco_id)
+            .limit(limit)
+        ):
+            out.staff.append({"cco_id": r.cco_id, "name": r.name, "partners": []})
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}
+        rows = await conn.execute(
+            select(admin_roles.c.cco_id, admin_roles.c.role, admin_roles.c.be_geo_id, people.c.name)
+            .select_from(admin_roles.outerjoin(people, people.c.cco_id == admin_roles.c.cco_id))
+            .where(admin_roles.c.active.is_(True), admin_roles.c.cco_id.not_in(retired))
+            .order_by(admin_roles.c.role, admin_roles.c.cco_id, admin_roles.c.be_geo_id)
+            .limit(limit * 20)
+        )
+        for r in rows:
+            person = grouped.setdefault((r.role, r.cco_id), {"cco_id": r.cco_id, "name": r.name, "partners": []})
+            person["partners"].append(r.be_geo_id)
+        for (role, _), person in grouped.items():
+            target = out.admins if role == "partner_admin" else out.pams
+            if len(target) < limit:
+                target.append(person)
+        with_roles = select(admin_roles.c.cco_id).where(admin_roles.c.active.is_(True))
+        for r in await conn.execute(
+            select(people.c.cco_id, people.c.name)
+            .where(
+                people.c.program_staff.is_(False),
+                people.c.cco_id.not_in(retired),
+                people.c.cco_id.not_in(with_roles),
+            )
+            .order_by(people.c.name.is_(None), people.c.cco_id)
+            .limit(limit)
+        ):
+            out.individuals.append({"cco_id": r.cco_id, "name": r.name, "partners": []})
+    return out
+
+
+async def claims_for(db: Database, cco_id: str) -> Claims | None:
+    """The token claims of a person as learning's projections know them; None if unknown.
+    A retired CCO ID signs in as its survivor (ID-2); roles of IDs merged into it count."""
+    async with db.engine.connect() as conn:
+        survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id)) or cco_id
+        person = (await conn.execute(select(people).where(people.c.cco_id == survivor))).first()
+        if person is None:
+            return None
+        ids = [survivor, *(await conn.execute(select(aliases.c.retired).where(aliases.c.survivor == survivor))).scalars()]
+        rows = (
+            await conn.execute(
+                select(admin_roles.c.role, admin_roles.c.be_geo_id).where(
+                    admin_roles.c.cco_id.in_(ids), admin_roles.c.active.is_(True)
+                )
+            )
+        ).all()
+    roles = {"individual", *(r.role for r in rows)}
+    if person.program_staff:
+        roles.add("program_staff")
+    return Claims(survivor, person.name, tuple(sorted(roles)), tuple(sorted({r.be_geo_id for r in rows})))
+
+
+# partners ----------------------------------------------------------------------------------------
+async def partner_names(db: Database, ids: list[str]) -> dict[str, str | None]:
+    names: dict[str, str | None] = {}
+    async with db.engine.connect() as conn:
+        for i in range(0, len(ids), CHUNK):
+            for r in await conn.execute(select(partners).where(partners.c.be_geo_id.in_(ids[i : i + CHUNK]))):
+                names[r.be_geo_id] = r.name
+    return names
+
+
+async def all_partners(db: Database, search: str | None, limit: int) -> list[dict[str, Any]]:
+    """Partners known by name or by a specialization (program staff's picker)."""
+    known = union(
+        select(partners.c.be_geo_id), select(periods.c.be_geo_id).where(periods.c.status.is_not(None))
+    ).subquery("known")
+    query = select(known.c.be_geo_id, partners.c.name).select_from(
+        known.outerjoin(partners, partners.c.be_geo_id == known.c.be_geo_id)
+    )
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(known.c.be_geo_id).like(like), func.lower(partners.c.name).like(like)))
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(query.order_by(partners.c.name.is_(None), partners.c.name, known.c.be_geo_id).limit(limit))
+        return [{"be_geo_id": r.be_geo_id, "name": r.name} for r in rows]
+
+
+# the summary page's extras ------------------------------------------------------------------------
+async def notes_and_alerts(db: Database, be_geo_id: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    async with db.engine.connect() as conn:
+        notes = {
+            r.specialization: dict(r._mapping)
+            for r in await conn.execute(select(specialization_notes).where(specialization_notes.c.be_geo_id == be_geo_id))
+        }
+        alerts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in await conn.execute(
+            select(role_alerts, people.c.name)
+            .select_from(role_alerts.outerjoin(people, people.c.cco_id == role_alerts.c.cco_id))
+            .where(role_alerts.c.be_geo_id == be_geo_id)
+            .order_by(role_alerts.c.specialization, role_alerts.c.role, role_alerts.c.on_date)
+        ):
+            alerts[r.specialization].append(dict(r._mapping))
+    return notes, alerts
+
+
+def grace_days_left(note: dict[str, Any] | None, today: date) -> int | None:
+    """Days of grace left, today included (the grace period's last day is ``grace_ends_on``, SP-10)."""
+    if not note or note.get("grace_ends_on") is None or note["grace_ends_on"] < today:
+        return None
+    return (note["grace_ends_on"] - today).days + 1
+
+
+def live_alerts(alerts: list[dict[str, Any]], today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(vacant roles, roles at risk): a role at risk is shown until the day it falls vacant."""
+    vacant = [a for a in alerts if a["kind"] == "vacated"]
+    at_risk = [a for a in alerts if a["kind"] == "at_risk" and a["on_date"] > today]
+    return vacant, at_risk
+
+
+# the detail page: what earned the points -------------------------------------------------------
+async def activities_of(
+    db: Database, be_geo_id: str, specialization: str, period: dict[str, Any] | None, cco_ids: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per person, the credits behind their CL View points in the period (same filter as the totals)."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not period or not cco_ids:
+        return found
+    async with db.engine.connect() as conn:
+        for i in range(0, len(cco_ids), CHUNK):
+            rows = await conn.execute(
+                select(
+                    credits.c.cco_id, credits.c.activity_id, credits.c.points, credits.c.earned_on, activities.c.title,
+                    activities.c.kind,
+                )
+                .select_from(
+                    credits.join(
+                        entry_specializations,
+                        and_(
+                            entry_specializations.c.entry_id == credits.c.entry_id,
+                            entry_specializations.c.specialization == specialization,
+                        ),
+                    ).outerjoin(activities, activities.c.activity_id == credits.c.activity_id)
+                )
+                .where(
+                    credits.c.be_geo_id == be_geo_id,
+                    credits.c.active.is_(True),
+                    credits.c.earned_on >= period["start"],
+                    credits.c.earned_on <= period["end"],
+                    credits.c.cco_id.in_(cco_ids[i : i + CHUNK]),
+                )
+                .order_by(credits.c.cco_id, credits.c.earned_on.desc(), credits.c.activity_id)
+            )
+            for r in rows:
+                found[r.cco_id].append(dict(r._mapping))
+    return found
+
+
+# the partners overview (PAM page) ---------------------------------------------------------------
+RISK_ORDER = {"grace": 0, "behind": 1, "roles": 2, "lost": 3, "ok": 4, "none": 5}
+RISK_LABEL = {
+    "grace": "In grace",
+    "behind": "Behind on points",
+    "roles": "Role vacant or at risk",
+    "lost": "Lost",
+    "ok": "No risk",
+    "none": "No specializations",
+}
+
+
+async def overview(db: Database, ids: list[str] | None, today: date, limit: int) -> list[dict[str, Any]]:
+    """Each partner's specializations at a glance and its worst risk: grace first, then behind."""
+    async with db.engine.connect() as conn:
+        if ids is None:
+            ids = [p["be_geo_id"] for p in await all_partners(db, None, limit)]
+        ids = sorted(set(ids))[:limit]
+        specs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for i in range(0, len(ids), CHUNK):
+            part = ids[i : i + CHUNK]
+            earned = {
+                (r.be_geo_id, r.specialization): int(r.points or 0)
+                for r in await conn.execute(
+                    select(clview_points.c.be_geo_id, clview_points.c.specialization, func.sum(clview_points.c.points).label("points"))
+                    .where(clview_points.c.be_geo_id.in_(part))
+                    .group_by(clview_points.c.be_geo_id, clview_points.c.specialization)
+                )
+            }
+            notes = {
+                (r.be_geo_id, r.specialization): dict(r._mapping)
+                for r in await conn.execute(select(specialization_notes).where(specialization_notes.c.be_geo_id.in_(part)))
+            }
+            alerted = defaultdict(int)
+            for r in await conn.execute(select(role_alerts).where(role_alerts.c.be_geo_id.in_(part))):
+                if r.kind == "vacated" or r.on_date > today:
+                    alerted[(r.be_geo_id, r.specialization)] += 1
+            for r in await conn.execute(
+                select(periods).where(periods.c.be_geo_id.in_(part), periods.c.status.is_not(None)).order_by(periods.c.specialization)
+            ):
+                key = (r.be_geo_id, r.specialization)
+                period = Period(r.period_start, r.period_end) if r.period_start and r.period_end else None
+                got = earned.get(key, 0) if period else 0
+                icon = status_icon(period, today, got, r.points_required)
+                note = notes.get(key)
+                if r.status == "grace":
+                    risk = "grace"
+                elif r.status == "lost":
+                    risk = "lost"
+                elif icon == "behind":
+                    risk = "behind"
+                elif alerted.get(key):
+                    risk = "roles"
+                else:
+                    risk = "ok"
+                specs[r.be_geo_id].append(
+                    {
+                        "specialization": r.specialization,
+                        "level": r.level,
+                        "status": r.status,
+                        "icon": icon,
+                        "points_earned": got,
+                        "points_required": r.points_required,
+                        "grace_days_left": grace_days_left(note, today) if r.status == "grace" else None,
+                        "role_alerts": alerted.get(key, 0),
+                        "risk": risk,
+                        "note": note or {},
+                        "anniversary": r.anniversary,
+                    }
+                )
+        names = await partner_names(db, ids)
+    out = []
+    for be_geo_id in ids:
+        rows = specs.get(be_geo_id, [])
+        worst = min((RISK_ORDER[s["risk"]] for s in rows), default=RISK_ORDER["none"])
+        risk = next(k for k, v in RISK_ORDER.items() if v == worst)
+        grace_left = min((s["grace_days_left"] for s in rows if s["grace_days_left"] is not None), default=None)
+        shortfall = max(
+            (1 - s["points_earned"] / s["points_required"] for s in rows if s["points_required"]), default=0.0
+        )
+        out.append(
+            {
+                "be_geo_id": be_geo_id,
+                "name": names.get(be_geo_id),
+                "specializations": rows,
+                "risk": risk,
+                "risk_label": RISK_LABEL[risk],
+                "sort_key": (worst, grace_left if grace_left is not None else 10_000, -shortfall, be_geo_id),
+            }
+        )
+    return out
