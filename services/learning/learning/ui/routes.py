@@ -261,6 +261,7 @@ async def pick_partner(
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     """The staff picker's target (a GET form): straight to the partner's summary."""
+    ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
     return RedirectResponse(f"{base_of(request)}/partners/{quote(be_geo_id)}", status_code=303)
 
@@ -306,6 +307,7 @@ async def summary(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
+    ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
     today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
@@ -325,6 +327,7 @@ async def detail(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
+    ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
     today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
@@ -350,6 +353,7 @@ async def export_csv(
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     """The same CSV as ``GET /v1/partners/{be_geo_id}/cl-view`` with ``Accept: text/csv``."""
+    ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
     today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
