@@ -71,6 +71,11 @@ async def _retire(uow: UnitOfWork, survivor: str, new: list[str]) -> list[str]:
     keep, to_end = combine_active(await stints_of(conn, [survivor]), await stints_of(conn, new))
     for stint in to_end:
         assert keep is not None
+        if (stint.be_geo_id, stint.started_on) == (keep.be_geo_id, keep.started_on):
+            # the same membership held under two IDs (same partner, same start): it is one membership, and
+            # nobody left; ending it would tell every consumer the survivor left that partner on the day it began
+            await conn.execute(delete(memberships).where(memberships.c.id == stint.id))
+            continue
         await end_membership(uow, survivor, stint, keep.started_on, withdraw_grant=False)
     await conn.execute(update(memberships).where(memberships.c.cco_id.in_(new)).values(cco_id=survivor))
     # admin roles and grants: the union, the survivor's own row winning a tie

@@ -124,6 +124,26 @@ async def test_id2_memberships_combine_and_the_most_recent_active_one_stays(iden
         assert await api.count(memberships) == 3
 
 
+async def test_id2_the_same_membership_under_two_ids_is_one_and_nobody_leaves(identity) -> None:
+    """Both IDs joined the same partner on the same day: after the merge it is one active membership, and no
+    membership.ended says the survivor left that partner (consumers key memberships by partner and start)."""
+    async with identity() as api:
+        await api.partner("100001")
+        await api.person("sam")
+        await api.person("sam2")
+        await api.join("sam", "100001", on=date(2027, 1, 1))
+        await api.join("sam2", "100001", on=date(2027, 1, 1))
+        await _merge(api, "sam", "sam2")
+        r = await api.http.get("/v1/partners/100001/members?include_former=true", headers=api.staff())
+        assert [(m["cco_id"], m["started_on"], m["ended_on"]) for m in r.json()["members"]] == [
+            ("sam", "2027-01-01", None)
+        ]
+        assert await api.events(MembershipEnded) == []
+        assert await api.count(memberships) == 1
+        r = await api.http.get("/v1/individuals/sam2", headers=api.staff())
+        assert r.json()["cco_id"] == "sam" and r.json()["partner"] == "100001"
+
+
 async def test_id2_admin_roles_and_grants_combine(identity) -> None:
     async with identity() as api:
         await api.partner("100001")
