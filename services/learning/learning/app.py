@@ -14,8 +14,8 @@ from learning.api.proofs import router as proofs_router
 from learning.api.xapi import router as xapi_router
 from learning.consumers import SUBSCRIPTIONS
 from learning.settings import LearningSettings
-from learning.ui.routes import router as ui_router
 from learning.tables import metadata
+from learning.ui.routes import router as ui_router
 
 SERVICE = ServiceDefinition(
     name="learning",

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from learning.app import SERVICE
-
 from partnerhub.bus.contracts import (
     ExamPassed,
     IndividualMerged,

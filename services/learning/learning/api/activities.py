@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
-
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of

@@ -8,9 +8,8 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
 from fastapi.encoders import jsonable_encoder
-
+from fastapi.responses import JSONResponse, Response
 from partnerhub.auth import Principal, current_principal
 from partnerhub.errors import Problem
 from partnerhub.service import ServiceRuntime, runtime_of

@@ -7,12 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
-
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.errors import Forbidden, NotFound, Problem
 from partnerhub.service import ServiceRuntime, runtime_of
 
-from learning.api.schemas import ACTIVITY_ID_PATTERN, CCO_ID_PATTERN, SPEC_PATTERN, Decision, ProofOut
+from learning.api.schemas import (
+    ACTIVITY_ID_PATTERN,
+    CCO_ID_PATTERN,
+    SPEC_PATTERN,
+    Decision,
+    ProofOut,
+)
 from learning.domain.proofs import detect_type
 from learning.use_cases import proofs
 from learning.use_cases.proofs import ProofIn

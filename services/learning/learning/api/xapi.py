@@ -15,13 +15,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-
 from partnerhub.auth import Principal, require_roles
 from partnerhub.errors import Problem
 from partnerhub.service import ServiceRuntime, runtime_of
 
 from learning.api.schemas import CCO_ID_PATTERN
-from learning.domain.xapi import SUPPORTED_VERSION, StatementError, StatementFacts, read_statement, version_problem
+from learning.domain.xapi import (
+    SUPPORTED_VERSION,
+    StatementError,
+    StatementFacts,
+    read_statement,
+    version_problem,
+)
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn
 

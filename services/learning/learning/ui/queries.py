@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union
-
 from partnerhub.db.uow import Database
+from sqlalchemy import and_, func, or_, select, union
 
 from learning.domain.periods import Period, status_icon
 from learning.tables import (

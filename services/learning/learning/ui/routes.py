@@ -18,7 +18,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-
 from partnerhub.auth import Principal, mint_token
 from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
 from partnerhub.logging import get_logger

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from partnerhub.db.uow import Database
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-
-from partnerhub.db.uow import Database
 
 from learning.domain.points import completion_problem, earns
 from learning.tables import completions

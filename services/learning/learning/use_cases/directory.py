@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, update
-
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import and_, delete, or_, update
 
 from learning.tables import admin_roles, partners, people, role_alerts, specialization_notes
 from learning.use_cases import ledger

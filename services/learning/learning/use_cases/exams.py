@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from partnerhub.bus.contracts import ExamPassed
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import select
 
 from learning.tables import activities
 from learning.use_cases import ledger

@@ -14,11 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, delete, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from partnerhub.bus.contracts import PartnerCredited, PointsEarned
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from learning.domain.attribution import (
     CreditState,

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-
 from partnerhub.bus.contracts import ActivityPublished
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound
+from sqlalchemy import select, update
 
 from learning.domain.points import activity_points, mandatory_label
 from learning.tables import activities

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
-
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import delete, select, update
 
 from learning.domain.attribution import MergeEntry, plan_merge
 from learning.tables import aliases, completions, entries, memberships, people, proofs

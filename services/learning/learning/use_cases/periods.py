@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
-
 from partnerhub.bus.contracts import StatusChanged
 from partnerhub.db.uow import UnitOfWork
+from sqlalchemy import select, update
 
 from learning.domain.periods import Period
 from learning.tables import periods

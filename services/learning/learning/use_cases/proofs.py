@@ -12,10 +12,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound
+from sqlalchemy import select, update
 
 from learning.domain.proofs import EXTENSIONS
 from learning.tables import activities, memberships, proofs

@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
+from sqlalchemy import and_, func, or_, select
 
 from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in, status_icon
-from learning.tables import activities, aliases, clview_points, credits, entries, memberships, people, periods
+from learning.tables import (
+    activities,
+    aliases,
+    clview_points,
+    credits,
+    entries,
+    memberships,
+    people,
+    periods,
+)
 
 PREVIOUS_EMPLOYEE = "Previous Employee"
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import jwt
 from learning.app import SERVICE
-
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -170,16 +169,16 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
             RoleAtRisk(be_geo_id="P1", specialization=spec, role="AM", cco_id="amy", certification="CCNA", vacant_on=date(2026, 8, 1)),
             producer="specialization", at=now + timedelta(seconds=1),
         )
-        page = html(await client.get(f"/ui/partners/P1", headers=admin))
+        page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "SE vacant</strong> since 2026-05-20" in page and "SE at risk" not in page
         assert "AM at risk</strong>: falls vacant on 2026-08-01" in page
         # compliant again (the role refilled): the vacancy goes; the at-risk line goes on its vacancy date
         await applied(runtime, status("P1", spec, compliant=True), producer="specialization", at=now + timedelta(seconds=2))
-        page = html(await client.get(f"/ui/partners/P1", headers=admin))
+        page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "SE vacant" not in page and "AM at risk" in page
         r = await client.put("/v1/admin/today", json={"date": "2026-08-01"}, headers=system.staff())
         assert r.status_code == 200
-        assert "AM at risk" not in html(await client.get(f"/ui/partners/P1", headers=admin))
+        assert "AM at risk" not in html(await client.get("/ui/partners/P1", headers=admin))
         # grace with the days left, then lost with the block on new applications (SP-10, SP-12)
         r = await client.put("/v1/admin/today", json={"date": "2027-01-03"}, headers=system.staff())
         await applied(runtime, status("P1", spec, "grace"), producer="specialization", at=now + timedelta(seconds=3))
@@ -187,7 +186,7 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
             runtime, GraceStarted(be_geo_id="P1", specialization=spec, started_on=date(2027, 1, 1), grace_ends_on=date(2027, 1, 10)),
             producer="specialization",
         )
-        page = html(await client.get(f"/ui/partners/P1", headers=admin))
+        page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "Grace period: 8 days left" in page
         overview = html(await client.get("/ui/pam", headers=system.token("pat", "individual", "pam", partners=["P1"])))
         assert "In grace" in overview and "8 days left" in overview
@@ -196,6 +195,6 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
             runtime, Lost(be_geo_id="P1", specialization=spec, lost_on=date(2027, 1, 11), blocked_until=date(2028, 7, 10)),
             producer="specialization",
         )
-        page = html(await client.get(f"/ui/partners/P1", headers=admin))
+        page = html(await client.get("/ui/partners/P1", headers=admin))
         assert ">Lost</span>" in page and "2027-01-11" in page and "new application after 2028-07-10" in page
         assert "days left" not in page

@@ -103,8 +103,11 @@ async def test_xapi_statements_from_the_tincan_client_earn_points_and_replays_ar
     server = uvicorn.Server(uvicorn.Config(learning.runtime.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:
-        while not server.started:
+        for _ in range(3000):  # up to a minute
+            if server.started:
+                break
             await asyncio.sleep(0.02)
+        assert server.started
         token = learning.lms["Authorization"]
         lrs = RemoteLRS(endpoint=f"http://127.0.0.1:{port}/v1/xapi/", version="1.0.3", auth=token)
         actor = Agent(account=AgentAccount(name="zoe", home_page="https://id.cisco.com"))

@@ -17,11 +17,8 @@ import httpx
 import pytest
 import uvicorn
 from learning.app import SERVICE
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
-
 from partnerhub.bus.contracts import (
     AdminAssigned,
-    GraceStarted,
     IndividualRegistered,
     MembershipEnded,
     MembershipStarted,
@@ -33,6 +30,7 @@ from partnerhub.bus.contracts import (
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.standalone import Standalone
 from partnerhub.testing import bearer, eventually
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -8,10 +8,8 @@ import io
 import re
 from datetime import date
 
-from playwright.async_api import Browser, Page, expect
-
 from partnerhub.bus.contracts import GraceStarted
-
+from playwright.async_api import Browser, Page, expect
 
 
 async def status_of(page: Page, url: str) -> int:

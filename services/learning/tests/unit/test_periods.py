@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from learning.domain.periods import Period, add_months, cycle_of, elapsed_fraction, mandatory_in, status_icon
+from learning.domain.periods import (
+    Period,
+    add_months,
+    cycle_of,
+    elapsed_fraction,
+    mandatory_in,
+    status_icon,
+)
 
 D = date.fromisoformat
 YEAR = Period(D("2026-01-01"), D("2026-12-31"))

@@ -8,7 +8,6 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "lear0003"
 down_revision = "lear0002"
 branch_labels = None
