@@ -14,15 +14,17 @@ from specialization.use_cases import catalog
 if TYPE_CHECKING:
     from partnerhub.service import ServiceRuntime
 
+# Every certification code and exam number below is in certification's demo catalog
+# (certification/demo_catalog.json), so that demo people can really fill the roles.
 DEMO_CATALOG = (
     Specialization(
         "ADV-COLLAB-ARCH",
         "Advanced Collaboration Architecture",
         "advanced_architecture",
         {
-            "AM": (A(exams=("700-001",)),),
-            "SE": (A("CCNP"), A("CQS-IPT-SPEC", ("642-437", "642-447"))),
-            "FE": (A("CCNA"), A(exams=("642-437",))),
+            "AM": (A("CQS-IPT-AM"), A(exams=("646-203",))),
+            "SE": (A("CCNP"), A("CQS-IPT-DS", ("642-444", "642-432"))),
+            "FE": (A("CCNA"), A(exams=("642-444",))),
         },
     ),
     Specialization(
@@ -30,30 +32,34 @@ DEMO_CATALOG = (
         "Advanced Data Center Architecture",
         "advanced_architecture",
         {
-            "AM": (A(exams=("700-101",)),),
-            "SE": (A("CCIE"), A("CCNP")),
-            "FE": (A("CQS-DCUCI-SPEC", ("642-999",)),),
+            "AM": (A(exams=("646-151",)),),
+            "SE": (A("CCIE-RS"), A("CCNP")),
+            "FE": (A("CCNA"),),
         },
     ),
     Specialization(
         "ADV-SEC-ARCH",
         "Advanced Security Architecture",
         "advanced_architecture",
-        {"AM": (A(exams=("700-201",)),), "SE": (A("CCSP"), A("CCIE")), "FE": (A("CQS-SEC-REP"),)},
+        {
+            "AM": (A(exams=("646-151",)),),
+            "SE": (A("CCSP"), A("CCIE-RS")),
+            "FE": (A("CQS-SEC-SE"), A("CQS-SEC-SPEC", ("642-501", "642-531"))),
+        },
     ),
     Specialization(
         "ADV-UF-TECH",
         "Advanced Unified Fabric Technology",
         "advanced_technology",
-        {"AM": (A(exams=("700-301",)),), "SE": (A(exams=("642-991", "642-992")),)},
+        {"AM": (A(exams=("646-151",)),), "SE": (A(exams=("642-801", "642-811")),)},
     ),
     Specialization(
         "EXPRESS-FOUNDATION",
         "Express Foundation",
         "express",
-        {"AM": (A(exams=("700-501",)),), "SE": (A("CCNA"), A("CCDA"))},
+        {"AM": (A(exams=("646-151",)),), "SE": (A("CCNA"), A("CCDA"))},
     ),
-    Specialization("ATP-TELEPRESENCE", "ATP TelePresence Video Master", "atp", {"SE": (A(exams=("650-123",)),)}),
+    Specialization("ATP-TELEPRESENCE", "ATP TelePresence Video Master", "atp", {"SE": (A(exams=("642-642",)),)}),
 )
 
 

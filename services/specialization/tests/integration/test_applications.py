@@ -164,7 +164,7 @@ async def test_sp1_demo_seed_catalog_with_levels_and_atp(start) -> None:
         await SERVICE.seed(sp.runtime)  # idempotent
         specs = {s["code"]: s for s in (await sp.client.get("/v1/specializations", headers=sp.admin)).json()}
         assert {s["level"] for s in specs.values()} == {"advanced_architecture", "advanced_technology", "express", "atp"}
-        assert specs["ADV-COLLAB-ARCH"]["roles"]["SE"][1] == {"certification": "CQS-IPT-SPEC", "exams": ["642-437", "642-447"]}
+        assert specs["ADV-COLLAB-ARCH"]["roles"]["SE"][1] == {"certification": "CQS-IPT-DS", "exams": ["642-444", "642-432"]}
 
 
 async def test_sp9_submission_required_when_configured(start) -> None:
