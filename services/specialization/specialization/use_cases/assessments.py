@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -25,7 +25,8 @@ class Gathered:
     points: dict[Key, int]
     completed: dict[Key, set[str]]
     filled: dict[Key, set[str]]
-    mandatory: dict[str, list[tuple[str, str, date]]]  # specialization -> (activity_id, title, published_on)
+    mandatory: dict[str, list[tuple[str, str, date, str | None]]]  # code -> (activity_id, title, published_on, cycle)
+    cycles: dict[Key, str] = field(default_factory=dict)  # the cycle of each period: its anniversary's year (CL-3)
 
 
 async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Gathered:
@@ -65,10 +66,19 @@ async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Ga
         if total > 0:
             completed[(be, code)].add(activity)
 
-    mandatory: dict[str, list[tuple[str, str, date]]] = defaultdict(list)
+    mandatory: dict[str, list[tuple[str, str, date, str | None]]] = defaultdict(list)
     for r in (await conn.execute(select(mandatory_items).order_by(mandatory_items.c.activity_id))).all():
-        mandatory[r.specialization].append((r.activity_id, r.title, r.published_on))
-    return Gathered(points, completed, filled, mandatory)
+        code, cycle = split_mandatory_label(r.specialization)
+        mandatory[code].append((r.activity_id, r.title, r.published_on, cycle))
+    cycles = {(r.be_geo_id, r.specialization): str(facts.state_of(r).anniversary.year) for r in rows}
+    return Gathered(points, completed, filled, mandatory, cycles)
+
+
+def split_mandatory_label(label: str) -> tuple[str, str | None]:
+    """learning's ``mandatory_for`` travels as ``<specialization>/<cycle>`` (the cycle: the year of the anniversary
+    that ends the period); a bare code is mandatory in every cycle."""
+    code, sep, cycle = label.rpartition("/")
+    return (code, cycle) if sep and cycle.isdigit() else (label, None)
 
 
 def assessment_for(
@@ -83,7 +93,9 @@ def assessment_for(
     roles = tuple(spec.roles) if spec else ()
     done = gathered.completed.get(key, set())
     outstanding = tuple(
-        activity for activity, _title, published in gathered.mandatory.get(key[1], []) if published <= upper and activity not in done
+        activity
+        for activity, _title, published, cycle in gathered.mandatory.get(key[1], [])
+        if published <= upper and activity not in done and cycle in (None, gathered.cycles.get(key))
     )
     filled = gathered.filled.get(key, set())
     return Assessment(

@@ -24,6 +24,7 @@ from specialization.tables import (
     memberships,
 )
 from specialization.use_cases import compliance, cycle
+from specialization.use_cases.assessments import split_mandatory_label
 
 
 async def membership_started(uow: UnitOfWork, e: c.MembershipStarted) -> None:
@@ -111,7 +112,7 @@ async def exam_replaced(uow: UnitOfWork, old: str, new: str, required: bool, eff
 async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
     """CL-7/CL-8 points per partner, person, specialization and date; negative points correct a credit."""
     cco_id = await facts.resolve(uow.conn, e.cco_id)
-    codes = sorted(set(e.specializations) | set(e.mandatory_for))
+    codes = sorted(set(e.specializations) | {split_mandatory_label(m)[0] for m in e.mandatory_for})
     if not codes:
         return
     stmt = uow.db.insert_ignoring_duplicates(credits)
@@ -147,7 +148,7 @@ async def activity_published(uow: UnitOfWork, e: c.ActivityPublished) -> None:
     ]
     if rows:
         await uow.conn.execute(mandatory_items.insert(), rows)
-    affected = set(existing) | set(e.mandatory_for)
+    affected = {split_mandatory_label(label)[0] for label in set(existing) | set(e.mandatory_for)}
     if affected:
         from specialization.tables import partner_specializations as ps
 

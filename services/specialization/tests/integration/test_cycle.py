@@ -6,6 +6,7 @@ one scenario on the same timeline (A = the anniversary, 2028-01-15).
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from partnerhub.bus import contracts as c
@@ -216,3 +217,24 @@ async def test_sp13_icon_at_six_months_and_cl3_mandatory_items(start) -> None:
         await sp.credit(10, date(2027, 7, 15), activity="must-1")
         s = await sp.status()
         assert s["icon"] == "on_target" and s["mandatory_outstanding"] == [] and s["points_earned"] == 50
+
+
+async def test_cl3_mandatory_items_as_learning_sends_them_spec_slash_cycle(start) -> None:
+    """learning's events name mandatory items ``<specialization>/<cycle>`` (the cycle is the year of the anniversary
+    that ends the period): due only in that cycle, and a credit carrying only the label counts for the specialization."""
+    async with start(start_date=APPROVED) as sp:
+        await sp.catalog()
+        await approve(sp, "BG-1001")  # period 2027-01-15 .. 2028-01-15: cycle 2028
+        await sp.feed(
+            c.ActivityPublished(activity_id="must-now", title="This cycle", kind="course", points=5, mandatory_for=[f"{SPEC}/2028"]),
+            c.ActivityPublished(activity_id="must-later", title="Next cycle", kind="course", points=5, mandatory_for=[f"{SPEC}/2029"]),
+        )
+        assert (await sp.status())["mandatory_outstanding"] == ["must-now"]
+        await sp.feed(
+            c.PartnerCredited(
+                credit_id=uuid.uuid4().hex, be_geo_id="BG-1001", cco_id="learner", entry_id=uuid.uuid4().hex,
+                activity_id="must-now", points=5, earned_on=APPROVED, mandatory_for=[f"{SPEC}/2028"],
+            )
+        )
+        s = await sp.status()
+        assert s["mandatory_outstanding"] == [] and s["points_earned"] == 5
