@@ -75,8 +75,31 @@ class Standalone:
             for runtime in self.runtimes.values():
                 if runtime.definition.seed is not None:
                     await runtime.definition.seed(runtime)
+            await self._demo_story()
         if self.banner:
             print(self.banner_text(), flush=True)
+
+    async def _demo_story(self) -> None:
+        """After the seeds: the optional cross-service storyline (``deploy/demo/story.py`` of the repository, or the
+        file named by ``PARTNERHUB_DEMO_STORY``; ``none`` switches it off). It drives the public API and the manual
+        clock; a failure is logged and the system still starts."""
+        import importlib.util
+        import os
+
+        named = os.environ.get("PARTNERHUB_DEMO_STORY", "")
+        if named.lower() == "none" or self.settings.clock != "manual":
+            return
+        path = Path(named) if named else Path(__file__).resolve().parents[2] / "deploy" / "demo" / "story.py"
+        if not path.is_file():
+            return
+        try:
+            spec = importlib.util.spec_from_file_location("partnerhub_demo_story", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            await module.run(self)
+        except Exception:  # the demo is a convenience: never stop the system from starting
+            log.exception("demo story failed", path=str(path))
 
     async def stop(self) -> None:
         for runtime in reversed(list(self.runtimes.values())):
