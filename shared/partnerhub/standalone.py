@@ -28,6 +28,17 @@ from partnerhub.settings import ServiceSettings
 log = get_logger(__name__)
 
 
+def _demo_story_path() -> Path | None:
+    """``PARTNERHUB_DEMO_STORY`` (``none``: no story), else the repository's ``deploy/demo/story.py`` if present."""
+    import os
+
+    named = os.environ.get("PARTNERHUB_DEMO_STORY", "")
+    if named.lower() == "none":
+        return None
+    path = Path(named) if named else Path(__file__).resolve().parents[2] / "deploy" / "demo" / "story.py"
+    return path if path.is_file() else None
+
+
 class Standalone:
     def __init__(
         self,
@@ -84,13 +95,9 @@ class Standalone:
         file named by ``PARTNERHUB_DEMO_STORY``; ``none`` switches it off). It drives the public API and the manual
         clock; a failure is logged and the system still starts."""
         import importlib.util
-        import os
 
-        named = os.environ.get("PARTNERHUB_DEMO_STORY", "")
-        if named.lower() == "none" or self.settings.clock != "manual":
-            return
-        path = Path(named) if named else Path(__file__).resolve().parents[2] / "deploy" / "demo" / "story.py"
-        if not path.is_file():
+        path = _demo_story_path() if self.settings.clock == "manual" else None
+        if path is None:
             return
         try:
             spec = importlib.util.spec_from_file_location("partnerhub_demo_story", path)
