@@ -19,6 +19,9 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
 from certification.app import SERVICE
 from certification.domain.reminders import next_reminder
 from certification.tables import badges, metadata
@@ -26,8 +29,6 @@ from partnerhub.clock import Clock
 from partnerhub.db.engine import drop_database, make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 START = date(2025, 1, 1)
 KINDS = [("CCNA", "associate", 36), ("CCNP", "professional", 36), ("CCIE-RS", "expert", 24),

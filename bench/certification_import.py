@@ -23,6 +23,9 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
 from certification.app import SERVICE
 from certification.demo import seed
 from certification.tables import badges, exam_results, metadata
@@ -30,8 +33,6 @@ from certification.use_cases import imports
 from partnerhub.db.engine import drop_database, make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 TODAY = date(2025, 1, 1)
 TRACKS = [

@@ -23,12 +23,13 @@ import uuid
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
+
 from identity.app import SERVICE
 from partnerhub.auth import mint_token
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.db.engine import drop_database
 from partnerhub.service import ServiceRuntime
-from sqlalchemy.engine import make_url
 
 
 async def run(count: int, concurrency: int, database_url: str) -> None:

@@ -22,12 +22,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from learning.app import SERVICE
+from learning.tables import credits, entries, entry_specializations, memberships, people, periods
 from partnerhub.bus.contracts import StatusChanged
 from partnerhub.bus.envelope import Envelope
 from partnerhub.testing import Broker, DatabaseFactory, start_system
-
-from learning.app import SERVICE
-from learning.tables import credits, entries, entry_specializations, memberships, people, periods
 
 PARTNER = "BG-BENCH"
 START, END = date(2026, 1, 1), date(2026, 12, 31)

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import psutil
 
+from learning.app import SERVICE
 from partnerhub.bus.contracts import MembershipEnded, MembershipStarted, StatusChanged
 from partnerhub.bus.envelope import Envelope
 from partnerhub.testing import Broker, DatabaseFactory, start_system
-
-from learning.app import SERVICE
 
 ACTIVITY_MINUTES = 60  # 2 points each
 START = date(2026, 1, 1)
@@ -94,7 +93,7 @@ async def run(args: argparse.Namespace) -> None:
                 earned += r.json()["earned"]
 
         async def moves() -> None:  # identity events arriving during the ingest
-            for i, c in enumerate(movers):
+            for c in movers:
                 old, new = home[c], partners[(partners.index(home[c]) + 1) % len(partners)]
                 pair = [
                     Envelope.wrap(MembershipEnded(cco_id=c, be_geo_id=old, started_on=START, ended_on=MOVE_ON), producer="identity"),

@@ -24,6 +24,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from notify.app import SERVICE
 from notify.sender import MailSender
 from notify.tables import deliveries
@@ -32,7 +34,6 @@ from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.db.engine import drop_database
 from partnerhub.service import ServiceRuntime
-from sqlalchemy import func, select
 
 SINK = """
 import logging, sys

@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "shared" / "tests"))
 
-from probe import PROBE, applied, create_items  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from partnerhub.db.engine import drop_database  # noqa: E402
 from partnerhub.service import ServiceRuntime  # noqa: E402
+from probe import PROBE, applied, create_items  # noqa: E402
 
 
 async def main(count: int, batch: int, consumer_batch: int) -> None:

@@ -20,6 +20,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from partnerhub.clock import Clock
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
@@ -36,7 +38,6 @@ from specialization.tables import (
     partner_specializations,
     specializations,
 )
-from sqlalchemy import func, select
 
 BIG_DAY = date(2030, 4, 10)  # 1,000 anniversaries on this day
 BIG = 1_000

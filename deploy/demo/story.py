@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from partnerhub.logging import get_logger
 from sqlalchemy import func, select
+
+from partnerhub.logging import get_logger
 
 log = get_logger("demo.story")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 from aiosmtpd.controller import Controller
+
 from partnerhub.auth import mint_token
 from partnerhub.settings import ServiceSettings
 

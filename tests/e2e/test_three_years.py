@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from harness import STAFF, Topology, eventually_http, run_topology, smtp_sink, token
 
 P1, P2 = "910001", "910002"  # BE GEO IDs: the partner of the story, the partner someone moves to

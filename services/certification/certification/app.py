@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from certification.api.catalog import router as catalog_router
+from certification.api.individuals import router as individuals_router
+from certification.api.results import router as results_router
+from certification.consumers import SUBSCRIPTIONS
+from certification.demo import seed
+from certification.jobs import JOBS
+from certification.settings import CertificationSettings
+from certification.tables import metadata
 from partnerhub.bus.contracts import (
     BadgeAchieved,
     BadgeExpired,
@@ -13,15 +21,6 @@ from partnerhub.bus.contracts import (
     ReminderDue,
 )
 from partnerhub.service import ServiceDefinition
-
-from certification.api.catalog import router as catalog_router
-from certification.api.individuals import router as individuals_router
-from certification.api.results import router as results_router
-from certification.consumers import SUBSCRIPTIONS
-from certification.demo import seed
-from certification.jobs import JOBS
-from certification.settings import CertificationSettings
-from certification.tables import metadata
 
 SERVICE = ServiceDefinition(
     name="certification",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from certification.use_cases import identity
 from partnerhub.bus.contracts import (
     GrantChanged,
     IndividualMerged,
@@ -9,8 +10,6 @@ from partnerhub.bus.contracts import (
     MembershipStarted,
 )
 from partnerhub.db.uow import UnitOfWork
-
-from certification.use_cases import identity
 
 
 async def on_membership_started(uow: UnitOfWork, event: MembershipStarted) -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from partnerhub.bus.contracts import BadgeExpired, BadgeExtended, ReminderDue
-from partnerhub.clock import DailyJob
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import and_, bindparam, select, update
 
 from certification import store
@@ -15,6 +12,9 @@ from certification.domain.badges import REPRESENTATIVE_EXTENSION_DATE, represent
 from certification.domain.reminders import due_threshold, next_reminder, reminder_date
 from certification.tables import badges, reminders
 from certification.use_cases.badges import dirty_people, recompute
+from partnerhub.bus.contracts import BadgeExpired, BadgeExtended, ReminderDue
+from partnerhub.clock import DailyJob
+from partnerhub.db.uow import UnitOfWork
 
 SWEEP_LIMIT = 5000
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from partnerhub.db.uow import Database
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from certification.domain.badges import BadgeState
 from certification.domain.catalog import Catalog, CertificationDef, ExamDef
 from certification.tables import aliases, badges, certifications, exams, holders
+from partnerhub.db.uow import Database
 
 CHUNK = 1000  # keys per IN (…) list
 

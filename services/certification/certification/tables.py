@@ -5,9 +5,10 @@ Keep in step with migrations/versions/*_cert0002_certification.py.
 
 from __future__ import annotations
 
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text, text
+
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text, text
 
 metadata = new_metadata()
 

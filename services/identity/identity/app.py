@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from identity.api.duplicates import router as duplicates_router
+from identity.api.individuals import router as individuals_router
+from identity.api.partners import router as partners_router
+from identity.api.tokens import router as tokens_router
+from identity.demo import seed
+from identity.settings import IdentitySettings
+from identity.tables import metadata
+from identity.use_cases.tokens import mint_for
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -16,15 +24,6 @@ from partnerhub.bus.contracts import (
     PartnerRegistered,
 )
 from partnerhub.service import ServiceDefinition
-
-from identity.api.duplicates import router as duplicates_router
-from identity.api.individuals import router as individuals_router
-from identity.api.partners import router as partners_router
-from identity.api.tokens import router as tokens_router
-from identity.demo import seed
-from identity.settings import IdentitySettings
-from identity.tables import metadata
-from identity.use_cases.tokens import mint_for
 
 SERVICE = ServiceDefinition(
     name="identity",

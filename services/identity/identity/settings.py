@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from partnerhub.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from partnerhub.settings import ServiceSettings
 
 
 class IdentitySettings(ServiceSettings):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from partnerhub.db.platform import new_metadata
-from partnerhub.db.types import UtcDateTime
 from sqlalchemy import (
     Boolean,
     Column,
@@ -15,6 +13,9 @@ from sqlalchemy import (
     Table,
     text,
 )
+
+from partnerhub.db.platform import new_metadata
+from partnerhub.db.types import UtcDateTime
 
 metadata = new_metadata()
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnerhub.bus.contracts import ActivityPublished, PartnerCredited, PointsEarned
-from partnerhub.service import ServiceDefinition
-
 from learning.api.activities import router as activities_router
 from learning.api.completions import router as completions_router
 from learning.api.points import router as points_router
@@ -16,6 +13,8 @@ from learning.consumers import SUBSCRIPTIONS
 from learning.settings import LearningSettings
 from learning.tables import metadata
 from learning.ui.routes import router as ui_router
+from partnerhub.bus.contracts import ActivityPublished, PartnerCredited, PointsEarned
+from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="learning",

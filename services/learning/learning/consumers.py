@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from learning.use_cases import directory, exams, people, periods
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -23,8 +24,6 @@ from partnerhub.bus.contracts import (
     StatusChanged,
 )
 from partnerhub.db.uow import UnitOfWork
-
-from learning.use_cases import directory, exams, people, periods
 
 
 def _at(uow: UnitOfWork) -> datetime:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from partnerhub.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from partnerhub.settings import ServiceSettings
 
 
 class LearningSettings(ServiceSettings):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, false, text
+
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, false, text
 
 metadata = new_metadata()
 

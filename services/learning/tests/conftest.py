@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from learning.app import SERVICE
 from partnerhub.bus.contracts import (
     ExamPassed,

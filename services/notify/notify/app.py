@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnerhub.service import ServiceDefinition
-
 from notify.api.notifications import router as notifications_router
 from notify.api.recipients import router as recipients_router
 from notify.consumers import SUBSCRIPTIONS
 from notify.sender import run_sender
 from notify.settings import NotifySettings
 from notify.tables import metadata
+from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="notify",

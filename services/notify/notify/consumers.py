@@ -7,6 +7,8 @@ sender sends them later. Handlers never send and never commit.
 
 from __future__ import annotations
 
+from notify import planning, projections
+from notify.domain import reminder_plan, role_plan, specialization_plan
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -24,9 +26,6 @@ from partnerhub.bus.contracts import (
     RoleVacated,
 )
 from partnerhub.db.uow import UnitOfWork
-
-from notify import planning, projections
-from notify.domain import reminder_plan, role_plan, specialization_plan
 
 
 async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:

@@ -12,11 +12,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from partnerhub.db.uow import UnitOfWork
-
 from notify import projections
 from notify.domain import MailPlan, bounded_key, message_id
 from notify.tables import deliveries
+from partnerhub.db.uow import UnitOfWork
 
 
 def _row(plan: MailPlan, now: datetime, **overrides: Any) -> dict[str, Any]:

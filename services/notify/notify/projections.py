@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from notify.tables import aliases, partner_admins, partners, recipients
+from partnerhub.db.uow import UnitOfWork
 
 MAX_ALIAS_HOPS = 10
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.logging import get_logger
 from sqlalchemy import and_, bindparam, or_, select, update
 
 from notify import projections
@@ -26,6 +24,8 @@ from notify.mail import DeliveryError, Mailer, Sender, build_message, make_maile
 from notify.rendering import Templates
 from notify.settings import NotifySettings
 from notify.tables import deliveries
+from partnerhub.db.uow import Database
+from partnerhub.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from partnerhub.settings import ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from partnerhub.settings import ServiceSettings
 
 
 class NotifySettings(ServiceSettings):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text
+
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text
 
 metadata = new_metadata()
 

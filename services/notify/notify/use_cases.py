@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict, NotFound
 from sqlalchemy import Select, or_, select, update
 
 from notify import planning, projections
 from notify.domain import PARTNER_KINDS, MailPlan
 from notify.tables import deliveries, recipients
+from partnerhub.db.uow import Database
+from partnerhub.errors import Conflict, NotFound
 
 STATUSES = ("pending", "sending", "sent", "failed", "replaced")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from partnerhub.bus.envelope import Envelope, Event
 
 

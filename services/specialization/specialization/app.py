@@ -6,7 +6,6 @@ from pathlib import Path
 
 from partnerhub.bus import contracts as c
 from partnerhub.service import ServiceDefinition
-
 from specialization.api.catalog import router as catalog_router
 from specialization.api.partners import router as partners_router
 from specialization.consumers import SUBSCRIPTIONS

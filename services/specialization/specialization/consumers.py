@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-
 from specialization.use_cases import projections as p
 
 

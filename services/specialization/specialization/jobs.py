@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from partnerhub.clock import DailyJob
-
 from specialization.use_cases.cycle import run_day
 
 JOBS = (DailyJob("specialization-cycle", run_day),)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from partnerhub.db.uow import Database
-
 from specialization.settings import SpecializationSettings
 
 

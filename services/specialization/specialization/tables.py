@@ -7,9 +7,10 @@ allocations (role holders with history), applications.
 
 from __future__ import annotations
 
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table
+
 from partnerhub.db.platform import SEQ, new_metadata
 from partnerhub.db.types import UtcDateTime
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table
 
 metadata = new_metadata()
 

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import aio_pika
+
 from partnerhub.bus.envelope import Envelope
 from partnerhub.service import ServiceRuntime
 from partnerhub.testing import eventually, start_system

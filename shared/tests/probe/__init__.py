@@ -6,13 +6,14 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import Column, Integer, String, Table, select, update
+
 from partnerhub.bus.envelope import Event
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.service import ServiceDefinition
 from partnerhub.settings import ServiceSettings
-from pydantic_settings import SettingsConfigDict
-from sqlalchemy import Column, Integer, String, Table, select, update
 
 metadata = new_metadata()
 items = Table("probe_items", metadata, Column("key", String(100), primary_key=True))

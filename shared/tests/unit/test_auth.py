@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+
 from partnerhub.auth import Authenticator, mint_token
 from partnerhub.errors import Unauthenticated
 from probe import ProbeSettings

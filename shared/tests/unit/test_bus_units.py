@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.contracts import (
     ALL_EVENTS,

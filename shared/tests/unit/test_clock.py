@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from partnerhub.clock import Clock, DailyJob
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from partnerhub.settings import DEV_JWT_SECRET
 from probe import ProbeSettings
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Path, Response, status
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 from certification.api.schemas import (
     CERT_CODE_PATTERN,
@@ -20,6 +17,9 @@ from certification.domain.catalog import CertificationDef, ExamDef, program_cate
 from certification.domain.rows import EXAM_NUMBER_PATTERN
 from certification.settings import CertificationSettings
 from certification.use_cases import catalog
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 ExamNumberPath = Path(pattern=EXAM_NUMBER_PATTERN, description="an exam number")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
-from partnerhub.auth import Principal, current_principal
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
-from partnerhub.service import database_of
 
 from certification.api.schemas import AgreementIn, AgreementOut, CertificateOut
 from certification.domain.rows import CCO_ID_PATTERN
 from certification.use_cases import queries
 from certification.use_cases.agreements import sign_agreement
+from partnerhub.auth import Principal, current_principal
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1", tags=["individuals"])
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")

@@ -9,16 +9,16 @@ from pathlib import Path as FsPath
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from partnerhub.auth import Principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.errors import Problem
-from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 from certification.api.schemas import ExamResultIn, ExamResultOut, ImportOut
 from certification.domain.rows import ResultRow
 from certification.settings import CertificationSettings
 from certification.use_cases import imports as imports_uc
 from certification.use_cases.results import Result, record_result
+from partnerhub.auth import Principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.errors import Problem
+from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 router = APIRouter(prefix="/v1/exam-results", tags=["exam results"])
 Writers = Depends(require_roles("program_staff", "system"))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from certification.domain.badges import BadgeState
 from partnerhub.bus.contracts import BadgeAchieved, BadgeExpired, BadgeExtended, BadgeRenewed
 from partnerhub.bus.envelope import Event
-
-from certification.domain.badges import BadgeState
 
 
 def same(a: BadgeState, b: BadgeState) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import Unprocessable
 from sqlalchemy import select
 
 from certification import store
 from certification.tables import agreements
 from certification.use_cases.badges import issue_certificates
+from partnerhub.db.uow import Database
+from partnerhub.errors import Unprocessable
 
 
 async def sign_agreement(

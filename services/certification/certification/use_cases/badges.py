@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import bindparam, select
 
 from certification import store
@@ -17,6 +16,7 @@ from certification.domain.catalog import Catalog
 from certification.domain.changes import badge_events, same
 from certification.domain.reminders import next_reminder
 from certification.tables import agreements, badges, certificates, exam_results, holders, reminders
+from partnerhub.db.uow import UnitOfWork
 
 BADGE_COLUMNS = (
     "kind", "status", "achieved_on", "renewed_on", "expires_on", "extension_reason",

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound, Unprocessable
 from sqlalchemy import select
 
 from certification import store
@@ -18,6 +16,8 @@ from certification.domain.catalog import (
     check_exam,
 )
 from certification.tables import certifications, exams
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound, Unprocessable
 
 
 async def put_exam(db: Database, exam: ExamDef) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import delete, select, update
 
 from certification import store
@@ -25,6 +24,7 @@ from certification.tables import (
     reminders,
 )
 from certification.use_cases.badges import recompute
+from partnerhub.db.uow import UnitOfWork
 
 
 async def membership_started(uow: UnitOfWork, cco_id: str, be_geo_id: str, started_on: date) -> None:

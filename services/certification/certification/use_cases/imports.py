@@ -19,16 +19,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from partnerhub.bus.contracts import ExamPassed
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
-from partnerhub.logging import get_logger
 from sqlalchemy import select, update
 
 from certification import store
 from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
 from certification.tables import exam_results, import_errors, imports
 from certification.use_cases.badges import dirty_people, recompute
+from partnerhub.bus.contracts import ExamPassed
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
+from partnerhub.logging import get_logger
 
 log = get_logger(__name__)
 MAX_LINE = 4096

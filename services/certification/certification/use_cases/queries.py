@@ -6,9 +6,6 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from partnerhub.auth import Principal
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,6 +27,9 @@ from certification.tables import (
     grants,
     memberships,
 )
+from partnerhub.auth import Principal
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
 
 
 def _current(today: date) -> Any:

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from partnerhub.bus.contracts import ExamPassed
-from partnerhub.db.uow import Database
-from partnerhub.errors import Unprocessable
 from sqlalchemy import select
 
 from certification import store
 from certification.domain.rows import ResultRow, RowError, check_taken_on
 from certification.tables import exam_results, exams
 from certification.use_cases.badges import recompute
+from partnerhub.bus.contracts import ExamPassed
+from partnerhub.db.uow import Database
+from partnerhub.errors import Unprocessable
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.service import ServiceRuntime
 from partnerhub.testing import System
-from sqlalchemy import select
 
 EXAMS = {
     "A1": {"title": "CCNA exam"},

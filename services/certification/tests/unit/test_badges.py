@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from certification.domain.badges import Pass, replay
 from certification.domain.catalog import (
     Catalog,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from certification.domain.badges import BadgeState
 from certification.domain.catalog import program_category
 from certification.domain.changes import badge_events

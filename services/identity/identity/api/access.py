@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from identity.use_cases import Individual
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, NotFound
-
-from identity.use_cases import Individual
 
 
 def sees_partner(principal: Principal, be_geo_id: str) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
-from partnerhub.auth import Principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.service import database_of
 
 from identity import use_cases
 from identity.api.schemas import CandidateGroupOut, DuplicatesOut
+from partnerhub.auth import Principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/duplicates", tags=["duplicates"])
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Path, Response, status
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.errors import Forbidden
-from partnerhub.service import database_of
 
 from identity import use_cases
 from identity.api.access import person_visible, person_writable
@@ -21,6 +17,10 @@ from identity.api.schemas import (
     MergeOut,
 )
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.errors import Forbidden
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")

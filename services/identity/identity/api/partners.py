@@ -6,10 +6,6 @@ from dataclasses import asdict
 from datetime import date
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.errors import Problem
-from partnerhub.service import database_of
 
 from identity import use_cases
 from identity.api.access import partner_visible, partner_writable
@@ -23,6 +19,10 @@ from identity.api.schemas import (
     RolesOut,
 )
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.errors import Problem
+from partnerhub.service import database_of
 
 router = APIRouter(tags=["partners"])
 BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from partnerhub.auth import mint_token
-from partnerhub.errors import NotFound
-from partnerhub.service import ServiceRuntime, runtime_of
 
 from identity import use_cases
 from identity.api.schemas import TokenIn, TokenOut
+from partnerhub.auth import mint_token
+from partnerhub.errors import NotFound
+from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/dev", tags=["dev"])
 

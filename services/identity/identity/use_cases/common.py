@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from partnerhub.errors import NotFound, Unprocessable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from identity.domain.memberships import MembershipRuleError, Stint
 from identity.tables import grants, individuals, memberships, partners
+from partnerhub.errors import NotFound, Unprocessable
 
 
 @dataclass(frozen=True)

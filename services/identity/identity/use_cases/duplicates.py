@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from partnerhub.db.uow import Database
 from sqlalchemy import and_, select
 
 from identity.domain.duplicates import DEFAULT_THRESHOLD, CandidateGroup, Person, find_duplicates
 from identity.tables import individuals, memberships
+from partnerhub.db.uow import Database
 
 
 async def duplicate_candidates(db: Database, *, threshold: float = DEFAULT_THRESHOLD) -> list[CandidateGroup]:

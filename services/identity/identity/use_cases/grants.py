@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from partnerhub.bus.contracts import GrantChanged
-from partnerhub.db.uow import Database
-from partnerhub.errors import Unprocessable
 from sqlalchemy import delete, select
 
 from identity.tables import grants, memberships
 from identity.use_cases.common import require_cco_id, require_partner
+from partnerhub.bus.contracts import GrantChanged
+from partnerhub.db.uow import Database
+from partnerhub.errors import Unprocessable
 
 
 async def grant_access(db: Database, *, cco_id: str, be_geo_id: str) -> tuple[str, bool]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated
-from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from identity.domain import normalise_email
 from identity.tables import individuals
 from identity.use_cases.common import Individual, load_individual, resolve_row
+from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated
+from partnerhub.db.uow import Database
+from partnerhub.errors import Conflict
 
 
 def _taken(cco_id: str) -> Conflict:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from partnerhub.bus.contracts import GrantChanged, MembershipEnded, MembershipStarted
-from partnerhub.db.uow import Database, UnitOfWork
-from partnerhub.errors import Conflict
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +16,9 @@ from identity.use_cases.common import (
     rule_error,
     stints_of,
 )
+from partnerhub.bus.contracts import GrantChanged, MembershipEnded, MembershipStarted
+from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.errors import Conflict
 
 
 async def end_membership(uow: UnitOfWork, cco_id: str, stint: Stint, on: date, *, withdraw_grant: bool = True) -> None:

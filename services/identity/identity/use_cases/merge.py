@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partnerhub.bus.contracts import IndividualMerged
-from partnerhub.db.uow import Database, UnitOfWork
-from partnerhub.errors import Conflict, NotFound, Unprocessable
 from sqlalchemy import delete, select, update
 
 from identity.domain.memberships import combine_active
 from identity.tables import grants, individuals, memberships, partner_roles
 from identity.use_cases.common import Individual, load_individual, stints_of
 from identity.use_cases.memberships import end_membership
+from partnerhub.bus.contracts import IndividualMerged
+from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
 async def merge_individuals(db: Database, *, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:

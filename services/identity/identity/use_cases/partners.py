@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from partnerhub.bus.contracts import PartnerRegistered
-from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from identity.tables import individuals, memberships, partner_roles, partners
 from identity.use_cases.common import Membership, Partner, PartnerRole, require_partner
+from partnerhub.bus.contracts import PartnerRegistered
+from partnerhub.db.uow import Database
+from partnerhub.errors import Conflict
 
 
 def _taken(be_geo_id: str) -> Conflict:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from partnerhub.bus.contracts import AdminAssigned, AdminRemoved
-from partnerhub.db.uow import Database
 from sqlalchemy import delete
 
 from identity.tables import partner_roles
 from identity.use_cases.common import require_cco_id, require_partner
+from partnerhub.bus.contracts import AdminAssigned, AdminRemoved
+from partnerhub.db.uow import Database
 
 ROLES = ("partner_admin", "pam")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from partnerhub.auth import mint_token
-from partnerhub.db.uow import Database
-from partnerhub.errors import Forbidden
 from sqlalchemy import select
 
 from identity.tables import partner_roles
 from identity.use_cases.common import load_individual
+from partnerhub.auth import mint_token
+from partnerhub.db.uow import Database
+from partnerhub.errors import Forbidden
 
 if TYPE_CHECKING:
     from partnerhub.service import ServiceRuntime

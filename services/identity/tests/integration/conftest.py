@@ -10,11 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+
 from identity.app import SERVICE
 from partnerhub.bus.contracts import EVENTS_BY_TYPE
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.testing import System
-from sqlalchemy import func, select
 
 TODAY = date(2027, 3, 1)  # the manual clock's first business date in these tests
 

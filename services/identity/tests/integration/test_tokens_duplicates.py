@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jwt
+
 from identity.app import SERVICE
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
 from identity.app import SERVICE
 from identity.tables import metadata
 from partnerhub.db.migrations import migrate
-from sqlalchemy import create_engine
 
 
 async def test_migrations_match_tables(tmp_path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.service import database_of
 
 from learning.api.schemas import ACTIVITY_ID_PATTERN, SPEC_PATTERN, ActivityIn
 from learning.use_cases import library
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/activities", tags=["library"])
 ActivityId = Path(pattern=ACTIVITY_ID_PATTERN, description="the activity's id in the library")

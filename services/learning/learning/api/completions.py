@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Response, status
-from partnerhub.auth import Principal, require_roles
-from partnerhub.errors import Problem, Unprocessable
-from partnerhub.service import ServiceRuntime, runtime_of
 from pydantic import TypeAdapter, ValidationError
 
 from learning.api.schemas import BatchOutcome, CompletionItem, ItemOutcome
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn, ItemResult
+from partnerhub.auth import Principal, require_roles
+from partnerhub.errors import Problem, Unprocessable
+from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/completions", tags=["completions"])
 _item = TypeAdapter(CompletionItem)

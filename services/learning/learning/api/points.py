@@ -10,13 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from partnerhub.auth import Principal, current_principal
-from partnerhub.errors import Problem
-from partnerhub.service import ServiceRuntime, runtime_of
 
 from learning.api.access import ensure_sees_partner, ensure_sees_person
 from learning.api.schemas import CCO_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.use_cases import views
+from partnerhub.auth import Principal, current_principal
+from partnerhub.errors import Problem
+from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(tags=["points"])
 Partner = Path(pattern=PARTNER_PATTERN, description="the partner's BE GEO ID")

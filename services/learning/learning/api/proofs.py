@@ -7,9 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.errors import Forbidden, NotFound, Problem
-from partnerhub.service import ServiceRuntime, runtime_of
 
 from learning.api.schemas import (
     ACTIVITY_ID_PATTERN,
@@ -21,6 +18,9 @@ from learning.api.schemas import (
 from learning.domain.proofs import detect_type
 from learning.use_cases import proofs
 from learning.use_cases.proofs import ProofIn
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.errors import Forbidden, NotFound, Problem
+from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
 ProofId = Path(pattern=r"^[0-9a-f-]{36}$")

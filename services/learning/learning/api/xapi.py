@@ -15,9 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from partnerhub.auth import Principal, require_roles
-from partnerhub.errors import Problem
-from partnerhub.service import ServiceRuntime, runtime_of
 
 from learning.api.schemas import CCO_ID_PATTERN
 from learning.domain.xapi import (
@@ -29,6 +26,9 @@ from learning.domain.xapi import (
 )
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn
+from partnerhub.auth import Principal, require_roles
+from partnerhub.errors import Problem
+from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/xapi", tags=["xapi"])
 VERSION_HEADER = "X-Experience-API-Version"

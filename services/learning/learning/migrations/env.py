@@ -1,5 +1,4 @@
-from partnerhub.db.migrations import run_env
-
 from learning.tables import metadata
+from partnerhub.db.migrations import run_env
 
 run_env(metadata)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from partnerhub.db.uow import Database
 from sqlalchemy import and_, func, or_, select, union
 
 from learning.domain.periods import Period, status_icon
@@ -26,6 +25,7 @@ from learning.tables import (
     role_alerts,
     specialization_notes,
 )
+from partnerhub.db.uow import Database
 
 CHUNK = 500
 

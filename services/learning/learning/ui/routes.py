@@ -18,16 +18,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from partnerhub.auth import Principal, mint_token
-from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
-from partnerhub.logging import get_logger
-from partnerhub.service import ServiceRuntime, runtime_of
 
 from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
 from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
 from learning.ui import queries
 from learning.use_cases import views
+from partnerhub.auth import Principal, mint_token
+from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
+from partnerhub.logging import get_logger
+from partnerhub.service import ServiceRuntime, runtime_of
 
 log = get_logger(__name__)
 HERE = FilePath(__file__).parent

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from partnerhub.db.uow import Database
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from learning.domain.points import completion_problem, earns
 from learning.tables import completions
 from learning.use_cases import ledger
 from learning.use_cases.library import published_activities
+from partnerhub.db.uow import Database
 
 Outcome = Literal["earned", "recorded", "already_earned", "duplicate", "rejected"]
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import and_, delete, or_, update
 
 from learning.tables import admin_roles, partners, people, role_alerts, specialization_notes
 from learning.use_cases import ledger
+from partnerhub.db.uow import UnitOfWork
 
 
 async def partner_registered(uow: UnitOfWork, be_geo_id: str, name: str) -> None:

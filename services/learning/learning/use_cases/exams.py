@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from partnerhub.bus.contracts import ExamPassed
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import select
 
 from learning.tables import activities
 from learning.use_cases import ledger
 from learning.use_cases.library import Activity
+from partnerhub.bus.contracts import ExamPassed
+from partnerhub.db.uow import UnitOfWork
 
 
 async def exam_passed(uow: UnitOfWork, event: ExamPassed) -> None:

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from partnerhub.bus.contracts import PartnerCredited, PointsEarned
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import and_, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -39,6 +37,8 @@ from learning.tables import (
     people,
     periods,
 )
+from partnerhub.bus.contracts import PartnerCredited, PointsEarned
+from partnerhub.db.uow import UnitOfWork
 
 CHUNK = 500  # rows per IN (...) list
 

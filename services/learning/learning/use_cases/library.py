@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from partnerhub.bus.contracts import ActivityPublished
-from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict, NotFound
 from sqlalchemy import select, update
 
 from learning.domain.points import activity_points, mandatory_label
 from learning.tables import activities
+from partnerhub.bus.contracts import ActivityPublished
+from partnerhub.db.uow import Database
+from partnerhub.errors import Conflict, NotFound
 
 FIELDS = ("title", "kind", "duration_minutes", "specializations", "explicit_points", "extended_cap", "mandatory_for", "exam_number")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import delete, select, update
 
 from learning.domain.attribution import MergeEntry, plan_merge
 from learning.tables import aliases, completions, entries, memberships, people, proofs
 from learning.use_cases import ledger
+from partnerhub.db.uow import UnitOfWork
 
 
 async def remember_name(uow: UnitOfWork, cco_id: str, name: str) -> None:

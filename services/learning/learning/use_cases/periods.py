@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from partnerhub.bus.contracts import StatusChanged
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import select, update
 
 from learning.domain.periods import Period
 from learning.tables import periods
 from learning.use_cases import ledger
+from partnerhub.bus.contracts import StatusChanged
+from partnerhub.db.uow import UnitOfWork
 
 
 async def status_changed(uow: UnitOfWork, event: StatusChanged, occurred_at: datetime) -> None:

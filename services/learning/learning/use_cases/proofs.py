@@ -12,13 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict, NotFound
 from sqlalchemy import select, update
 
 from learning.domain.proofs import EXTENSIONS
 from learning.tables import activities, memberships, proofs
 from learning.use_cases import ledger
+from partnerhub.db.uow import Database
+from partnerhub.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
 from sqlalchemy import and_, func, or_, select
 
 from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in, status_icon
@@ -20,6 +18,8 @@ from learning.tables import (
     people,
     periods,
 )
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
 
 PREVIOUS_EMPLOYEE = "Previous Employee"
 

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import jwt
+
 from learning.app import SERVICE
 from partnerhub.bus.contracts import (
     AdminAssigned,

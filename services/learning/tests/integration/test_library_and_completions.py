@@ -161,8 +161,9 @@ async def test_activity_writes_refuse_bad_input_and_change_nothing(learning) -> 
     r = await learning.client.post("/v1/completions", content=b"{not json", headers={**learning.lms, "content-type": "application/json"})
     assert r.status_code == 422
     async with learning.runtime.db.engine.connect() as conn:
-        from learning.tables import activities, completions
         from sqlalchemy import func, select
+
+        from learning.tables import activities, completions
 
         assert await conn.scalar(select(func.count()).select_from(activities)) == 0
         assert await conn.scalar(select(func.count()).select_from(completions)) == 0

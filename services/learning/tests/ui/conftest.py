@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
 from learning.app import SERVICE
 from partnerhub.bus.contracts import (
     AdminAssigned,
@@ -30,7 +32,6 @@ from partnerhub.bus.contracts import (
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.standalone import Standalone
 from partnerhub.testing import bearer, eventually
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -8,8 +8,9 @@ import io
 import re
 from datetime import date
 
-from partnerhub.bus.contracts import GraceStarted
 from playwright.async_api import Browser, Page, expect
+
+from partnerhub.bus.contracts import GraceStarted
 
 
 async def status_of(page: Page, url: str) -> int:

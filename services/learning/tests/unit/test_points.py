@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from learning.domain.points import activity_points, completion_problem, earns
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from learning.api.schemas import CCO_ID_PATTERN
 from learning.domain.proofs import detect_type
 from learning.domain.xapi import StatementError, activity_id_of, read_statement, version_problem

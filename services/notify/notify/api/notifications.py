@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.service import database_of
 from pydantic import BaseModel, Field
 
 from notify import use_cases
 from notify.use_cases import Visibility
+from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 IdPath = Path(max_length=36, description="a notification id")

@@ -6,12 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Path
-from partnerhub.auth import Principal, require_roles
-from partnerhub.db.uow import Database
-from partnerhub.service import database_of
 from pydantic import BaseModel
 
 from notify import use_cases
+from partnerhub.auth import Principal, require_roles
+from partnerhub.db.uow import Database
+from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/recipients", tags=["recipients"])
 

@@ -6,6 +6,8 @@ import email
 from datetime import date
 from email.policy import default as default_policy
 
+from sqlalchemy import select
+
 from notify.app import SERVICE
 from notify.tables import deliveries
 from partnerhub.bus.contracts import (
@@ -17,7 +19,6 @@ from partnerhub.bus.contracts import (
 )
 from partnerhub.bus.envelope import Envelope
 from partnerhub.testing import eventually
-from sqlalchemy import select
 
 
 def reminder(cco_id: str, certification: str = "CCNA", months: int = 6) -> ReminderDue:

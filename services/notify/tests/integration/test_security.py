@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from notify.app import SERVICE
 from notify.tables import deliveries
 from partnerhub.bus.contracts import (
@@ -14,7 +16,6 @@ from partnerhub.bus.contracts import (
     Renewed,
 )
 from partnerhub.testing import eventually
-from sqlalchemy import select
 
 INJECTED_ADDRESSES = {
     "J1": ("Jo", "jo@example.com\r\nBcc: evil@attacker.example"),

@@ -8,6 +8,7 @@ from email.policy import default as default_policy
 
 import aiosmtplib
 import pytest
+
 from notify.domain import (
     UnsafeHeader,
     backoff_seconds,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import Request
+
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, NotFound
 from partnerhub.service import runtime_of
-
 from specialization.settings import SpecializationSettings
 
 

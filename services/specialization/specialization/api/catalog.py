@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
+
 from partnerhub.auth import Principal, StaffOnly, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
 from partnerhub.service import database_of
-
 from specialization import facts
 from specialization.api.schemas import LevelIn, LevelName, ReplacementIn, SpecializationIn
 from specialization.domain.catalog import Alternative, Specialization

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, status
+
 from partnerhub.auth import Principal, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.service import database_of
-
 from specialization.api.access import require_act, require_view, settings_of
 from specialization.api.schemas import ApplicationIn, RefillIn, RoleName
 from specialization.settings import SpecializationSettings

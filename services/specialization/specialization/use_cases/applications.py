@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from partnerhub.db.uow import Database, UnitOfWork
-from partnerhub.errors import Conflict, NotFound, Unprocessable
 from sqlalchemy import select, update
 
+from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.errors import Conflict, NotFound, Unprocessable
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation

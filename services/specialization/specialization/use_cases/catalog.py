@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from partnerhub.db.uow import Database
 from sqlalchemy import delete
 
+from partnerhub.db.uow import Database
 from specialization import facts
 from specialization.domain.catalog import Specialization
 from specialization.tables import levels, specializations

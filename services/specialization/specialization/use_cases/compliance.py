@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from partnerhub.bus import contracts as c
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import and_, or_, select, update
 
+from partnerhub.bus import contracts as c
+from partnerhub.db.uow import UnitOfWork
 from specialization import facts
 from specialization.domain.calendar import FOREVER
 from specialization.domain.qualification import holding

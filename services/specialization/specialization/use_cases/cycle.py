@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import and_, bindparam, literal, select, update
 
+from partnerhub.db.uow import UnitOfWork
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.policy import policy

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-
 from specialization.domain import lifecycle as lc
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from partnerhub.bus import contracts as c
-from partnerhub.db.uow import UnitOfWork
 from sqlalchemy import delete, select, update
 
+from partnerhub.bus import contracts as c
+from partnerhub.db.uow import UnitOfWork
 from specialization import facts
 from specialization.tables import (
     aliases,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
 from sqlalchemy import or_, select
 
+from partnerhub.db.uow import Database
+from partnerhub.errors import NotFound
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from partnerhub.bus import contracts as c
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.testing import eventually

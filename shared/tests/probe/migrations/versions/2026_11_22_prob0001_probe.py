@@ -7,6 +7,7 @@ Create Date: 2026-11-22
 
 import sqlalchemy as sa
 from alembic import op
+
 from partnerhub.db.platform import create_platform_tables
 
 revision = "prob0001"
