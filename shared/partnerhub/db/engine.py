@@ -75,8 +75,10 @@ async def ensure_database(url: str, *, timeout: float = 10.0) -> None:
         if not exists:
             try:
                 await conn.execute(f'CREATE DATABASE "{_quoted(name)}"')
-            except asyncpg.DuplicateDatabaseError:
-                pass  # another replica created it first
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                # another replica created it first; a race inside PostgreSQL's catalog reports
+                # the loser as a unique violation on pg_database rather than "already exists"
+                pass
     finally:
         await conn.close()
 

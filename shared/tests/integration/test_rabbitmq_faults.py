@@ -1,10 +1,13 @@
-"""RabbitMQ faults: the broker drops every connection while events are being published."""
+"""Faults on the real servers: the broker drops every connection while events are published;
+replicas race to create their database."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 
+from partnerhub.db.engine import drop_database
+from partnerhub.db.migrations import migrate
 from partnerhub.testing import eventually, start_system
 from probe import PROBE, applied_counts, create_items
 
@@ -53,3 +56,11 @@ async def _some_applied(runtime, n: int) -> bool:
 
 async def _has(runtime, key: str) -> bool:
     return key in await applied_counts(runtime.db)
+
+
+async def test_replicas_starting_together_both_create_and_migrate_the_database(databases) -> None:
+    """Two replicas of a service start at once against a database that does not exist yet."""
+    url = databases.new_url("race")
+    for _ in range(3):  # the race needs the CREATE DATABASE calls in flight together
+        await asyncio.gather(*(migrate("probe", PROBE.migrations_dir, url) for _ in range(4)))
+        await drop_database(url)
