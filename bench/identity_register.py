@@ -17,6 +17,7 @@ import asyncio
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -53,10 +54,14 @@ async def run(count: int, concurrency: int, database_url: str) -> None:
             latencies.append(time.perf_counter() - started)
             if response.status_code != 201:
                 failures += 1
+            done = len(latencies)
+            if done % max(1, count // 20) == 0:  # progress, every 5 %
+                elapsed = time.perf_counter() - wall_started
+                print(f"  ... {done:,}/{count:,}  {done / elapsed:7.1f} req/s", file=sys.stderr, flush=True)
 
     transport = httpx.ASGITransport(app=runtime.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://identity.bench") as client:
-        wall = time.perf_counter()
+        wall = wall_started = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for _ in range(concurrency)))
         wall = time.perf_counter() - wall
     await runtime.stop()
