@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification.domain.badges import BadgeState
 from certification.domain.catalog import Catalog, CertificationDef, ExamDef
 from certification.tables import aliases, badges, certifications, exams, holders
+from partnerhub.db import lookups
 from partnerhub.db.uow import Database
 
 CHUNK = 1000  # keys per IN (…) list
 
 
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+chunks = partial(lookups.chunks, size=CHUNK)
 
 
 def exam_def(row: Any) -> ExamDef:
@@ -49,22 +48,16 @@ async def load_catalog(conn: AsyncConnection) -> Catalog:
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
     """ID-2: a retired CCO ID resolves to its survivor."""
-    survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id))
-    return survivor or cco_id
+    return await lookups.survivor_of(conn, cco_id, aliases=aliases)
 
 
 async def resolve_many(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    keys = sorted(set(cco_ids))
-    for part in chunks(keys):
-        rows = await conn.execute(select(aliases.c.retired, aliases.c.survivor).where(aliases.c.retired.in_(part)))
-        found.update({r.retired: r.survivor for r in rows})
-    return {c: found.get(c, c) for c in keys}
+    return await lookups.survivors_of(conn, cco_ids, aliases=aliases, size=CHUNK)
 
 
 def upsert(db: Database, table: Any, index: list[str], values: dict[str, Any] | None = None) -> Any:
     """INSERT … ON CONFLICT (index) DO UPDATE SET values (both dialects)."""
-    stmt = (postgresql.insert if db.dialect == "postgresql" else sqlite.insert)(table)
+    stmt = db.insert(table)
     if not values:
         return stmt.on_conflict_do_nothing(index_elements=index)
     return stmt.on_conflict_do_update(index_elements=index, set_=values)
@@ -72,7 +65,7 @@ def upsert(db: Database, table: Any, index: list[str], values: dict[str, Any] | 
 
 def upsert_columns(db: Database, table: Any, index: list[str], columns: Sequence[str]) -> Any:
     """INSERT … ON CONFLICT (index) DO UPDATE SET each column to the inserted value."""
-    stmt = (postgresql.insert if db.dialect == "postgresql" else sqlite.insert)(table)
+    stmt = db.insert(table)
     return stmt.on_conflict_do_update(index_elements=index, set_={c: stmt.excluded[c] for c in columns})
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerhub.db.lookups import chunks, survivor_of
 from specialization.domain.catalog import Alternative, Specialization, required_points
 from specialization.domain.lifecycle import SpecState
 from specialization.domain.qualification import Badge, Membership, PersonFacts, Replacement
@@ -26,8 +27,7 @@ from specialization.tables import (
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
     """A retired CCO ID resolves to its survivor (ID-2)."""
-    survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id))
-    return survivor or cco_id
+    return await survivor_of(conn, cco_id, aliases=aliases)
 
 
 def parse_roles(raw: dict) -> dict[str, tuple[Alternative, ...]]:
@@ -74,7 +74,7 @@ async def person_facts(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[st
     ids = sorted(set(cco_ids))
     found_badges: dict[str, dict[str, Badge]] = defaultdict(dict)
     found_exams: dict[str, dict[str, date]] = defaultdict(dict)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for r in (await conn.execute(select(badges).where(badges.c.cco_id.in_(chunk)))).all():
             found_badges[r.cco_id][r.certification] = Badge(r.certification, r.kind, r.achieved_on, r.expires_on, r.expired_on)
         for r in (await conn.execute(select(exam_passes).where(exam_passes.c.cco_id.in_(chunk)))).all():
@@ -84,7 +84,7 @@ async def person_facts(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[st
 
 async def person_memberships(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, list[Membership]]:
     found: dict[str, list[Membership]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(cco_ids))):
+    for chunk in chunks(sorted(set(cco_ids))):
         rows = (await conn.execute(select(memberships).where(memberships.c.cco_id.in_(chunk)))).all()
         for r in rows:
             found[r.cco_id].append(Membership(r.be_geo_id, r.started_on, r.ended_on))
@@ -133,8 +133,3 @@ async def partner_specialization(conn: AsyncConnection, be_geo_id: str, code: st
         and_(partner_specializations.c.be_geo_id == be_geo_id, partner_specializations.c.specialization == code)
     )
     return (await conn.execute(stmt)).first()
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -39,11 +39,13 @@ class Database:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)
 
+    def insert(self, table: Table) -> Any:
+        """This dialect's INSERT, which offers on_conflict_do_nothing / on_conflict_do_update."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
     def insert_ignoring_duplicates(self, table: Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING for this dialect."""
-        if self.dialect == "postgresql":
-            return postgresql.insert(table).on_conflict_do_nothing()
-        return sqlite.insert(table).on_conflict_do_nothing()
+        return self.insert(table).on_conflict_do_nothing()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -25,9 +25,8 @@ from learning.tables import (
     role_alerts,
     specialization_notes,
 )
+from partnerhub.db.lookups import chunks
 from partnerhub.db.uow import Database
-
-CHUNK = 500
 
 
 # sign-in (dev and demo) ------------------------------------------------------------------------
@@ -115,8 +114,8 @@ async def claims_for(db: Database, cco_id: str) -> Claims | None:
 async def partner_names(db: Database, ids: list[str]) -> dict[str, str | None]:
     names: dict[str, str | None] = {}
     async with db.engine.connect() as conn:
-        for i in range(0, len(ids), CHUNK):
-            for r in await conn.execute(select(partners).where(partners.c.be_geo_id.in_(ids[i : i + CHUNK]))):
+        for part in chunks(ids):
+            for r in await conn.execute(select(partners).where(partners.c.be_geo_id.in_(part))):
                 names[r.be_geo_id] = r.name
     return names
 
@@ -178,7 +177,7 @@ async def activities_of(
     if not period or not cco_ids:
         return found
     async with db.engine.connect() as conn:
-        for i in range(0, len(cco_ids), CHUNK):
+        for part in chunks(cco_ids):
             rows = await conn.execute(
                 select(
                     credits.c.cco_id, credits.c.activity_id, credits.c.points, credits.c.earned_on, activities.c.title,
@@ -198,7 +197,7 @@ async def activities_of(
                     credits.c.active.is_(True),
                     credits.c.earned_on >= period["start"],
                     credits.c.earned_on <= period["end"],
-                    credits.c.cco_id.in_(cco_ids[i : i + CHUNK]),
+                    credits.c.cco_id.in_(part),
                 )
                 .order_by(credits.c.cco_id, credits.c.earned_on.desc(), credits.c.activity_id)
             )
@@ -226,8 +225,7 @@ async def overview(db: Database, ids: list[str] | None, today: date, limit: int)
             ids = [p["be_geo_id"] for p in await all_partners(db, None, limit)]
         ids = sorted(set(ids))[:limit]
         specs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for i in range(0, len(ids), CHUNK):
-            part = ids[i : i + CHUNK]
+        for part in chunks(ids):
             earned = {
                 (r.be_geo_id, r.specialization): int(r.points or 0)
                 for r in await conn.execute(

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, delete, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from learning.domain.attribution import (
     CreditState,
@@ -38,14 +37,8 @@ from learning.tables import (
     periods,
 )
 from partnerhub.bus.contracts import PartnerCredited, PointsEarned
-from partnerhub.db.uow import UnitOfWork
-
-CHUNK = 500  # rows per IN (...) list
-
-
-def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+from partnerhub.db.lookups import chunks, survivors_of
+from partnerhub.db.uow import Database, UnitOfWork
 
 
 @dataclass
@@ -65,12 +58,7 @@ class NewEntry:
 # people -----------------------------------------------------------------------------------------
 async def resolve(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, str]:
     """Each ID mapped to its active ID (a retired ID resolves to its survivor, ID-2)."""
-    ids = sorted(set(cco_ids))
-    found: dict[str, str] = {}
-    for part in chunks(ids):
-        rows = await uow.conn.execute(select(aliases.c.retired, aliases.c.survivor).where(aliases.c.retired.in_(part)))
-        found.update({r.retired: r.survivor for r in rows})
-    return {i: found.get(i, i) for i in ids}
+    return await survivors_of(uow.conn, cco_ids, aliases=aliases)
 
 
 async def lock_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
@@ -227,8 +215,8 @@ def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
 
 
 # the CL View totals -----------------------------------------------------------------------------
-def _upsert_add(dialect: str):  # type: ignore[no-untyped-def]
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(clview_points)
+def _upsert_add(db: Database):  # type: ignore[no-untyped-def]
+    stmt = db.insert(clview_points)
     return stmt.on_conflict_do_update(
         index_elements=["be_geo_id", "specialization", "cco_id"],
         set_={"points": clview_points.c.points + stmt.excluded.points},
@@ -264,7 +252,7 @@ async def add_to_totals(uow: UnitOfWork, lines: Sequence[CreditLine]) -> None:
                 sums[(c.be_geo_id, s, c.cco_id)] += c.points
     if sums:
         await uow.conn.execute(
-            _upsert_add(uow.db.dialect),
+            _upsert_add(uow.db),
             [{"be_geo_id": p, "specialization": s, "cco_id": i, "points": n} for (p, s, i), n in sorted(sums.items())],
         )
 

@@ -18,6 +18,7 @@ from learning.tables import (
     people,
     periods,
 )
+from partnerhub.db import lookups
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
 
@@ -217,7 +218,7 @@ async def partner_points(
 
 async def survivor_of(db: Database, cco_id: str) -> str:
     async with db.engine.connect() as conn:
-        return await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id)) or cco_id
+        return await lookups.survivor_of(conn, cco_id, aliases=aliases)
 
 
 async def partners_of(db: Database, cco_id: str) -> set[str]:
