@@ -70,7 +70,7 @@ class Clock:
 
     async def initialise(self) -> None:
         """Record the manual clock's first date and each job's starting point (yesterday)."""
-        today = await self._stored_or_initial_today()
+        today = await self.today()
         async with self.db.uow() as uow:
             if self.mode == "manual":
                 stmt = self.db.insert_ignoring_duplicates(self.table).values(id=1, today=today)
@@ -81,13 +81,6 @@ class Clock:
                 )
                 await uow.conn.execute(stmt)
             await uow.commit()
-
-    async def _stored_or_initial_today(self) -> date:
-        if self.mode == "system":
-            return self.system_today()
-        async with self.db.engine.connect() as conn:
-            value = await conn.scalar(select(self.table.c.today).where(self.table.c.id == 1))
-        return value or self.start_date or self.system_today()
 
     async def set_today(self, new: date) -> dict[str, object]:
         """Move a manual clock forward and run the daily jobs for each day passed."""

@@ -50,7 +50,7 @@ class ServiceSettings(BaseSettings):
     delivery_limit: int = Field(5, ge=1, le=100, description="deliveries of one message before it is dead-lettered")
     prefetch: int = Field(200, ge=1, le=10_000, description="unacknowledged messages per consumer")
     consumer_batch_size: int = Field(
-        100, ge=1, le=1_000, description="RabbitMQ: events applied per transaction when they arrive together (1: one by one)"
+        100, ge=1, le=1_000, description="events applied per transaction when they arrive together (1: one by one)"
     )
     publish_timeout: float = Field(10.0, gt=0, description="seconds to wait for a publisher confirm")
     outbox_batch_size: int = Field(500, ge=1, le=10_000, description="outbox rows published per relay round")
