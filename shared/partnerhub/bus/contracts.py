@@ -7,7 +7,6 @@ Never rename a type silently: other systems bind to these strings.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Literal
 
@@ -328,7 +327,3 @@ def event_class(event_type: str) -> type[Event]:
         return EVENTS_BY_TYPE[event_type]
     except KeyError:
         raise KeyError(f"unknown event type {event_type!r}") from None
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerhub.ids import new_uuid
 from partnerhub.logging import current_correlation_id
 
 
@@ -49,8 +50,9 @@ class Envelope(BaseModel):
         key: str | None = None,
         event_id: uuid.UUID | None = None,
     ) -> Envelope:
-        return cls(
-            id=event_id or uuid.uuid4(),
+        # the event was validated when it was built, and the other fields are ours: no second validation
+        return cls.model_construct(
+            id=event_id or new_uuid(),
             type=event.TYPE,
             occurred_at=datetime.now(UTC),
             producer=producer,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import MetaData, Table, insert, select
+import asyncpg
+from sqlalchemy import JSON, MetaData, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from partnerhub.bus.envelope import Envelope, Event
@@ -46,6 +48,38 @@ class Database:
     def insert_ignoring_duplicates(self, table: Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING for this dialect."""
         return self.insert(table).on_conflict_do_nothing()
+
+    async def copy_rows(
+        self, conn: AsyncConnection, table: Table, columns: Sequence[str], records: Sequence[Sequence[Any]]
+    ) -> None:
+        """Bulk-insert plain rows (tuples in ``columns`` order) in the connection's transaction.
+
+        PostgreSQL: binary ``COPY``, which skips SQLAlchemy's per-row parameter processing, so
+        values must be what the driver takes (aware datetimes, JSON as text). Duplicates raise
+        ``IntegrityError`` and abort the transaction: callers that can meet one retry without it.
+        Elsewhere: an ordinary executemany ``INSERT`` (JSON text is decoded for the JSON type).
+        """
+        if not records:
+            return
+        if self.dialect != "postgresql":
+            json_columns = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+            rows = []
+            for record in records:
+                row = dict(zip(columns, record, strict=True))
+                for i in json_columns:
+                    if isinstance(record[i], str):
+                        row[columns[i]] = json.loads(record[i])
+                rows.append(row)
+            await conn.execute(insert(table), rows)
+            return
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        if not driver.is_in_transaction():
+            await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins the transaction on first use
+        try:
+            await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityError(f"COPY INTO {table.name}", None, exc) from exc
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -123,17 +157,11 @@ class UnitOfWork:
             raise RuntimeError("unit of work not entered")
         if self.events:
             now = datetime.now(UTC)
-            await self.conn.execute(
-                insert(self.db.outbox),
-                [
-                    {
-                        "event_id": str(e.id),
-                        "type": e.type,
-                        "envelope": e.model_dump(mode="json"),
-                        "created_at": now,
-                    }
-                    for e in self.events
-                ],
+            await self.db.copy_rows(
+                self.conn,
+                self.db.outbox,
+                ("event_id", "type", "envelope", "created_at"),
+                [(str(e.id), e.type, e.model_dump_json(), now) for e in self.events],
             )
         await self._tx.commit()
         self._done = True
@@ -150,7 +178,3 @@ class UnitOfWork:
 
 async def _system_today(_conn: AsyncConnection | None = None) -> date:
     return datetime.now(UTC).date()
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())

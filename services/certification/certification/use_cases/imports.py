@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from certification import store
 from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
@@ -28,6 +28,7 @@ from certification.use_cases.badges import dirty_people, recompute
 from partnerhub.bus.contracts import ExamPassed
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
+from partnerhub.ids import new_id
 from partnerhub.logging import get_logger
 
 log = get_logger(__name__)
@@ -59,7 +60,7 @@ def report_of(row: Any) -> ImportReport:
 
 
 async def create_import(db: Database, fmt: str, filename: str | None, created_by: str) -> str:
-    import_id = str(uuid.uuid4())
+    import_id = new_id()
     async with db.uow() as uow:
         await uow.conn.execute(
             imports.insert().values(
@@ -212,7 +213,25 @@ async def recompute_marked(
             progress(await get_import(db, import_id))
 
 
+RESULT_COLUMNS = (
+    "id", "external_id", "cco_id", "original_cco_id", "exam_number", "taken_on", "passed", "import_id", "recorded_at",
+)
+
+
 async def _import_batch(db: Database, import_id: str, batch: list[Line], today: date) -> None:
+    """One batch in one transaction. The external ids are looked up first and the new results
+    bulk-copied; if another writer recorded one of the same external ids in between, the copy
+    fails and the batch runs again, and then finds that result recorded."""
+    for attempt in (1, 2, 3):
+        try:
+            return await _apply_batch(db, import_id, batch, today)
+        except IntegrityError:
+            if attempt == 3:
+                raise
+            log.info("import batch met a result another writer recorded meanwhile; running it again", import_id=import_id)
+
+
+async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: date) -> None:
     errors: list[dict[str, Any]] = []
     async with db.uow() as uow:
         conn = uow.conn
@@ -255,22 +274,18 @@ async def _import_batch(db: Database, import_id: str, batch: list[Line], today: 
                 )
         owners = await store.resolve_many(conn, (r.cco_id for r in new_rows))
         now = datetime.now(UTC)
-        values = []
+        records = []
         for row in new_rows:
-            result_id = str(uuid.uuid4())
+            result_id = new_id()
             owner = owners[row.cco_id]
-            values.append(
-                {
-                    "id": result_id, "external_id": row.external_id, "cco_id": owner, "original_cco_id": row.cco_id,
-                    "exam_number": row.exam_number, "taken_on": row.taken_on, "passed": row.passed,
-                    "import_id": import_id, "recorded_at": now,
-                }
+            records.append(
+                (result_id, row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed, import_id, now)
             )
             if row.passed:
                 uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
-        if values:
-            await conn.execute(db.insert_ignoring_duplicates(exam_results), values)
-            await store.mark_dirty(db, conn, {v["cco_id"] for v in values if v["passed"]})
+        if records:
+            await db.copy_rows(conn, exam_results, RESULT_COLUMNS, records)
+            await store.mark_dirty(db, conn, {r[2] for r in records if r[6]})
         if errors:
             await conn.execute(db.insert_ignoring_duplicates(import_errors), errors)
         await conn.execute(
@@ -278,7 +293,7 @@ async def _import_batch(db: Database, import_id: str, batch: list[Line], today: 
             .where(imports.c.id == import_id)
             .values(
                 lines_read=imports.c.lines_read + len(batch),
-                accepted=imports.c.accepted + len(values),
+                accepted=imports.c.accepted + len(records),
                 replayed=imports.c.replayed + replayed,
                 rejected=imports.c.rejected + len(errors),
             )

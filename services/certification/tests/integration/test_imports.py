@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from certification.app import SERVICE
@@ -89,6 +90,42 @@ async def test_jsonl_import_in_background_with_progress(system_factory, h) -> No
         assert {e["line"] for e in report["errors"]} == {11, 21}
         assert "not valid JSON" in report["errors"][0]["error"]
         assert len(await h.events(system, "certification.badge.achieved.v1")) == 40
+
+
+async def test_two_imports_of_overlapping_files_at_once_record_each_result_once(system_factory, h) -> None:
+    """Two loaders upload overlapping files at the same moment: every external id is recorded
+    once, announced once (one exam.passed per passed result) and counted once as accepted; the
+    other upload reports it as replayed. On PostgreSQL the batches really race (a bulk copy that
+    meets the other upload's row fails and the batch runs again); on SQLite writers queue."""
+    async with system_factory(SERVICE, start_date="2020-06-01", import_batch_size=25) as system:
+        await h.catalog(system)
+        client = system.clients["certification"]
+        writer = system.token("loader", "system")
+
+        def csv_of(ids: list[int]) -> bytes:
+            rows = [f"o-{i},p{i % 30},{'A1' if i % 2 else 'D1'},2019-01-{1 + i % 28:02d},{'fail' if i % 7 == 0 else 'pass'}"
+                    for i in ids]
+            return ("external_id,cco_id,exam_number,taken_on,passed\n" + "\n".join(rows)).encode()
+
+        shared = range(150, 300)  # at the start of both files, so their first batches race for the same ids
+        first, second = [*shared, *range(0, 150)], [*shared, *range(300, 450)]
+
+        async def upload(body: bytes) -> dict:
+            r = await client.post(
+                "/v1/exam-results/imports?wait=true", files={"file": ("f.csv", body, "text/csv")}, headers=writer
+            )
+            assert r.status_code == 201, r.text
+            return r.json()
+
+        a, b = await asyncio.gather(upload(csv_of(first)), upload(csv_of(second)))
+        assert a["status"] == b["status"] == "done"
+        assert a["rejected"] == b["rejected"] == 0
+        assert a["accepted"] + b["accepted"] == 450
+        assert a["replayed"] + b["replayed"] == 150
+        passed = [i for i in range(450) if i % 7]
+        events = await h.events(system, "certification.exam.passed.v1")
+        assert len(events) == len(passed)
+        assert len({e["result_id"] for e in events}) == len(passed)
 
 
 async def test_import_bad_requests(system_factory, h) -> None:

@@ -97,19 +97,12 @@ async def _record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[I
                 accepted.append((index, item))
         if accepted:
             now = datetime.now(UTC)
-            await uow.conn.execute(
-                completions.insert(),  # the ids were checked under the people's locks; a rare race retries
+            await uow.db.copy_rows(  # the ids were checked under the people's locks; a rare race retries
+                uow.conn,
+                completions,
+                ("external_id", "source", "cco_id", "person", "activity_id", "action", "occurred_at", "recorded_at"),
                 [
-                    {
-                        "external_id": i.external_id,
-                        "source": i.source,
-                        "cco_id": i.cco_id,
-                        "person": survivors[i.cco_id],
-                        "activity_id": i.activity_id,
-                        "action": i.action,
-                        "occurred_at": i.occurred_at,
-                        "recorded_at": now,
-                    }
+                    (i.external_id, i.source, i.cco_id, survivors[i.cco_id], i.activity_id, i.action, i.occurred_at, now)
                     for _, i in accepted
                 ],
             )

@@ -8,7 +8,7 @@ a period change (an exclusive lock) waits for them and rebuilds the totals.
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +39,12 @@ from learning.tables import (
 from partnerhub.bus.contracts import PartnerCredited, PointsEarned
 from partnerhub.db.lookups import chunks, survivors_of
 from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.ids import new_id
+
+ENTRY_COLUMNS = (
+    "entry_id", "cco_id", "earned_by", "activity_id", "source", "source_ref", "points", "earned_on",
+    "specializations", "mandatory_for", "voided", "recorded_at",
+)
 
 
 @dataclass
@@ -52,7 +58,7 @@ class NewEntry:
     source: str
     source_ref: str
     earned_by: str = ""
-    entry_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    entry_id: str = field(default_factory=new_id)
 
 
 # people -----------------------------------------------------------------------------------------
@@ -109,29 +115,24 @@ async def add_entries(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
     if not added:
         return []
     now = datetime.now(UTC)
-    await uow.conn.execute(
-        entries.insert(),
+    await uow.db.copy_rows(
+        uow.conn,
+        entries,
+        ENTRY_COLUMNS,
         [
-            {
-                "entry_id": e.entry_id,
-                "cco_id": e.cco_id,
-                "earned_by": e.earned_by or e.cco_id,
-                "activity_id": e.activity_id,
-                "source": e.source,
-                "source_ref": e.source_ref,
-                "points": e.points,
-                "earned_on": e.earned_on,
-                "specializations": e.specializations,
-                "mandatory_for": e.mandatory_for,
-                "voided": False,
-                "recorded_at": now,
-            }
+            (
+                e.entry_id, e.cco_id, e.earned_by or e.cco_id, e.activity_id, e.source, e.source_ref, e.points,
+                e.earned_on, json.dumps(e.specializations), json.dumps(e.mandatory_for), False, now,
+            )
             for e in added
         ],
     )
-    specs = [{"entry_id": e.entry_id, "specialization": s} for e in added for s in e.specializations]
-    if specs:
-        await uow.conn.execute(entry_specializations.insert(), specs)
+    await uow.db.copy_rows(
+        uow.conn,
+        entry_specializations,
+        ("entry_id", "specialization"),
+        [(e.entry_id, s) for e in added for s in e.specializations],
+    )
     for e in added:
         uow.emit(
             PointsEarned(
@@ -176,21 +177,11 @@ async def credit_new_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
     if not lines:
         return
     now = datetime.now(UTC)
-    await uow.conn.execute(
-        credits.insert(),  # the entries are new: no credit of them exists yet
-        [
-            {
-                "be_geo_id": c.be_geo_id,
-                "entry_id": c.entry_id,
-                "cco_id": c.cco_id,
-                "activity_id": c.activity_id,
-                "points": c.points,
-                "earned_on": c.earned_on,
-                "active": True,
-                "updated_at": now,
-            }
-            for c in lines
-        ],
+    await uow.db.copy_rows(  # the entries are new: no credit of them exists yet
+        uow.conn,
+        credits,
+        ("be_geo_id", "entry_id", "cco_id", "activity_id", "points", "earned_on", "active", "updated_at"),
+        [(c.be_geo_id, c.entry_id, c.cco_id, c.activity_id, c.points, c.earned_on, True, now) for c in lines],
     )
     done = lines
     _announce(uow, done)
@@ -201,7 +192,7 @@ def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
     for c in lines:
         uow.emit(
             PartnerCredited(
-                credit_id=str(uuid.uuid4()),
+                credit_id=new_id(),
                 be_geo_id=c.be_geo_id,
                 cco_id=c.cco_id,
                 entry_id=c.entry_id,
