@@ -128,6 +128,15 @@ def broker() -> Iterator[Broker]:
                 yield Broker(f"amqp://guest:guest@{params.host}:{params.port}/", None)
             return
         unavailable("RabbitMQ")
+    with scratch_vhost(base) as scratch:
+        yield scratch
+
+
+@contextlib.contextmanager
+def scratch_vhost(base: str) -> Iterator[Broker]:
+    """A RabbitMQ vhost of our own on a local server (rabbitmqctl), deleted afterwards with
+    every queue and message in it; elsewhere the server's vhost (names are prefixed instead)."""
+    parts = urlsplit(base)
     ctl = shutil.which("rabbitmqctl")
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if ctl is None or not local:
@@ -136,10 +145,10 @@ def broker() -> Iterator[Broker]:
     vhost = f"ph-test-{uuid.uuid4().hex[:10]}"
     user = parts.username or "guest"
     subprocess.run([ctl, "-q", "add_vhost", vhost], check=True, capture_output=True, timeout=60)
-    subprocess.run(
-        [ctl, "-q", "set_permissions", "-p", vhost, user, ".*", ".*", ".*"], check=True, capture_output=True, timeout=60
-    )
     try:
+        subprocess.run(
+            [ctl, "-q", "set_permissions", "-p", vhost, user, ".*", ".*", ".*"], check=True, capture_output=True, timeout=60
+        )
         yield Broker(urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", "")), vhost)
     finally:
         subprocess.run([ctl, "-q", "delete_vhost", vhost], capture_output=True, timeout=60)
