@@ -82,6 +82,7 @@ async def main() -> None:
     parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--recompute-batch", type=int, default=1000)
+    parser.add_argument("--recompute-workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     count = 20_000 if args.small else args.count
@@ -121,6 +122,7 @@ async def main() -> None:
             imports.recompute_marked = timed_recompute  # type: ignore[assignment]
             report = await imports.run_import(
                 db, import_id, path, args.format, batch_size=args.batch, recompute_batch_size=args.recompute_batch,
+                recompute_workers=args.recompute_workers,
                 progress=progress,
             )
             wall = time.perf_counter() - started

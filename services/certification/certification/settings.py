@@ -21,6 +21,7 @@ class CertificationSettings(ServiceSettings):
     validity_months_cqs: int = Field(24, ge=1, le=240, description="CE-4 default validity of CQS badges (both types)")
     import_batch_size: int = Field(5000, ge=1, le=50_000, description="exam-result lines committed per transaction in a bulk import")
     recompute_batch_size: int = Field(1000, ge=1, le=20_000, description="people whose badges are recomputed per transaction after a bulk import")
+    recompute_workers: int = Field(2, ge=1, le=16, description="transactions recomputing badges side by side after a bulk import (PostgreSQL; SQLite uses one)")
     import_max_bytes: int = Field(2_000_000_000, ge=1, description="largest bulk-import upload accepted, in bytes")
 
     def default_validity(self, kind: str) -> int:

@@ -140,6 +140,7 @@ async def post_import(
             await imports_uc.run_import(
                 db, import_id, path, fmt,
                 batch_size=settings.import_batch_size, recompute_batch_size=settings.recompute_batch_size,
+                recompute_workers=settings.recompute_workers,
             )
         finally:
             path.unlink(missing_ok=True)

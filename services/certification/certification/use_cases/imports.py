@@ -10,6 +10,7 @@ the marks are picked up by the next import or the daily job.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 from collections.abc import Callable, Iterator
@@ -157,6 +158,7 @@ async def run_import(
     *,
     batch_size: int = 5000,
     recompute_batch_size: int = 1000,
+    recompute_workers: int = 2,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     today = await db.today()
@@ -172,7 +174,7 @@ async def run_import(
         if batch:
             await _import_batch(db, import_id, batch, today)
         await _set(db, import_id, status="recomputing")
-        await recompute_marked(db, import_id, recompute_batch_size, progress)
+        await recompute_marked(db, import_id, recompute_batch_size, progress, workers=recompute_workers)
         await _set(db, import_id, status="done", finished_at=datetime.now(UTC))
     except HeaderError as exc:
         await _set(db, import_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
@@ -189,28 +191,42 @@ async def _set(db: Database, import_id: str, **values: Any) -> None:
 
 
 async def recompute_marked(
-    db: Database, import_id: str | None, batch_size: int, progress: Callable[[ImportReport], None] | None = None
+    db: Database,
+    import_id: str | None,
+    batch_size: int,
+    progress: Callable[[ImportReport], None] | None = None,
+    *,
+    workers: int = 1,
 ) -> int:
-    done = 0
+    """Recompute every marked person, a batch per transaction. On PostgreSQL several workers run
+    side by side (each claims its batch with SKIP LOCKED), so one computes while another waits
+    for the database; SQLite's writers queue anyway, so it uses one."""
     async with db.engine.connect() as conn:
         catalog = await store.load_catalog(conn)
     today = await db.today()
-    while True:
-        async with db.uow() as uow:
-            people = await dirty_people(uow, batch_size)
-            if not people:
-                return done
-            await recompute(uow, catalog, people, today)
+    done = 0
+
+    async def worker() -> None:
+        nonlocal done
+        while True:
+            async with db.uow() as uow:
+                people = await dirty_people(uow, batch_size)
+                if not people:
+                    return
+                await recompute(uow, catalog, people, today)
+                if import_id:
+                    await uow.conn.execute(
+                        update(imports)
+                        .where(imports.c.id == import_id)
+                        .values(individuals_recomputed=imports.c.individuals_recomputed + len(people))
+                    )
+                await uow.commit()
             done += len(people)
-            if import_id:
-                await uow.conn.execute(
-                    update(imports)
-                    .where(imports.c.id == import_id)
-                    .values(individuals_recomputed=imports.c.individuals_recomputed + len(people))
-                )
-            await uow.commit()
-        if progress and import_id:
-            progress(await get_import(db, import_id))
+            if progress and import_id:
+                progress(await get_import(db, import_id))
+
+    await asyncio.gather(*(worker() for _ in range(workers if db.dialect == "postgresql" else 1)))
+    return done
 
 
 RESULT_COLUMNS = (
