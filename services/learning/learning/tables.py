@@ -123,7 +123,8 @@ memberships = Table(
     Column("be_geo_id", PARTNER, primary_key=True),
     Column("started_on", Date, primary_key=True),
     Column("ended_on", Date, nullable=True),
-    Index("ix_memberships_be_geo_id", "be_geo_id"),
+    # a partner's current members in CCO ID order from the index alone (the CL View, lear0004)
+    Index("ix_memberships_partner_person", "be_geo_id", "cco_id", "started_on", "ended_on"),
 )
 
 # projections for the CL View pages: partner names, admin/PAM assignments (sign-in claims)
