@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import resource
 import tempfile
@@ -26,7 +27,7 @@ from learning.app import SERVICE
 from learning.tables import credits, entries, entry_specializations, memberships, people, periods
 from partnerhub.bus.contracts import StatusChanged
 from partnerhub.bus.envelope import Envelope
-from partnerhub.testing import Broker, DatabaseFactory, start_system
+from partnerhub.testing import scratch_servers, start_system
 
 PARTNER = "BG-BENCH"
 START, END = date(2026, 1, 1), date(2026, 12, 31)
@@ -77,11 +78,12 @@ async def load(runtime, members: int, total: int, activities: int) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-clview-"))
-    extra: dict = {}
-    databases = None
-    if args.mode == "distributed":
-        databases = DatabaseFactory(args.database_url)
-        extra = {"databases": databases, "broker": Broker(args.rabbitmq_url, None), "namespace": f"bench{uuid.uuid4().hex[:6]}."}
+    async with contextlib.AsyncExitStack() as stack:
+        extra = await stack.enter_async_context(scratch_servers(args.database_url, args.rabbitmq_url)) if args.mode == "distributed" else {}
+        await measure(args, tmp, extra)
+
+
+async def measure(args: argparse.Namespace, tmp: Path, extra: dict) -> None:
     async with start_system([SERVICE], args.mode, tmp_path=tmp, start_date=date(2026, 9, 1), data_dir=tmp / "data", log_level="WARNING", **extra) as system:
         runtime, client, staff = system.runtimes["learning"], system.clients["learning"], system.staff()
         t = time.perf_counter()
@@ -126,11 +128,6 @@ async def run(args: argparse.Namespace) -> None:
         r = await client.get(f"/v1/partners/{PARTNER}/cl-view", headers={**staff, "Accept": "text/csv"})
         print(f"CSV export: {r.text.count(chr(10)):,} lines, {len(r.content) / 1e6:.1f} MB in {(time.perf_counter() - t) * 1000:.0f} ms")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
-    if databases is not None:
-        from partnerhub.db.engine import drop_database
-
-        for url in databases.created:
-            await drop_database(url)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import psutil
 from learning.app import SERVICE
 from partnerhub.bus.contracts import MembershipEnded, MembershipStarted, StatusChanged
 from partnerhub.bus.envelope import Envelope
-from partnerhub.testing import DatabaseFactory, scratch_vhost, start_system
+from partnerhub.testing import scratch_servers, start_system
 
 ACTIVITY_MINUTES = 60  # 2 points each
 START = date(2026, 1, 1)
@@ -42,14 +41,8 @@ async def run(args: argparse.Namespace) -> None:
     home = {f"u{i:06d}": partners[i % len(partners)] for i in range(people)}
     movers = list(home)[:: max(1, int(1 / args.move_share))] if args.move_share > 0 else []
     tmp = Path(tempfile.mkdtemp(prefix="bench-learning-"))
-    extra: dict = {}
-    databases = None
-    scratch = contextlib.ExitStack()
-    if args.mode == "distributed":  # a database and a vhost of the run's own, removed at the end
-        databases = DatabaseFactory(args.database_url)
-        broker = scratch.enter_context(scratch_vhost(args.rabbitmq_url))
-        extra = {"databases": databases, "broker": broker, "namespace": f"bench{uuid.uuid4().hex[:6]}."}
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        extra = await stack.enter_async_context(scratch_servers(args.database_url, args.rabbitmq_url)) if args.mode == "distributed" else {}
         proc = psutil.Process(os.getpid())
         peak = proc.memory_info().rss
         async with start_system([SERVICE], args.mode, tmp_path=tmp, start_date=MOVE_ON, data_dir=tmp / "data", log_level="WARNING", publish_timeout=30.0, **extra) as system:
@@ -163,14 +156,6 @@ async def run(args: argparse.Namespace) -> None:
                     print(f"outbox drained {time.perf_counter() - t_last:.1f}s after the last batch "
                           f"(the backlog of {backlog:,} published at {backlog / took:,.0f} events/s)")
             print(f"peak RSS: {peak / 1e6:.0f} MB (ru_maxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB)")
-    finally:
-        scratch.close()
-        if databases is not None:
-            from partnerhub.db.engine import drop_database
-
-            for url in databases.created:
-                await drop_database(url)
-
 
 async def members_applied(runtime, n: int) -> bool:
     from sqlalchemy import func, select

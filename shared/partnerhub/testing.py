@@ -154,6 +154,20 @@ def scratch_vhost(base: str) -> Iterator[Broker]:
         subprocess.run([ctl, "-q", "delete_vhost", vhost], capture_output=True, timeout=60)
 
 
+@contextlib.asynccontextmanager
+async def scratch_servers(database_url: str, rabbitmq_url: str) -> AsyncIterator[dict[str, Any]]:
+    """``start_system``'s arguments for a distributed run outside pytest (the benchmarks): fresh
+    databases and a vhost of the run's own, removed afterwards with everything in them."""
+    databases = DatabaseFactory(database_url)
+    try:
+        with scratch_vhost(rabbitmq_url) as broker:
+            yield {"databases": databases, "broker": broker, "namespace": f"bench{uuid.uuid4().hex[:6]}."}
+    finally:
+        for url in databases.created:
+            with contextlib.suppress(Exception):
+                await drop_database(url)
+
+
 @pytest.fixture
 def namespace() -> str:
     """A prefix for exchange and queue names: tests in one vhost never see each other's messages."""

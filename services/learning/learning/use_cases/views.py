@@ -7,7 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, text
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in, status_icon
 from learning.tables import (
@@ -60,11 +60,10 @@ async def cl_view(
     async with db.engine.connect() as conn:
         if db.dialect == "postgresql":
             # one snapshot for every figure of the view (SQLite's read transaction already is one)
+            # (every statement is planned for this partner's values: the engine's plan_cache_mode, see
+            # partnerhub.db.engine; a generic plan guessed 1 row per partner and counted previous
+            # employees with 10,000 index probes, 30 ms, where a hash anti join takes 5 ms)
             await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            # plan each statement for this partner's values: after five runs a (cached, prepared) statement
-            # may get a generic plan that guesses 1 row per partner; at 10,000 rows per specialization that
-            # counted previous employees with 10,000 index probes (30 ms; a hash anti join takes 5 ms)
-            await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         query = select(periods).where(periods.c.be_geo_id == be_geo_id, periods.c.status.is_not(None))
         if specialization:
             query = query.where(periods.c.specialization == specialization)
