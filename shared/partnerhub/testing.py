@@ -16,18 +16,21 @@ import shutil
 import socket
 import subprocess
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import aio_pika
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
 from partnerhub.auth import mint_token
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
+from partnerhub.bus.rabbitmq import RabbitTransport
 from partnerhub.db.engine import drop_database
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
@@ -266,6 +269,32 @@ async def start_system(
             await client.aclose()
         for runtime in reversed(list(runtimes.values())):
             await runtime.stop()
+        if broker is not None:
+            await delete_topology(broker.url, [r.transport for r in runtimes.values()])
+
+
+async def delete_topology(url: str, transports: Sequence[Any]) -> None:
+    """Remove the queues and exchanges a test's services declared. A run's vhost would otherwise
+    gather thousands of idle quorum queues, and RabbitMQ grows slow to accept connections."""
+    queues: set[str] = set()
+    exchanges: set[str] = set()
+    for transport in transports:
+        if isinstance(transport, RabbitTransport):
+            q, x = transport.declared_names()
+            queues.update(q)
+            exchanges.update(x)
+    if not queues and not exchanges:
+        return
+    try:
+        connection = await aio_pika.connect(url, timeout=10)
+        async with connection:
+            channel = await connection.channel()
+            for name in sorted(queues):
+                await channel.queue_delete(name)
+            for name in sorted(exchanges):
+                await channel.exchange_delete(name)
+    except Exception as exc:  # cleanup only: the vhost goes at the end of the run anyway
+        warnings.warn(f"could not remove the test's RabbitMQ queues: {exc!r}", stacklevel=1)
 
 
 @pytest.fixture(params=["standalone", "distributed"])

@@ -78,6 +78,11 @@ class RabbitTransport:
     def dlq_name(self, queue: str) -> str:
         return f"{self.ns}{queue}.dlq"
 
+    def declared_names(self) -> tuple[list[str], list[str]]:
+        """The queues and exchanges this transport declares (for tests that remove them afterwards)."""
+        queues = [n for sub in self._subscriptions for n in (self.queue_name(sub.queue), self.dlq_name(sub.queue))]
+        return [*queues, self.unrouted_name], [self.exchange_name, self.dlx_name, self.unrouted_name]
+
     # lifecycle --------------------------------------------------------------------------------
     def subscribe(self, subscription: Subscription) -> None:
         self._subscriptions.append(subscription)
