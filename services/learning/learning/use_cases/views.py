@@ -50,19 +50,16 @@ async def cl_view(
 ) -> dict[str, Any]:
     """The CL View of one partner (or one of its specializations), read in one snapshot.
 
-    Per request: the periods, the count of current members, the published activities and, when items
-    are due, one statement of EXISTS checks (CL-3), and one statement of totals for every specialization:
-    points earned, members with points and previous employees, one scan of the partner's totals looking
-    each person up in the current members (hashed once per statement on PostgreSQL) instead of a COUNT
-    over a NOT EXISTS per row for each specialization. Then per specialization up to three reads of people, best first down the (partner,
-    specialization, points, person) index: current members, previous employees (CL-8), and members
-    without points when the page has room for them; a group the totals show to be empty is not read."""
+    A fixed set of statements, whatever the number of members:
+    - the periods, the count of current members and, when items are due, one statement of EXISTS
+      checks (CL-3);
+    - one statement of totals for every specialization (``_totals``);
+    - per specialization up to three reads of people, best first down the (partner, specialization,
+      points, person) index with the page's limit: current members, previous employees (CL-8), and
+      members without points when the page has room; a group the totals show to be empty is not read.
+    """
     async with db.engine.connect() as conn:
-        if db.dialect == "postgresql":
-            # one snapshot for every figure of the view (SQLite's read transaction already is one)
-            # (every statement is planned for this partner's values: the engine's plan_cache_mode, see
-            # partnerhub.db.engine; a generic plan guessed 1 row per partner and counted previous
-            # employees with 10,000 index probes, 30 ms, where a hash anti join takes 5 ms)
+        if db.dialect == "postgresql":  # one snapshot for every figure (SQLite's read transaction is one)
             await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         query = select(periods).where(periods.c.be_geo_id == be_geo_id, periods.c.status.is_not(None))
         if specialization:
