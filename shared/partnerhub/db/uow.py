@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
 import asyncpg
-from sqlalchemy import JSON, MetaData, Table, insert, select
+from sqlalchemy import JSON, MetaData, Table, Text, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
@@ -57,20 +56,14 @@ class Database:
         PostgreSQL: binary ``COPY``, which skips SQLAlchemy's per-row parameter processing, so
         values must be what the driver takes (aware datetimes, JSON as text). Duplicates raise
         ``IntegrityError`` and abort the transaction: callers that can meet one retry without it.
-        Elsewhere: an ordinary executemany ``INSERT`` (JSON text is decoded for the JSON type).
+        Elsewhere: an ordinary executemany ``INSERT`` (JSON text is stored as it is).
         """
         if not records:
             return
         if self.dialect != "postgresql":
-            json_columns = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-            rows = []
-            for record in records:
-                row = dict(zip(columns, record, strict=True))
-                for i in json_columns:
-                    if isinstance(record[i], str):
-                        row[columns[i]] = json.loads(record[i])
-                rows.append(row)
-            await conn.execute(insert(table), rows)
+            # SQLite keeps JSON as text: bind the text as it is instead of decoding it for the JSON type
+            binds = {c: bindparam(c, type_=Text() if isinstance(table.c[c].type, JSON) else table.c[c].type) for c in columns}
+            await conn.execute(insert(table).values(binds), [dict(zip(columns, r, strict=True)) for r in records])
             return
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
