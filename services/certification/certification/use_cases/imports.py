@@ -197,17 +197,15 @@ async def recompute_marked(
     progress: Callable[[ImportReport], None] | None = None,
     *,
     workers: int = 1,
-) -> int:
+) -> None:
     """Recompute every marked person, a batch per transaction. On PostgreSQL several workers run
     side by side (each claims its batch with SKIP LOCKED), so one computes while another waits
     for the database; SQLite's writers queue anyway, so it uses one."""
     async with db.engine.connect() as conn:
         catalog = await store.load_catalog(conn)
     today = await db.today()
-    done = 0
 
     async def worker() -> None:
-        nonlocal done
         while True:
             async with db.uow() as uow:
                 people = await dirty_people(uow, batch_size)
@@ -221,12 +219,10 @@ async def recompute_marked(
                         .values(individuals_recomputed=imports.c.individuals_recomputed + len(people))
                     )
                 await uow.commit()
-            done += len(people)
             if progress and import_id:
                 progress(await get_import(db, import_id))
 
     await asyncio.gather(*(worker() for _ in range(workers if db.dialect == "postgresql" else 1)))
-    return done
 
 
 RESULT_COLUMNS = (
@@ -291,6 +287,7 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
         owners = await store.resolve_many(conn, (r.cco_id for r in new_rows))
         now = datetime.now(UTC)
         records = []
+        passed_by: set[str] = set()  # owners whose badges may change
         for row in new_rows:
             result_id = new_id()
             owner = owners[row.cco_id]
@@ -298,10 +295,11 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
                 (result_id, row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed, import_id, now)
             )
             if row.passed:
+                passed_by.add(owner)
                 uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
         if records:
             await db.copy_rows(conn, exam_results, RESULT_COLUMNS, records)
-            await store.mark_dirty(db, conn, {r[2] for r in records if r[6]})
+            await store.mark_dirty(db, conn, passed_by)
         if errors:
             await conn.execute(db.insert_ignoring_duplicates(import_errors), errors)
         await conn.execute(
