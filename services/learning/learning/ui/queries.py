@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import func, or_, select, union
 
 from learning.domain.periods import Period, status_icon
 from learning.tables import (
@@ -18,13 +18,13 @@ from learning.tables import (
     aliases,
     clview_points,
     credits,
-    entry_specializations,
     partners,
     people,
     periods,
     role_alerts,
     specialization_notes,
 )
+from learning.use_cases import ledger
 from partnerhub.db.lookups import chunks
 from partnerhub.db.uow import Database
 
@@ -172,33 +172,20 @@ def live_alerts(alerts: list[dict[str, Any]], today: date) -> tuple[list[dict[st
 async def activities_of(
     db: Database, be_geo_id: str, specialization: str, period: dict[str, Any] | None, cco_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per person, the credits behind their CL View points in the period (same filter as the totals)."""
+    """Per person, the credits behind their CL View points in the period (ledger.counted_credits, as the totals)."""
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not period or not cco_ids:
         return found
     async with db.engine.connect() as conn:
+        joined, counted = ledger.counted_credits(be_geo_id, specialization, period["start"], period["end"])
         for part in chunks(cco_ids):
             rows = await conn.execute(
                 select(
                     credits.c.cco_id, credits.c.activity_id, credits.c.points, credits.c.earned_on, activities.c.title,
                     activities.c.kind,
                 )
-                .select_from(
-                    credits.join(
-                        entry_specializations,
-                        and_(
-                            entry_specializations.c.entry_id == credits.c.entry_id,
-                            entry_specializations.c.specialization == specialization,
-                        ),
-                    ).outerjoin(activities, activities.c.activity_id == credits.c.activity_id)
-                )
-                .where(
-                    credits.c.be_geo_id == be_geo_id,
-                    credits.c.active.is_(True),
-                    credits.c.earned_on >= period["start"],
-                    credits.c.earned_on <= period["end"],
-                    credits.c.cco_id.in_(part),
-                )
+                .select_from(joined.outerjoin(activities, activities.c.activity_id == credits.c.activity_id))
+                .where(*counted, credits.c.cco_id.in_(part))
                 .order_by(credits.c.cco_id, credits.c.earned_on.desc(), credits.c.activity_id)
             )
             for r in rows:

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy import Join, and_, delete, func, literal, select, update
 
 from learning.domain.attribution import (
     CreditState,
@@ -183,9 +184,8 @@ async def credit_new_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
         ("be_geo_id", "entry_id", "cco_id", "activity_id", "points", "earned_on", "active", "updated_at"),
         [(c.be_geo_id, c.entry_id, c.cco_id, c.activity_id, c.points, c.earned_on, True, now) for c in lines],
     )
-    done = lines
-    _announce(uow, done)
-    await add_to_totals(uow, done)
+    _announce(uow, lines)
+    await add_to_totals(uow, lines)
 
 
 def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
@@ -248,6 +248,24 @@ async def add_to_totals(uow: UnitOfWork, lines: Sequence[CreditLine]) -> None:
         )
 
 
+def counted_credits(be_geo_id: str, specialization: str, start: date, end: date) -> tuple[Join, list[Any]]:
+    """The credits that make up a partner's CL View total for a specialization (CL-9): active
+    credits of entries that count for it, earned in the period. The join, and its filter."""
+    joined = credits.join(
+        entry_specializations,
+        and_(
+            entry_specializations.c.entry_id == credits.c.entry_id,
+            entry_specializations.c.specialization == specialization,
+        ),
+    )
+    return joined, [
+        credits.c.be_geo_id == be_geo_id,
+        credits.c.active.is_(True),
+        credits.c.earned_on >= start,
+        credits.c.earned_on <= end,
+    ]
+
+
 async def rebuild_totals(uow: UnitOfWork, be_geo_id: str, specialization: str, period: Period | None) -> None:
     """Recompute one partner's per-person totals for a (new) period from its credits."""
     await uow.conn.execute(
@@ -257,28 +275,11 @@ async def rebuild_totals(uow: UnitOfWork, be_geo_id: str, specialization: str, p
     )
     if period is None:
         return
+    joined, counted = counted_credits(be_geo_id, specialization, period.start, period.end)
     source = (
-        select(
-            literal(be_geo_id),
-            literal(specialization),
-            credits.c.cco_id,
-            func.sum(credits.c.points),
-        )
-        .select_from(
-            credits.join(
-                entry_specializations,
-                and_(
-                    entry_specializations.c.entry_id == credits.c.entry_id,
-                    entry_specializations.c.specialization == specialization,
-                ),
-            )
-        )
-        .where(
-            credits.c.be_geo_id == be_geo_id,
-            credits.c.active.is_(True),
-            credits.c.earned_on >= period.start,
-            credits.c.earned_on <= period.end,
-        )
+        select(literal(be_geo_id), literal(specialization), credits.c.cco_id, func.sum(credits.c.points))
+        .select_from(joined)
+        .where(*counted)
         .group_by(credits.c.cco_id)
     )
     await uow.conn.execute(
