@@ -16,20 +16,18 @@ import os
 import random
 import resource
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from certification.app import SERVICE
 from certification.domain.reminders import next_reminder
-from certification.tables import badges, metadata
+from certification.tables import badges
 from partnerhub.clock import Clock
-from partnerhub.db.engine import drop_database, make_engine
-from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
+from partnerhub.testing import scratch_database
 
+DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 START = date(2025, 1, 1)
 KINDS = [("CCNA", "associate", 36), ("CCNP", "professional", 36), ("CCIE-RS", "expert", 24),
          ("CSE", "sales_expert", 36), ("CQS-IPT-DS", "cqs_specialist", 24), ("CQS-IPT-AM", "cqs_representative", 24)]
@@ -75,11 +73,7 @@ async def main() -> None:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     count = 20_000 if args.small else args.count
-    server = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-    url = make_url(server).set(database=f"ph_bench_certd_{uuid.uuid4().hex[:8]}").render_as_string(hide_password=False)
-    await migrate("certification", SERVICE.migrations_dir, url)
-    db = Database(make_engine(url), metadata, producer="certification")
-    try:
+    async with scratch_database(SERVICE, os.environ.get("DATABASE_URL", DEFAULT_SERVER), keep=args.keep) as db:
         t0 = time.perf_counter()
         await insert_badges(db, count)
         print(f"inserted {count:,} badges in {time.perf_counter() - t0:.1f}s")
@@ -102,10 +96,6 @@ async def main() -> None:
         print(f"  events after the jump: {events}  ({sum(events.values()) - sum(after_one.values()):,} in the jump, "
               f"{(sum(events.values()) - sum(after_one.values())) / jump:,.0f} events/s)")
         print(f"  peak memory (max RSS) {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    finally:
-        await db.dispose()
-        if not args.keep:
-            await drop_database(url)
 
 
 if __name__ == "__main__":

@@ -19,21 +19,19 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from certification.app import SERVICE
 from certification.demo import seed
-from certification.tables import badges, exam_results, metadata
+from certification.tables import badges, exam_results
 from certification.use_cases import imports
-from partnerhub.db.engine import drop_database, make_engine
-from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
+from partnerhub.testing import scratch_database
 
+DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 TODAY = date(2025, 1, 1)
 TRACKS = [
     ["640-802", "642-801", "642-811", "642-821", "642-831"],  # CCNA, CCNP
@@ -86,16 +84,12 @@ async def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     count = 20_000 if args.small else args.count
-    server = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-    url = make_url(server).set(database=f"ph_bench_cert_{uuid.uuid4().hex[:8]}").render_as_string(hide_password=False)
-    await migrate("certification", SERVICE.migrations_dir, url)
-    db = Database(make_engine(url), metadata, producer="certification")
+    async with scratch_database(SERVICE, os.environ.get("DATABASE_URL", DEFAULT_SERVER), keep=args.keep) as db:
 
-    async def today() -> date:
-        return TODAY
+        async def today() -> date:
+            return TODAY
 
-    db.today = today
-    try:
+        db.today = today
         await seed(_Runtime(db))  # type: ignore[arg-type]
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"results.{args.format}"
@@ -144,10 +138,6 @@ async def main() -> None:
         print(f"  peak memory (max RSS) {peak:.0f} MB")
         if count < 1_000_000:
             print(f"  extrapolated to 1,000,000 rows: ~{wall * 1_000_000 / max(count, 1):.0f}s (target < 300s)")
-    finally:
-        await db.dispose()
-        if not args.keep:
-            await drop_database(url)
 
 
 if __name__ == "__main__":

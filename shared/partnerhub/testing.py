@@ -31,7 +31,9 @@ from sqlalchemy.engine import make_url
 from partnerhub.auth import mint_token
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.bus.rabbitmq import RabbitTransport
-from partnerhub.db.engine import drop_database
+from partnerhub.db.engine import drop_database, make_engine
+from partnerhub.db.migrations import migrate
+from partnerhub.db.uow import Database
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
@@ -169,6 +171,22 @@ async def scratch_servers(database_url: str, rabbitmq_url: str) -> AsyncIterator
         for url in databases.created:
             with contextlib.suppress(Exception):
                 await drop_database(url)
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(definition: ServiceDefinition, server_url: str, *, keep: bool = False) -> AsyncIterator[Database]:
+    """A fresh, migrated PostgreSQL database of the service's for a benchmark, dropped afterwards
+    (unless ``keep``)."""
+    url = make_url(server_url).set(database=f"ph_bench_{definition.name}_{uuid.uuid4().hex[:8]}")
+    url_text = url.render_as_string(hide_password=False)
+    await migrate(definition.name, definition.migrations_dir, url_text)
+    db = Database(make_engine(url_text), definition.metadata, producer=definition.name)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        if not keep:
+            await drop_database(url_text)
 
 
 @pytest.fixture
