@@ -1,49 +1,52 @@
 """Bearer JWTs: verification (algorithm pinned; iss, aud, exp, sub required) and role checks.
 
 Claims: ``sub`` (a CCO ID or a client id), ``roles`` (individual, partner_admin,
-pam, program_staff, system), ``partners`` (BE GEO IDs the admin or PAM role applies to).
+pam, program_staff, system), ``admin_of`` (BE GEO IDs the person administers) and ``pam_of``
+(BE GEO IDs they are PAM of). The old single ``partners`` claim is not read: a token that carries
+only it has no partner rights. What a principal may do is decided in :mod:`partnerhub.policy`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from partnerhub.errors import Forbidden, Unauthenticated
+from partnerhub.errors import Forbidden, NotFound, Unauthenticated
+from partnerhub.policy import (
+    ROLES,
+    Decision,
+    PartnerRight,
+    Person,
+    PersonRight,
+    Principal,
+    partner_decision,
+    person_decision,
+)
 from partnerhub.settings import ServiceSettings
 
-ROLES = ("individual", "partner_admin", "pam", "program_staff", "system")
+__all__ = [
+    "ROLES",
+    "Authenticator",
+    "Principal",
+    "current_principal",
+    "mint_token",
+    "require_partner",
+    "require_person",
+    "require_roles",
+    "StaffOnly",
+]
 
 
-@dataclass(frozen=True)
-class Principal:
-    sub: str
-    roles: frozenset[str]
-    partners: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def is_staff(self) -> bool:
-        return "program_staff" in self.roles
-
-    @property
-    def is_system(self) -> bool:
-        return "system" in self.roles
-
-    def has_any(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
-    def administers(self, be_geo_id: str) -> bool:
-        return "partner_admin" in self.roles and be_geo_id in self.partners
-
-    def manages(self, be_geo_id: str) -> bool:
-        """A PAM associated to the partner (DOMAIN actor table)."""
-        return "pam" in self.roles and be_geo_id in self.partners
+def _strings(claims: dict[str, Any], name: str) -> frozenset[str]:
+    value = claims.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Unauthenticated(f"The bearer token's `{name}` claim must be a list of strings.")
+    return frozenset(value)
 
 
 class Authenticator:
@@ -76,20 +79,23 @@ class Authenticator:
             )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"The bearer token is not valid: {exc}.") from exc
-        roles = claims.get("roles") or []
-        partners = claims.get("partners") or []
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise Unauthenticated("The bearer token's `roles` claim must be a list of strings.")
-        if not isinstance(partners, list) or not all(isinstance(p, str) for p in partners):
-            raise Unauthenticated("The bearer token's `partners` claim must be a list of strings.")
-        return Principal(sub=str(claims["sub"]), roles=frozenset(roles), partners=frozenset(partners))
+        if not isinstance(claims["sub"], str) or not claims["sub"].strip():
+            raise Unauthenticated("The bearer token's `sub` claim must be a non-empty string.")
+        return Principal(
+            sub=claims["sub"],
+            roles=_strings(claims, "roles"),
+            admin_of=_strings(claims, "admin_of"),
+            pam_of=_strings(claims, "pam_of"),
+        )
 
 
 def mint_token(
     settings: ServiceSettings,
     sub: str,
     roles: Iterable[str],
-    partners: Iterable[str] = (),
+    *,
+    admin_of: Iterable[str] = (),
+    pam_of: Iterable[str] = (),
     ttl_seconds: int = 3600,
 ) -> str:
     """A signed token for dev and tests. Production never mints (settings refuse dev_tokens)."""
@@ -100,7 +106,8 @@ def mint_token(
     claims = {
         "sub": sub,
         "roles": sorted(set(roles)),
-        "partners": sorted(set(partners)),
+        "admin_of": sorted(set(admin_of)),
+        "pam_of": sorted(set(pam_of)),
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": now,
@@ -141,3 +148,37 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
 
 
 StaffOnly = require_roles("program_staff")
+
+
+# the policy's decisions as problems --------------------------------------------------------------
+_PARTNER_WORDS = {
+    PartnerRight.SEE: "see this partner",
+    PartnerRight.SEE_MEMBERS: "see the partner's members",
+    PartnerRight.SEE_POINTS: "see Continuous Learning points (CL-10)",
+    PartnerRight.SEE_MAIL: "see the partner's mail",
+    PartnerRight.MANAGE_MEMBERS: "change the partner's members",
+    PartnerRight.ACT: "act for the partner",
+    PartnerRight.ASSIGN_PAMS: "associate PAMs with partners",
+}
+
+
+def require_partner(principal: Principal, right: PartnerRight, be_geo_id: str) -> None:
+    """Raise 404 (another partner's) or 403 unless the policy allows ``right`` on ``be_geo_id``."""
+    decision = partner_decision(principal, right, be_geo_id)
+    if decision is Decision.HIDE:
+        raise NotFound(f"No partner with BE GEO ID {be_geo_id}.", be_geo_id=be_geo_id)
+    if decision is Decision.FORBID:
+        who = ", ".join(a.value for a in sorted(right.actors, key=lambda a: a.name))
+        hint = ""
+        if principal.has_any("partner_admin", "pam") and not principal.scoped_partners:
+            hint = " Your token names no partner in `admin_of` or `pam_of`."
+        raise Forbidden(f"Only {who} may {_PARTNER_WORDS[right]}.{hint}", be_geo_id=be_geo_id)
+
+
+def require_person(principal: Principal, right: PersonRight, person: Person, asked: str, *, forbidden: str) -> None:
+    """Raise 404 (someone the caller may not see) or 403 (``forbidden``) unless allowed."""
+    decision = person_decision(principal, right, person)
+    if decision is Decision.HIDE:
+        raise NotFound(f"No individual with CCO ID {asked}.", cco_id=asked)
+    if decision is Decision.FORBID:
+        raise Forbidden(forbidden, cco_id=asked)

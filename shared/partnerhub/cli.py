@@ -147,7 +147,10 @@ def today_set(
 def token(
     sub: Annotated[str, typer.Argument(help="a CCO ID or a client id")],
     role: Annotated[list[str] | None, typer.Option(help=f"repeatable: {', '.join(ROLES)}")] = None,
-    partner: Annotated[list[str] | None, typer.Option(help="repeatable: BE GEO IDs the admin/PAM role applies to")] = None,
+    admin_of: Annotated[
+        list[str] | None, typer.Option("--admin-of", help="repeatable: a BE GEO ID the person administers")
+    ] = None,
+    pam_of: Annotated[list[str] | None, typer.Option("--pam-of", help="repeatable: a BE GEO ID they are PAM of")] = None,
     ttl: Annotated[int, typer.Option(help="lifetime in seconds")] = 3600,
     from_identity: Annotated[
         bool,
@@ -166,7 +169,10 @@ def token(
         typer.echo(_identity_token(sub, system="system" in (role or []), ttl=ttl))
         return
     try:
-        typer.echo(mint_token(settings, sub, role or ["individual"], partner or [], ttl_seconds=ttl))
+        roles = set(role or ["individual"])
+        roles |= {"partner_admin"} if admin_of else set()
+        roles |= {"pam"} if pam_of else set()
+        typer.echo(mint_token(settings, sub, roles, admin_of=admin_of or [], pam_of=pam_of or [], ttl_seconds=ttl))
     except ValueError as exc:
         _fail(str(exc))
 

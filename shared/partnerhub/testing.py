@@ -196,8 +196,11 @@ def namespace() -> str:
 
 
 # tokens ------------------------------------------------------------------------------------------
-def bearer(settings: ServiceSettings, sub: str, *roles: str, partners: Sequence[str] = ()) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(settings, sub, roles or ('individual',), partners)}"}
+def bearer(
+    settings: ServiceSettings, sub: str, *roles: str, admin_of: Sequence[str] = (), pam_of: Sequence[str] = ()
+) -> dict[str, str]:
+    token = mint_token(settings, sub, roles or ("individual",), admin_of=admin_of, pam_of=pam_of)
+    return {"Authorization": f"Bearer {token}"}
 
 
 # running services in a test ----------------------------------------------------------------------
@@ -212,8 +215,8 @@ class System:
     def staff(self, sub: str = "staff.test") -> dict[str, str]:
         return bearer(next(iter(self.runtimes.values())).settings, sub, "program_staff")
 
-    def token(self, sub: str, *roles: str, partners: Sequence[str] = ()) -> dict[str, str]:
-        return bearer(next(iter(self.runtimes.values())).settings, sub, *roles, partners=partners)
+    def token(self, sub: str, *roles: str, admin_of: Sequence[str] = (), pam_of: Sequence[str] = ()) -> dict[str, str]:
+        return bearer(next(iter(self.runtimes.values())).settings, sub, *roles, admin_of=admin_of, pam_of=pam_of)
 
 
 async def eventually(check: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:

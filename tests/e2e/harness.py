@@ -34,8 +34,9 @@ class _Dev(ServiceSettings):
     service_name = "e2e"
 
 
-def token(sub: str, *roles: str, partners: tuple[str, ...] = ()) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(_Dev(), sub, roles or ('individual',), partners)}"}
+def token(sub: str, *roles: str, admin_of: tuple[str, ...] = (), pam_of: tuple[str, ...] = ()) -> dict[str, str]:
+    jwt = mint_token(_Dev(), sub, roles or ("individual",), admin_of=admin_of, pam_of=pam_of)
+    return {"Authorization": f"Bearer {jwt}"}
 
 
 STAFF = token("staff.e2e", "program_staff")

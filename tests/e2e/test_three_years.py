@@ -46,7 +46,7 @@ PEOPLE = {  # cco_id: name (the five members of P1, the duplicate ID of sam, and
     "sam2.e2e": "Sam Systemsengineer",
     "gil.e2e": "Gil Globex",
 }
-ADA_TOKEN = token("ada.e2e", "individual", "partner_admin", partners=(P1,))
+ADA_TOKEN = token("ada.e2e", "individual", "partner_admin", admin_of=(P1,))
 
 
 def email_of(cco_id: str) -> str:
@@ -723,7 +723,7 @@ async def step7_year_two(s: Story) -> None:
             "learning",
             f"/v1/partners/{P2}/points",
             what="CL-8 learning: the new partner's points",
-            headers=token("gil.e2e", "individual", "partner_admin", partners=(P2,)),
+            headers=token("gil.e2e", "individual", "partner_admin", admin_of=(P2,)),
         )
         assert new["total_points"] == 43, (
             f"CL-8: the new partner is credited with lea's 20 + 3 + 20 points: {new}"

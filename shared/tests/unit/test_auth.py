@@ -17,14 +17,14 @@ SECRET = SETTINGS.jwt_secret.get_secret_value()  # type: ignore[union-attr]
 
 def _claims(**changes: object) -> dict:
     now = int(time.time())
-    claims = {"sub": "ada", "roles": ["partner_admin"], "partners": ["P1"], "iss": SETTINGS.jwt_issuer,
+    claims = {"sub": "ada", "roles": ["partner_admin"], "admin_of": ["P1"], "iss": SETTINGS.jwt_issuer,
               "aud": SETTINGS.jwt_audience, "iat": now, "exp": now + 24 * 3600}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
 
 def test_minted_token_verifies_to_its_principal() -> None:
-    principal = Authenticator(SETTINGS).verify(mint_token(SETTINGS, "ada", ["partner_admin"], ["P1"]))
+    principal = Authenticator(SETTINGS).verify(mint_token(SETTINGS, "ada", ["partner_admin"], admin_of=["P1"]))
     assert principal.sub == "ada"
     assert principal.administers("P1") and not principal.administers("P2")
     assert not principal.is_staff
@@ -67,3 +67,31 @@ def test_token_signed_with_another_key_is_refused() -> None:
 def test_unknown_roles_cannot_be_minted() -> None:
     with pytest.raises(ValueError, match="unknown roles"):
         mint_token(SETTINGS, "ada", ["superuser"])
+
+
+def test_the_old_partners_claim_gives_no_partner_rights() -> None:
+    token = jwt.encode(_claims(admin_of=None, partners=["P1"]), SECRET, algorithm="HS256")
+    principal = Authenticator(SETTINGS).verify(token)
+    assert not principal.administers("P1") and not principal.manages("P1")
+    assert principal.scoped_partners == frozenset()
+
+
+def test_admin_of_and_pam_of_are_read_separately() -> None:
+    token = mint_token(SETTINGS, "mix", ["partner_admin", "pam"], admin_of=["P"], pam_of=["Q"])
+    principal = Authenticator(SETTINGS).verify(token)
+    assert principal.administers("P") and not principal.administers("Q")
+    assert principal.manages("Q") and not principal.manages("P")
+
+
+@pytest.mark.parametrize(
+    ("claims", "why"),
+    [
+        (_claims(admin_of="P1"), "admin_of"),
+        (_claims(pam_of=[1]), "pam_of"),
+        (_claims(sub=42), "(?i)subject"),
+        (_claims(nbf=int(time.time()) + 3600), "(?i)not yet valid"),
+    ],
+)
+def test_malformed_scope_claims_are_refused(claims: dict, why: str) -> None:
+    with pytest.raises(Unauthenticated, match=why):
+        Authenticator(SETTINGS).verify(jwt.encode(claims, SECRET, algorithm="HS256"))

@@ -13,6 +13,7 @@ from certification.use_cases.agreements import sign_agreement
 from partnerhub.auth import Principal, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
+from partnerhub.policy import Decision, Person, PersonRight, person_decision
 from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1", tags=["individuals"])
@@ -33,7 +34,7 @@ async def post_agreement(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> AgreementOut:
-    if not (principal.sub == cco_id or principal.is_staff or principal.is_system):
+    if person_decision(principal, PersonRight.RECORD_FOR, Person.of(principal, [cco_id])) is not Decision.ALLOW:
         raise NotFound(f"No certification records for CCO ID {cco_id}.", cco_id=cco_id)
     agreement, issued, created = await sign_agreement(db, cco_id, body.version, body.signed_on)
     if not created:
@@ -63,7 +64,7 @@ async def get_exam_history(
 
 @router.get(
     "/partners/{be_geo_id}/certifications",
-    summary="Current certifications of a partner's members (its admins, its PAMs, program staff; CE-11, CE-12)",
+    summary="Certified individuals per program requirement (CE-12; admins, PAMs, staff, systems) and the members' current certifications (CE-11; not PAMs)",
 )
 async def get_partner_certifications(
     be_geo_id: str = BePath, db: Database = Depends(database_of), principal: Principal = Depends(current_principal)

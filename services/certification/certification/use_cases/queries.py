@@ -11,12 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification import store
 from certification.domain.catalog import program_category
-from certification.domain.privacy import (
-    Standing,
-    certification_view,
-    may_see_exam_history,
-    may_see_partner,
-)
+from certification.domain.privacy import Standing, certification_view, exam_history_decision
 from certification.tables import (
     agreements,
     badges,
@@ -27,9 +22,10 @@ from certification.tables import (
     grants,
     memberships,
 )
-from partnerhub.auth import Principal
+from partnerhub.auth import Principal, require_partner
 from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
+from partnerhub.errors import Forbidden, NotFound
+from partnerhub.policy import Decision, PartnerRight, partner_decision
 
 
 def _current(today: date) -> Any:
@@ -71,7 +67,10 @@ def _not_found(cco_id: str) -> NotFound:
 async def exam_history(db: Database, principal: Principal, cco_id: str) -> dict[str, Any]:
     async with db.engine.connect() as conn:
         owner, person, self_ = await _who(db, conn, principal, cco_id)
-        if not may_see_exam_history(principal, person, self_):
+        decision = exam_history_decision(principal, person, self_)
+        if decision is Decision.FORBID:
+            raise Forbidden(f"{owner} has not granted your partner access to their exam history (ID-4, CE-11).")
+        if decision is Decision.HIDE:
             raise _not_found(cco_id)
         rows = await conn.execute(
             select(exam_results, exams.c.title)
@@ -132,8 +131,10 @@ async def individual_certifications(db: Database, principal: Principal, cco_id: 
 
 
 async def partner_certifications(db: Database, principal: Principal, be_geo_id: str) -> dict[str, Any]:
-    if not may_see_partner(principal, be_geo_id):
-        raise NotFound(f"No partner {be_geo_id}.", be_geo_id=be_geo_id)
+    """The counts per program requirement (CE-12) for whoever sees the partner (its PAMs too); the
+    members and their current certifications only for those who see its members (not PAMs)."""
+    require_partner(principal, PartnerRight.SEE, be_geo_id)
+    with_members = partner_decision(principal, PartnerRight.SEE_MEMBERS, be_geo_id) is Decision.ALLOW
     today = await db.today()
     async with db.engine.connect() as conn:
         members = sorted(
@@ -161,9 +162,7 @@ async def partner_certifications(db: Database, principal: Principal, be_geo_id: 
     for items in held.values():
         for category in {i["program_category"] for i in items if i["program_category"]}:
             counts[category] += 1  # CE-12: individuals per program requirement; CQS counts for none
-    return {
-        "be_geo_id": be_geo_id,
-        "as_of": today,
-        "certified_individuals": counts,
-        "members": [{"cco_id": m, "certifications": held.get(m, [])} for m in members],
-    }
+    out: dict[str, Any] = {"be_geo_id": be_geo_id, "as_of": today, "certified_individuals": counts}
+    if with_members:
+        out["members"] = [{"cco_id": m, "certifications": held.get(m, [])} for m in members]
+    return out

@@ -45,10 +45,10 @@ async def test_ce11_privacy_matrix(system_factory, h) -> None:
         runtime = system.runtimes["certification"]
         ann = system.token("ann", "individual")
         bob = system.token("bob", "individual")
-        admin1 = system.token("adm1", "partner_admin", partners=[P1])
-        admin2 = system.token("adm2", "partner_admin", partners=[P2])
-        pam1 = system.token("pam1", "pam", partners=[P1])
-        pam2 = system.token("pam2", "pam", partners=[P2])
+        admin1 = system.token("adm1", "partner_admin", admin_of=[P1])
+        admin2 = system.token("adm2", "partner_admin", admin_of=[P2])
+        pam1 = system.token("pam1", "pam", pam_of=[P1])
+        pam2 = system.token("pam2", "pam", pam_of=[P2])
         staff = system.staff()
         sys_ = system.token("svc", "system")
 
@@ -60,7 +60,9 @@ async def test_ce11_privacy_matrix(system_factory, h) -> None:
         partner = f"/v1/partners/{P1}/certifications"
         assert await status(history, ann) == 200
         assert await status(history, staff) == 200
-        for who in (bob, admin1, admin2, pam1, sys_):
+        assert await status(history, admin1) == 403  # ann's partner's admin, but no grant (ID-4)
+        assert await status(history, sys_) == 403  # a system sees profiles, never exam history (CE-11)
+        for who in (bob, admin2, pam1):
             assert await status(history, who) == 404
         assert (await client.get(history)).status_code == 401
         for who in (ann, staff, admin1):
@@ -69,8 +71,10 @@ async def test_ce11_privacy_matrix(system_factory, h) -> None:
             assert await status(certs, who) == 404
         for who in (admin1, pam1, staff):
             assert await status(partner, who) == 200
-        for who in (admin2, pam2, ann, bob):
-            assert await status(partner, who) == 404
+        for who in (admin2, pam2):
+            assert await status(partner, who) == 404  # another partner's
+        for who in (ann, bob):
+            assert await status(partner, who) == 403  # no role that sees partners
 
         # the individual sees the full history (a failed attempt too) and every badge
         attempts = (await client.get(history, headers=ann)).json()["results"]
@@ -93,12 +97,15 @@ async def test_ce11_privacy_matrix(system_factory, h) -> None:
         await eventually(lambda: _status_is(client, "/v1/individuals/bob/exam-history", admin2, 200))
         assert await status(history, admin1) == 200
         await h.publish(runtime, GrantChanged(cco_id="ann", be_geo_id=P1, granted=False, changed_on=date(2020, 5, 20)))
-        await eventually(lambda: _status_is(client, history, admin1, 404))
+        await eventually(lambda: _status_is(client, history, admin1, 403))
 
         # CE-12: the partner view counts certified individuals per program requirement; CQS counts for none
-        view = (await client.get(partner, headers=pam1)).json()
+        view = (await client.get(partner, headers=admin1)).json()
         assert view["certified_individuals"] == {"sales_expert": 0, "associate": 1, "professional": 0, "expert": 0}
         assert sorted(c["certification"] for c in view["members"][0]["certifications"]) == ["CCNA", "CQS-R"]
+        # the PAM sees the counts (the partner's standing), not the members (the actor table)
+        pam_view = (await client.get(partner, headers=pam1)).json()
+        assert pam_view["certified_individuals"] == view["certified_individuals"] and "members" not in pam_view
 
         # ann leaves P1 for P2 with a grant in force at P1: P1's admin loses sight, P2's gains current view
         await h.publish(
@@ -110,7 +117,7 @@ async def test_ce11_privacy_matrix(system_factory, h) -> None:
         await eventually(lambda: _status_is(client, certs, admin2, 200))
         assert await status(certs, admin1) == 404
         assert await status(history, admin1) == 404
-        assert await status(history, admin2) == 404  # no grant for P2
+        assert await status(history, admin2) == 403  # her partner now, but no grant for P2 (ID-4)
         assert (await client.get(partner, headers=admin1)).json()["members"] == []
 
 

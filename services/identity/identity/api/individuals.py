@@ -20,6 +20,7 @@ from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Forbidden
+from partnerhub.policy import may_make_staff
 from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
@@ -43,8 +44,10 @@ def _out(individual: use_cases.Individual) -> IndividualOut:
 async def register(
     body: IndividualIn,
     db: Database = Depends(database_of),
-    _: Principal = Depends(require_roles("program_staff", "system")),
+    principal: Principal = Depends(require_roles("program_staff", "system")),
 ) -> IndividualOut:
+    if body.program_staff and not may_make_staff(principal):
+        raise Forbidden("Only program staff may create program staff; a system client never can.")
     individual = await use_cases.register_individual(
         db, cco_id=body.cco_id, name=body.name, email=str(body.email), program_staff=body.program_staff
     )
@@ -70,7 +73,7 @@ async def patch(
     principal: Principal = Depends(current_principal),
 ) -> IndividualOut:
     person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
-    if body.program_staff is not None and not principal.is_staff:
+    if body.program_staff is not None and not may_make_staff(principal):
         raise Forbidden("Only program staff may change the program_staff flag.")
     updated = await use_cases.update_individual(
         db,

@@ -8,7 +8,6 @@ from datetime import date
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from identity import use_cases
-from identity.api.access import partner_visible, partner_writable
 from identity.api.schemas import (
     DateIn,
     MembershipOut,
@@ -19,9 +18,10 @@ from identity.api.schemas import (
     RolesOut,
 )
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
-from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.auth import Principal, current_principal, require_partner, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
+from partnerhub.policy import PartnerRight
 from partnerhub.service import database_of
 
 router = APIRouter(tags=["partners"])
@@ -62,7 +62,7 @@ async def read(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> PartnerOut:
-    partner_visible(principal, be_geo_id)
+    require_partner(principal, PartnerRight.SEE, be_geo_id)
     return PartnerOut(**asdict(await use_cases.get_partner(db, be_geo_id)))
 
 
@@ -73,7 +73,7 @@ async def members(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> MembersOut:
-    partner_visible(principal, be_geo_id)
+    require_partner(principal, PartnerRight.SEE_MEMBERS, be_geo_id)
     found = await use_cases.list_members(db, be_geo_id, include_former=include_former)
     return MembersOut(be_geo_id=be_geo_id, include_former=include_former, members=[_membership(m) for m in found])
 
@@ -90,7 +90,7 @@ async def join(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> MembershipOut:
-    partner_writable(principal, be_geo_id, system=True)
+    require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
     membership, _ = await use_cases.join_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
     return _membership(membership)
 
@@ -108,7 +108,7 @@ async def leave(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
-    partner_writable(principal, be_geo_id, system=True)
+    require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
     await use_cases.leave_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -119,7 +119,7 @@ async def roles(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> RolesOut:
-    partner_visible(principal, be_geo_id)
+    require_partner(principal, PartnerRight.SEE, be_geo_id)
     found = await use_cases.list_roles(db, be_geo_id)
     return RolesOut(be_geo_id=be_geo_id, roles=[RoleOut(**asdict(r)) for r in found])
 
@@ -131,7 +131,7 @@ async def assign_admin(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> RoleOut:
-    partner_writable(principal, be_geo_id)
+    require_partner(principal, PartnerRight.ACT, be_geo_id)
     person, _ = await use_cases.assign_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="partner_admin")
     return RoleOut(cco_id=person, be_geo_id=be_geo_id, role="partner_admin")
 
@@ -147,7 +147,7 @@ async def remove_admin(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
-    partner_writable(principal, be_geo_id)
+    require_partner(principal, PartnerRight.ACT, be_geo_id)
     await use_cases.remove_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="partner_admin")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -159,7 +159,7 @@ async def assign_pam(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> RoleOut:
-    partner_writable(principal, be_geo_id, admin=False)
+    require_partner(principal, PartnerRight.ASSIGN_PAMS, be_geo_id)
     person, _ = await use_cases.assign_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="pam")
     return RoleOut(cco_id=person, be_geo_id=be_geo_id, role="pam")
 
@@ -175,6 +175,6 @@ async def remove_pam(
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
-    partner_writable(principal, be_geo_id, admin=False)
+    require_partner(principal, PartnerRight.ASSIGN_PAMS, be_geo_id)
     await use_cases.remove_role(db, cco_id=cco_id, be_geo_id=be_geo_id, role="pam")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

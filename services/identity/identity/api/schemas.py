@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN, COUNTRY_PATTERN
 
@@ -137,11 +145,34 @@ class DuplicatesOut(BaseModel):
     groups: list[CandidateGroupOut]
 
 
+Role = Literal["individual", "partner_admin", "pam", "program_staff", "system"]
+
+
 class TokenIn(BaseModel):
+    """Claims from identity's records by default. ``roles`` (with ``admin_of`` / ``pam_of``) mints
+    exactly those claims instead: the way to a first program-staff token on an empty system."""
+
     model_config = ConfigDict(extra="forbid")
     sub: Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(description="a CCO ID, or a client id with system")]
     system: bool = Field(False, description="a token for another enterprise system (role `system`)")
+    roles: list[Role] | None = Field(
+        None, max_length=5, description="explicit roles instead of those in identity's records (dev and test only)"
+    )
+    admin_of: list[BeGeoId] = Field(default_factory=list, max_length=100, description="with `roles`: partners administered")
+    pam_of: list[BeGeoId] = Field(default_factory=list, max_length=100, description="with `roles`: partners as PAM")
     ttl_seconds: int = Field(3600, ge=60, le=86_400)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TokenIn:
+        if (self.admin_of or self.pam_of) and self.roles is None:
+            raise ValueError("`admin_of` and `pam_of` go with explicit `roles`")
+        if self.system and self.roles is not None:
+            raise ValueError("send either `system` or `roles`")
+        if self.admin_of and "partner_admin" not in (self.roles or []):
+            raise ValueError("`admin_of` needs the role partner_admin")
+        if self.pam_of and "pam" not in (self.roles or []):
+            raise ValueError("`pam_of` needs the role pam")
+        return self
 
 
 class TokenOut(BaseModel):
@@ -150,4 +181,5 @@ class TokenOut(BaseModel):
     expires_in: int
     sub: str
     roles: list[str]
-    partners: list[str]
+    admin_of: list[str]
+    pam_of: list[str]

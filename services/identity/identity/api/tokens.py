@@ -19,11 +19,19 @@ async def tokens(body: TokenIn, runtime: ServiceRuntime = Depends(runtime_of)) -
     if not settings.dev_tokens or settings.environment == "production":
         raise NotFound("Not found.")
     if body.system:
-        sub, roles, partners = body.sub, ("system",), ()
+        claims = use_cases.Claims(body.sub, ("system",), (), ())
+    elif body.roles is not None:
+        claims = use_cases.Claims(body.sub, tuple(sorted(set(body.roles))), tuple(body.admin_of), tuple(body.pam_of))
     else:
         claims = await use_cases.claims_for(runtime.db, body.sub)
-        sub, roles, partners = claims.sub, claims.roles, claims.partners
-    token = mint_token(settings, sub, roles, partners, ttl_seconds=body.ttl_seconds)
+    token = mint_token(
+        settings, claims.sub, claims.roles, admin_of=claims.admin_of, pam_of=claims.pam_of, ttl_seconds=body.ttl_seconds
+    )
     return TokenOut(
-        access_token=token, expires_in=body.ttl_seconds, sub=sub, roles=list(roles), partners=list(partners)
+        access_token=token,
+        expires_in=body.ttl_seconds,
+        sub=claims.sub,
+        roles=list(claims.roles),
+        admin_of=sorted(set(claims.admin_of)),
+        pam_of=sorted(set(claims.pam_of)),
     )

@@ -8,7 +8,7 @@ from identity.use_cases.memberships import join_partner, leave_partner
 from identity.use_cases.merge import merge_individuals
 from identity.use_cases.partners import get_partner, list_members, list_roles, register_partner
 from identity.use_cases.roles import assign_role, remove_role
-from identity.use_cases.tokens import claims_for, mint_for
+from identity.use_cases.tokens import Claims, claims_for, mint_for
 
 __all__ = [
     "Individual",
@@ -16,6 +16,7 @@ __all__ = [
     "Partner",
     "PartnerRole",
     "assign_role",
+    "Claims",
     "claims_for",
     "duplicate_candidates",
     "get_individual",

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class Claims:
     sub: str
     roles: tuple[str, ...]
-    partners: tuple[str, ...]
+    admin_of: tuple[str, ...]
+    pam_of: tuple[str, ...]
 
 
 async def claims_for(db: Database, cco_id: str) -> Claims:
@@ -33,7 +34,9 @@ async def claims_for(db: Database, cco_id: str) -> Claims:
     roles = {"individual", *(r.role for r in rows)}
     if person.program_staff:
         roles.add("program_staff")
-    return Claims(person.cco_id, tuple(sorted(roles)), tuple(sorted({r.be_geo_id for r in rows})))
+    admin_of = sorted({r.be_geo_id for r in rows if r.role == "partner_admin"})
+    pam_of = sorted({r.be_geo_id for r in rows if r.role == "pam"})
+    return Claims(person.cco_id, tuple(sorted(roles)), tuple(admin_of), tuple(pam_of))
 
 
 async def mint_for(runtime: ServiceRuntime, subject: str, *, system: bool = False, ttl_seconds: int = 3600) -> str:
@@ -46,4 +49,6 @@ async def mint_for(runtime: ServiceRuntime, subject: str, *, system: bool = Fals
     if system:
         return mint_token(settings, subject, ["system"], ttl_seconds=ttl_seconds)
     claims = await claims_for(runtime.db, subject)
-    return mint_token(settings, claims.sub, claims.roles, claims.partners, ttl_seconds=ttl_seconds)
+    return mint_token(
+        settings, claims.sub, claims.roles, admin_of=claims.admin_of, pam_of=claims.pam_of, ttl_seconds=ttl_seconds
+    )

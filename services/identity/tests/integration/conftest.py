@@ -37,8 +37,8 @@ class Api:
     def staff(self) -> dict[str, str]:
         return self.system.staff()
 
-    def as_(self, sub: str, *roles: str, partners: tuple[str, ...] = ()) -> dict[str, str]:
-        return self.system.token(sub, *roles, partners=partners)
+    def as_(self, sub: str, *roles: str, admin_of: tuple[str, ...] = (), pam_of: tuple[str, ...] = ()) -> dict[str, str]:
+        return self.system.token(sub, *roles, admin_of=admin_of, pam_of=pam_of)
 
     async def partner(self, be_geo_id: str, name: str = "Acme", country: str = "DE") -> None:
         r = await self.http.post(

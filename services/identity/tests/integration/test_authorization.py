@@ -20,27 +20,31 @@ def _headers(api, role: str) -> dict[str, str]:
         "system": api.as_("crm", "system"),
         "self": api.as_("m1", "individual"),  # the person the individual endpoints are about
         "member": api.as_("m2", "individual"),  # a colleague at the same partner
-        "admin": api.as_("ada", "individual", "partner_admin", partners=(P1,)),
-        "other_admin": api.as_("oscar", "individual", "partner_admin", partners=(P2,)),
-        "pam": api.as_("pat", "individual", "pam", partners=(P1,)),
-        "other_pam": api.as_("quinn", "individual", "pam", partners=(P2,)),
+        "admin": api.as_("ada", "individual", "partner_admin", admin_of=(P1,)),
+        "other_admin": api.as_("oscar", "individual", "partner_admin", admin_of=(P2,)),
+        "pam": api.as_("pat", "individual", "pam", pam_of=(P1,)),
+        "other_pam": api.as_("quinn", "individual", "pam", pam_of=(P2,)),
         "anonymous": {},
     }[role]
 
 
-def _expect(allowed: dict[str, int], *, hidden: int, others: int = 403) -> dict[str, int]:
-    """Status per role: ``allowed`` as given, 401 for anonymous, ``hidden`` (404) for those who may
-    not see the object, ``others`` for the rest."""
+OTHER_PARTNERS = ("other_admin", "other_pam")  # another partner's object: 404
+NOT_THEIRS = ("member", "other_admin", "other_pam", "pam")  # a person they may not see: 404
+
+
+def _expect(allowed: dict[str, int], *, hidden: tuple[str, ...] = OTHER_PARTNERS) -> dict[str, int]:
+    """Status per role: ``allowed`` as given, 401 for anonymous, 404 for ``hidden`` (those who may
+    not see the object), 403 for the rest (individuals asking for a partner's things included)."""
     table = {}
     for role in ROLES:
         if role in allowed:
             table[role] = allowed[role]
         elif role == "anonymous":
             table[role] = 401
-        elif role in ("self", "member", "other_admin", "other_pam") and hidden:
-            table[role] = hidden
+        elif role in hidden:
+            table[role] = 404
         else:
-            table[role] = others
+            table[role] = 403
     return table
 
 
@@ -55,33 +59,34 @@ def _person_body() -> dict[str, str]:
 
 # (method, path, body factory, expected status per role)
 MATRIX = [
-    ("POST", "/v1/partners", _partner_body, _expect({"staff": 201, "system": 201}, hidden=0)),
-    ("GET", f"/v1/partners/{P1}", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")}, hidden=404)),
-    ("GET", f"/v1/partners/{P1}/members", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")}, hidden=404)),
-    ("GET", f"/v1/partners/{P1}/admins", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")}, hidden=404)),
-    ("PUT", f"/v1/partners/{P1}/members/m1", None, _expect({"staff": 200, "system": 200, "admin": 200}, hidden=404)),
-    ("DELETE", f"/v1/partners/{P1}/members/m3", None, _expect({"staff": 204, "system": 204, "admin": 204}, hidden=404)),
-    ("PUT", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 200, "admin": 200}, hidden=404)),
-    ("DELETE", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 204, "admin": 204}, hidden=404)),
-    ("PUT", f"/v1/pams/m3/partners/{P1}", None, _expect({"staff": 200}, hidden=404)),
-    ("DELETE", f"/v1/pams/m3/partners/{P1}", None, _expect({"staff": 204}, hidden=404)),
-    ("POST", "/v1/individuals", _person_body, _expect({"staff": 201, "system": 201}, hidden=0)),
+    ("POST", "/v1/partners", _partner_body, _expect({"staff": 201, "system": 201}, hidden=())),
+    ("GET", f"/v1/partners/{P1}", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")})),
+    # members are personal data: the partner's admins, not its PAMs (the actor table)
+    ("GET", f"/v1/partners/{P1}/members", None, _expect({r: 200 for r in ("staff", "system", "admin")})),
+    ("GET", f"/v1/partners/{P1}/admins", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")})),
+    ("PUT", f"/v1/partners/{P1}/members/m1", None, _expect({"staff": 200, "system": 200, "admin": 200})),
+    ("DELETE", f"/v1/partners/{P1}/members/m3", None, _expect({"staff": 204, "system": 204, "admin": 204})),
+    ("PUT", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 200, "admin": 200})),
+    ("DELETE", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 204, "admin": 204})),
+    ("PUT", f"/v1/pams/m3/partners/{P1}", None, _expect({"staff": 200})),
+    ("DELETE", f"/v1/pams/m3/partners/{P1}", None, _expect({"staff": 204})),
+    ("POST", "/v1/individuals", _person_body, _expect({"staff": 201, "system": 201}, hidden=())),
     (
         "GET",
         "/v1/individuals/m1",
         None,
-        {**_expect({r: 200 for r in ("staff", "system", "self", "admin")}, hidden=404), "pam": 404},
+        _expect({r: 200 for r in ("staff", "system", "self", "admin")}, hidden=NOT_THEIRS),
     ),
     (
         "PATCH",
         "/v1/individuals/m1",
         lambda: {"name": "Mia One"},
-        {**_expect({"staff": 200, "self": 200}, hidden=404), "pam": 404},
+        _expect({"staff": 200, "self": 200}, hidden=NOT_THEIRS),
     ),
-    ("PUT", f"/v1/individuals/m1/grants/{P1}", None, {**_expect({"staff": 200, "self": 200}, hidden=404), "pam": 404}),
-    ("DELETE", f"/v1/individuals/m1/grants/{P1}", None, {**_expect({"staff": 204, "self": 204}, hidden=404), "pam": 404}),
-    ("POST", "/v1/individuals/dup1/merge", lambda: {"retire": ["dup2"]}, _expect({"staff": 200}, hidden=0)),
-    ("GET", "/v1/duplicates", None, _expect({"staff": 200}, hidden=0)),
+    ("PUT", f"/v1/individuals/m1/grants/{P1}", None, _expect({"staff": 200, "self": 200}, hidden=NOT_THEIRS)),
+    ("DELETE", f"/v1/individuals/m1/grants/{P1}", None, _expect({"staff": 204, "self": 204}, hidden=NOT_THEIRS)),
+    ("POST", "/v1/individuals/dup1/merge", lambda: {"retire": ["dup2"]}, _expect({"staff": 200}, hidden=())),
+    ("GET", "/v1/duplicates", None, _expect({"staff": 200}, hidden=())),
     ("POST", "/v1/dev/tokens", lambda: {"sub": "m1"}, {role: 200 for role in ROLES}),
 ]
 

@@ -167,6 +167,6 @@ async def test_id2_admin_roles_and_grants_combine(identity) -> None:
         assert [(m["cco_id"], m["started_on"]) for m in r.json()["members"]] == [("keep", "2027-01-05")]
         assert await api.count(partner_roles) == 2 and await api.count(grants) == 1
         r = await api.http.post("/v1/dev/tokens", json={"sub": "gone"})
-        assert (r.json()["sub"], r.json()["roles"], r.json()["partners"]) == (
-            "keep", ["individual", "pam", "partner_admin"], ["100001", "100002"]
+        assert (r.json()["sub"], r.json()["roles"], r.json()["admin_of"], r.json()["pam_of"]) == (
+            "keep", ["individual", "pam", "partner_admin"], ["100001"], ["100002"]
         )

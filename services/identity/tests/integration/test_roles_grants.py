@@ -23,13 +23,13 @@ async def test_admins_and_pams_are_assigned_removed_and_announced(identity) -> N
         staff = api.staff()
         assert (await api.http.put("/v1/partners/100001/admins/ada", headers=staff)).status_code == 200
         # an admin names a co-admin of their own partner
-        r = await api.http.put("/v1/partners/100001/admins/sam", headers=api.as_("ada", "partner_admin", partners=("100001",)))
+        r = await api.http.put("/v1/partners/100001/admins/sam", headers=api.as_("ada", "partner_admin", admin_of=("100001",)))
         assert r.status_code == 200 and r.json()["role"] == "partner_admin"
         for be in ("100001", "100002"):
             r = await api.http.put(f"/v1/pams/pat/partners/{be}", headers=staff)
             assert r.status_code == 200 and r.json()["role"] == "pam"
         await api.http.put("/v1/pams/pat/partners/100001", headers=staff)  # repeat: nothing new
-        r = await api.http.get("/v1/partners/100001/admins", headers=api.as_("pat", "pam", partners=("100001",)))
+        r = await api.http.get("/v1/partners/100001/admins", headers=api.as_("pat", "pam", pam_of=("100001",)))
         assert [(x["cco_id"], x["role"]) for x in r.json()["roles"]] == [
             ("pat", "pam"), ("ada", "partner_admin"), ("sam", "partner_admin")
         ]
@@ -86,7 +86,7 @@ async def test_id4_grant_only_to_own_partner_and_admins_cannot_grant_themselves(
         r = await api.http.put("/v1/individuals/sam/grants/100002", headers=api.as_("sam"))
         assert r.status_code == 422 and r.json()["type"].endswith("not-a-member")
         r = await api.http.put(
-            "/v1/individuals/sam/grants/100001", headers=api.as_("ada", "partner_admin", partners=("100001",))
+            "/v1/individuals/sam/grants/100001", headers=api.as_("ada", "partner_admin", admin_of=("100001",))
         )
         assert r.status_code == 403
         r = await api.http.put("/v1/individuals/sam/grants/999", headers=api.as_("sam"))

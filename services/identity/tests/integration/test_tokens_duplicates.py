@@ -19,21 +19,22 @@ async def _acme(api) -> None:
         await api.http.put(f"/v1/pams/pat/partners/{be}", headers=api.staff())
 
 
-async def test_dev_tokens_carry_roles_and_partners_from_the_records(identity) -> None:
+async def test_dev_tokens_carry_roles_admin_of_and_pam_of_from_the_records(identity) -> None:
     async with identity() as api:
         await _acme(api)
         expected = {
-            "ada": (["individual", "partner_admin"], ["100001"]),
-            "pat": (["individual", "pam"], ["100001", "100002"]),
-            "boss": (["individual", "program_staff"], []),
+            "ada": (["individual", "partner_admin"], ["100001"], []),
+            "pat": (["individual", "pam"], [], ["100001", "100002"]),
+            "boss": (["individual", "program_staff"], [], []),
         }
-        for sub, (roles, partners) in expected.items():
+        for sub, (roles, admin_of, pam_of) in expected.items():
             r = await api.http.post("/v1/dev/tokens", json={"sub": sub})
             assert r.status_code == 200, r.text
             body = r.json()
-            assert (body["roles"], body["partners"]) == (roles, partners)
+            assert (body["roles"], body["admin_of"], body["pam_of"]) == (roles, admin_of, pam_of)
             claims = jwt.decode(body["access_token"], options={"verify_signature": False})
-            assert (claims["sub"], claims["roles"], claims["partners"]) == (sub, roles, partners)
+            assert (claims["sub"], claims["roles"], claims["admin_of"], claims["pam_of"]) == (sub, roles, admin_of, pam_of)
+            assert "partners" not in claims
         # the minted token works: ada (admin of 100001) sees her partner's members, not 100002
         token = (await api.http.post("/v1/dev/tokens", json={"sub": "ada"})).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
@@ -45,13 +46,33 @@ async def test_dev_tokens_carry_roles_and_partners_from_the_records(identity) ->
         # the same code, as the CLI uses it
         hook = SERVICE.extras["mint_token"]
         claims = jwt.decode(await hook(api.runtime, "pat"), options={"verify_signature": False})
-        assert (claims["roles"], claims["partners"]) == (["individual", "pam"], ["100001", "100002"])
+        assert (claims["roles"], claims["pam_of"]) == (["individual", "pam"], ["100001", "100002"])
+
+
+async def test_dev_tokens_with_explicit_roles_give_a_first_staff_token_on_an_empty_system(identity) -> None:
+    async with identity() as api:
+        r = await api.http.post("/v1/dev/tokens", json={"sub": "first.staff", "roles": ["program_staff"]})
+        assert r.status_code == 200, r.text
+        staff = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        assert (await api.http.get("/v1/duplicates", headers=staff)).status_code == 200
+        body = {"sub": "mix", "roles": ["partner_admin", "pam"], "admin_of": ["100001"], "pam_of": ["100002"]}
+        claims = jwt.decode((await api.http.post("/v1/dev/tokens", json=body)).json()["access_token"], options={"verify_signature": False})
+        assert (claims["admin_of"], claims["pam_of"]) == (["100001"], ["100002"])
 
 
 async def test_dev_tokens_refuse_unknown_people_and_bad_input(identity) -> None:
     async with identity() as api:
         assert (await api.http.post("/v1/dev/tokens", json={"sub": "nobody"})).status_code == 404
-        for body in ({}, {"sub": "bad id"}, {"sub": "jdoe", "ttl_seconds": 10**9}, {"sub": "jdoe", "roles": ["program_staff"]}):
+        for body in (
+            {},
+            {"sub": "bad id"},
+            {"sub": "jdoe", "ttl_seconds": 10**9},
+            {"sub": "jdoe", "roles": ["superuser"]},
+            {"sub": "jdoe", "admin_of": ["100001"]},  # scopes without explicit roles
+            {"sub": "jdoe", "roles": ["pam"], "admin_of": ["100001"]},  # admin_of without partner_admin
+            {"sub": "jdoe", "system": True, "roles": ["program_staff"]},
+            {"sub": "jdoe", "partners": ["100001"]},  # the old claim
+        ):
             assert (await api.http.post("/v1/dev/tokens", json=body)).status_code == 422, body
 
 

@@ -1,26 +1,24 @@
-"""Who may see points (CL-10, DOMAIN actor table): the partner's admins, its PAMs and program staff."""
+"""learning's use of the policy (partnerhub.policy): Continuous Learning points (CL-10) are for the
+partner's admins, its PAMs and program staff; another partner's answer 404."""
 
 from __future__ import annotations
 
-from partnerhub.auth import Principal
-from partnerhub.errors import Forbidden, NotFound
+from collections.abc import Iterable
 
-POINTS_ROLES = ("program_staff", "partner_admin", "pam")
+from partnerhub.auth import Principal, require_partner, require_person
+from partnerhub.policy import PartnerRight, Person, PersonRight
 
 
 def ensure_sees_partner(principal: Principal, be_geo_id: str) -> None:
-    if principal.is_staff or principal.administers(be_geo_id) or principal.manages(be_geo_id):
-        return
-    if principal.has_any("partner_admin", "pam"):
-        raise NotFound(f"No partner {be_geo_id}.", be_geo_id=be_geo_id)  # another partner's: as if absent
-    raise Forbidden("Only the partner's admins, its PAMs and program staff see Continuous Learning points (CL-10).")
+    require_partner(principal, PartnerRight.SEE_POINTS, be_geo_id)
 
 
-def ensure_sees_person(principal: Principal, cco_id: str, partners_of_person: set[str]) -> None:
+def ensure_sees_person(principal: Principal, cco_id: str, partners_of_person: Iterable[str]) -> None:
     """An individual without an admin role gets 403, even for their own points (CL-10)."""
-    if principal.is_staff:
-        return
-    if not principal.has_any("partner_admin", "pam"):
-        raise Forbidden("Individuals without an admin role do not see point totals, not even their own (CL-10).")
-    if not any(principal.administers(p) or principal.manages(p) for p in partners_of_person):
-        raise NotFound(f"No individual {cco_id} at your partners.", cco_id=cco_id)
+    require_person(
+        principal,
+        PersonRight.SEE_POINTS,
+        Person(is_caller=principal.sub == cco_id, partners=frozenset(partners_of_person)),
+        cco_id,
+        forbidden="Individuals without an admin role do not see point totals, not even their own (CL-10).",
+    )

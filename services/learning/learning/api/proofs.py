@@ -18,8 +18,9 @@ from learning.api.schemas import (
 from learning.domain.proofs import detect_type
 from learning.use_cases import proofs
 from learning.use_cases.proofs import ProofIn
-from partnerhub.auth import Principal, current_principal, require_roles
-from partnerhub.errors import Forbidden, NotFound, Problem
+from partnerhub.auth import Principal, current_principal, require_person, require_roles
+from partnerhub.errors import NotFound, Problem
+from partnerhub.policy import Person, PersonRight
 from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
@@ -68,12 +69,14 @@ async def submit(
 ) -> ProofOut:
     settings: Any = runtime.settings
     today = await runtime.db.today()
-    if not (principal.is_staff or principal.sub == cco_id):
-        admin_of = principal.partners if "partner_admin" in principal.roles else frozenset()
-        if not await proofs.is_member_of_any(runtime.db, cco_id, admin_of, today):
-            if admin_of:
-                raise NotFound(f"No individual {cco_id} at your partners.", cco_id=cco_id)
-            raise Forbidden("Only the attendee, their partner's admins and program staff submit proofs.")
+    current = await proofs.current_partners_among(runtime.db, cco_id, principal.administered, today)
+    require_person(
+        principal,
+        PersonRight.ACT_FOR,
+        Person.of(principal, [cco_id], current),
+        cco_id,
+        forbidden="Only the attendee, their partner's admins and program staff submit proofs.",
+    )
     if attended_on > today:
         raise Problem(f"attended_on {attended_on} is after today ({today}).", status=422, slug="attendance-in-future")
     content = await _read_limited(file, settings.proof_max_bytes)

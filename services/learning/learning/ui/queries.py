@@ -35,7 +35,8 @@ class Claims:
     sub: str
     name: str | None
     roles: tuple[str, ...]
-    partners: tuple[str, ...]
+    admin_of: tuple[str, ...]
+    pam_of: tuple[str, ...]
 
 
 @dataclass
@@ -107,7 +108,9 @@ async def claims_for(db: Database, cco_id: str) -> Claims | None:
     roles = {"individual", *(r.role for r in rows)}
     if person.program_staff:
         roles.add("program_staff")
-    return Claims(survivor, person.name, tuple(sorted(roles)), tuple(sorted({r.be_geo_id for r in rows})))
+    admin_of = tuple(sorted({r.be_geo_id for r in rows if r.role == "partner_admin"}))
+    pam_of = tuple(sorted({r.be_geo_id for r in rows if r.role == "pam"}))
+    return Claims(survivor, person.name, tuple(sorted(roles)), admin_of, pam_of)
 
 
 # partners ----------------------------------------------------------------------------------------

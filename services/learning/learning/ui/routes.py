@@ -27,6 +27,7 @@ from learning.use_cases import views
 from partnerhub.auth import Principal, mint_token
 from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
 from partnerhub.logging import get_logger
+from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import ServiceRuntime, runtime_of
 
 log = get_logger(__name__)
@@ -149,7 +150,7 @@ def optional_principal(request: Request, runtime: ServiceRuntime = Depends(runti
 
 
 def ensure_sees_points(principal: Principal) -> None:
-    if not (principal.is_staff or principal.has_any("partner_admin", "pam")):
+    if partners_with(principal, PartnerRight.SEE_POINTS) == frozenset():
         raise Forbidden(
             "Continuous Learning points are shown to the partner's admins, its PAMs and program staff only. "
             "As an individual without an admin role you do not see point totals, not even your own (CL-10)."
@@ -207,7 +208,9 @@ async def sign_in_as(
             request, "sign_in.html", status_code=422, dev=True, people=people, current=None,
             error=f"No person with CCO ID “{cco_id}” is known here.",
         )
-    token = mint_token(runtime.settings, claims.sub, claims.roles, claims.partners, ttl_seconds=TOKEN_TTL)
+    token = mint_token(
+        runtime.settings, claims.sub, claims.roles, admin_of=claims.admin_of, pam_of=claims.pam_of, ttl_seconds=TOKEN_TTL
+    )
     log.info("ui dev sign-in", sub=claims.sub, roles=list(claims.roles))
     return signed_in(request, token, f"{base_of(request)}/")
 
@@ -247,9 +250,10 @@ async def home(
     if principal.is_staff:
         found = await queries.all_partners(runtime.db, (q or "").strip() or None, 200)
         return render(request, "staff_home.html", partners=found, q=q or "")
-    if principal.has_any("pam") or len(principal.partners) != 1:
+    partners = partners_with(principal, PartnerRight.SEE_POINTS) or frozenset()
+    if len(partners) != 1:
         return RedirectResponse(f"{base}/pam", status_code=303)
-    (only,) = principal.partners
+    (only,) = partners
     return RedirectResponse(f"{base}/partners/{quote(only)}", status_code=303)
 
 
@@ -274,7 +278,8 @@ async def partners_overview(
 ) -> Response:
     """The PAM page: the partners assigned to the PAM (staff: every partner), by risk."""
     ensure_sees_points(principal)
-    ids = None if principal.is_staff else sorted(p for p in principal.partners if principal.administers(p) or principal.manages(p))
+    visible = partners_with(principal, PartnerRight.SEE_POINTS)
+    ids = None if visible is None else sorted(visible)
     today = await runtime.db.today()
     rows = await queries.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
     if sort == "risk":

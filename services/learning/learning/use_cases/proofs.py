@@ -50,16 +50,19 @@ def _write(path: Path, content: bytes) -> None:
     tmp.replace(path)
 
 
-async def is_member_of_any(db: Database, cco_id: str, partners: frozenset[str], today: date) -> bool:
+async def current_partners_among(db: Database, cco_id: str, partners: frozenset[str], today: date) -> frozenset[str]:
+    """Those of ``partners`` the person (or their survivor, ID-2) is a member of today."""
     if not partners:
-        return False
+        return frozenset()
     async with db.uow() as uow:
         person = (await ledger.resolve(uow, [cco_id]))[cco_id]
     async with db.engine.connect() as conn:
         rows = await conn.execute(
             select(memberships).where(memberships.c.cco_id == person, memberships.c.be_geo_id.in_(sorted(partners)))
         )
-        return any(r.started_on <= today and (r.ended_on is None or today < r.ended_on) for r in rows)
+        return frozenset(
+            r.be_geo_id for r in rows if r.started_on <= today and (r.ended_on is None or today < r.ended_on)
+        )
 
 
 async def submit(db: Database, data_dir: Path, proof: ProofIn, by: str) -> dict[str, Any]:

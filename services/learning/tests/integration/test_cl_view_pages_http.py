@@ -65,7 +65,7 @@ async def test_cl10_pages_in_production_mode_take_a_bearer_token_and_answer_html
         # a bad token is refused on the page; a good one goes into an HttpOnly, SameSite=Strict cookie
         r = await client.post("/ui/sign-in/token", data={"token": "not-a-token"})
         assert r.status_code == 401 and "not accepted" in html(r)
-        token = system.token("ada", "individual", "partner_admin", partners=["P1"])["Authorization"].split()[1]
+        token = system.token("ada", "individual", "partner_admin", admin_of=["P1"])["Authorization"].split()[1]
         r = await client.post("/ui/sign-in/token", data={"token": f"Bearer {token}"})
         assert r.status_code == 303 and r.headers["location"] == "/ui/"
         cookie = r.headers["set-cookie"]
@@ -76,7 +76,7 @@ async def test_cl10_pages_in_production_mode_take_a_bearer_token_and_answer_html
         assert r.status_code == 303 and r.headers["location"] == "/ui/partners/P1"
         assert "EXPRESS-FOUNDATION" in html(await client.get("/ui/partners/P1", headers={"Cookie": f"partnerhub_ui={token}"}))
         # the Authorization header works as well; another partner is 404, an individual 403, all as HTML
-        admin = system.token("ada", "individual", "partner_admin", partners=["P1"])
+        admin = system.token("ada", "individual", "partner_admin", admin_of=["P1"])
         assert (await client.get("/ui/partners/P1", headers=admin)).status_code == 200
         r = await client.get("/ui/partners/P2", headers=admin)
         assert r.status_code == 404 and "Not found" in html(r) and "EXPRESS-FOUNDATION" not in r.text
@@ -133,13 +133,13 @@ async def test_cl10_dev_sign_in_takes_roles_from_the_projections(system_factory,
             return jwt.decode(token, settings.jwt_secret.get_secret_value(), algorithms=["HS256"], audience=settings.jwt_audience)
 
         ada = await claims("ada")
-        assert (ada["sub"], ada["roles"], ada["partners"]) == ("ada", ["individual", "partner_admin"], ["P1"])
+        assert (ada["sub"], ada["roles"], ada["admin_of"], ada["pam_of"]) == ("ada", ["individual", "partner_admin"], ["P1"], [])
         pat = await claims("pat")
-        assert (pat["roles"], pat["partners"]) == (["individual", "pam"], ["P1"])
+        assert (pat["roles"], pat["admin_of"], pat["pam_of"]) == (["individual", "pam"], [], ["P1"])
         ana = await claims("ana")
         assert ana["roles"] == ["individual", "program_staff"]
         ivy = await claims("ivy")
-        assert (ivy["roles"], ivy["partners"]) == (["individual"], [])
+        assert (ivy["roles"], ivy["admin_of"], ivy["pam_of"]) == (["individual"], [], [])
         r = await client.post("/ui/sign-in", data={"cco_id": "nobody"})
         assert r.status_code == 422 and "No person with CCO ID" in html(r)
         # removing the admin role takes it away at the next sign-in
@@ -150,7 +150,7 @@ async def test_cl10_dev_sign_in_takes_roles_from_the_projections(system_factory,
 async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_factory, tmp_path) -> None:
     async with system_factory(SERVICE, start_date="2026-06-01", data_dir=tmp_path / "d") as system:
         runtime, client = system.runtimes["learning"], system.clients["learning"]
-        admin = system.token("ada", "individual", "partner_admin", partners=["P1"])
+        admin = system.token("ada", "individual", "partner_admin", admin_of=["P1"])
         spec = "EXPRESS-FOUNDATION"
         now = datetime.now(UTC)
         await applied(runtime, status("P1", spec, compliant=True), producer="specialization", at=now)
@@ -189,7 +189,7 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
         )
         page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "Grace period: 8 days left" in page
-        overview = html(await client.get("/ui/pam", headers=system.token("pat", "individual", "pam", partners=["P1"])))
+        overview = html(await client.get("/ui/pam", headers=system.token("pat", "individual", "pam", pam_of=["P1"])))
         assert "In grace" in overview and "8 days left" in overview
         await applied(runtime, status("P1", spec, "lost"), producer="specialization", at=now + timedelta(seconds=4))
         await applied(

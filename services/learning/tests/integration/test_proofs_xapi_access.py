@@ -73,10 +73,10 @@ async def test_cl5_proofs_refuse_bad_files_and_rejections_earn_nothing(learning)
     assert (await post({"cco_id": "kim"}, {"file": ("c.pdf", PDF, "application/pdf")})).status_code == 422
     assert (await post(proof_form("kim", spec="bad spec!"), {"file": ("c.pdf", PDF, "application/pdf")})).status_code == 422
     other = await post(proof_form("lee"), {"file": ("c.pdf", PDF, "application/pdf")})
-    assert other.status_code == 403  # an individual submits only their own
-    foreign_admin = learning.system.token("adm", "partner_admin", partners=["P2"])
+    assert other.status_code == 404  # an individual submits only their own; others are not theirs to see
+    foreign_admin = learning.system.token("adm", "partner_admin", admin_of=["P2"])
     assert (await post(proof_form("kim"), {"file": ("c.pdf", PDF, "application/pdf")}, foreign_admin)).status_code == 404
-    own_admin = learning.system.token("adm", "partner_admin", partners=["P1"])
+    own_admin = learning.system.token("adm", "partner_admin", admin_of=["P1"])
     ok = await post(proof_form("kim"), {"file": ("c.pdf", PDF, "application/pdf")}, own_admin)
     assert ok.status_code == 201
     stored = list((learning.runtime.settings.data_dir / "proofs").iterdir())
@@ -158,10 +158,10 @@ async def test_cl10_only_admins_pams_and_staff_see_points(learning) -> None:
     token = learning.system.token
     who = {
         "staff": (learning.staff, 200, 200),
-        "admin of P1": (token("adm1", "partner_admin", partners=["P1"]), 200, 200),
-        "PAM of P1": (token("pam1", "pam", partners=["P1"]), 200, 200),
-        "admin of P2": (token("adm2", "partner_admin", partners=["P2"]), 404, 404),
-        "PAM of P2": (token("pam2", "pam", partners=["P2"]), 404, 404),
+        "admin of P1": (token("adm1", "partner_admin", admin_of=["P1"]), 200, 200),
+        "PAM of P1": (token("pam1", "pam", pam_of=["P1"]), 200, 200),
+        "admin of P2": (token("adm2", "partner_admin", admin_of=["P2"]), 404, 404),
+        "PAM of P2": (token("pam2", "pam", pam_of=["P2"]), 404, 404),
         "sam himself": (token("sam", "individual"), 403, 403),
         "another individual": (token("tom", "individual"), 403, 403),
         "a system": (token("lms", "system"), 403, 403),
@@ -175,7 +175,7 @@ async def test_cl10_only_admins_pams_and_staff_see_points(learning) -> None:
     assert (await learning.client.get("/v1/partners/P1/cl-view")).status_code == 401
     # writes: the library is staff's; completions come from systems and staff
     individual = token("sam", "individual")
-    admin = token("adm1", "partner_admin", partners=["P1"])
+    admin = token("adm1", "partner_admin", admin_of=["P1"])
     body = {"title": "t", "kind": "video", "duration_minutes": 30, "specializations": ["ENT"]}
     for headers in (individual, admin, learning.lms):
         assert (await learning.client.put("/v1/activities/X", json=body, headers=headers)).status_code == 403

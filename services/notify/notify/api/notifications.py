@@ -16,6 +16,7 @@ from notify import use_cases
 from notify.use_cases import Visibility
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
@@ -64,10 +65,11 @@ class NotificationOut(BaseModel):
 
 
 def visibility_of(principal: Principal) -> Visibility:
-    if principal.is_staff or principal.is_system:
+    """Everything, or the mail of the partners the policy lets the caller see, and their own."""
+    partners = partners_with(principal, PartnerRight.SEE_MAIL)
+    if partners is None:
         return Visibility(everything=True)
-    partners = principal.partners if "partner_admin" in principal.roles else frozenset()
-    return Visibility(partners=frozenset(partners), person=principal.sub)
+    return Visibility(partners=partners, person=principal.sub)
 
 
 @router.get("", summary="The delivery log (staff, systems; admins: their partners' mail; anyone: own mail)")

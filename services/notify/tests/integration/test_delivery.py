@@ -95,7 +95,7 @@ async def test_no3_4xx_retried_5xx_failed_without_blocking_others_then_staff_ret
         failed = (await client.get("/v1/notifications", params={"status": "failed"}, headers=system.staff())).json()
         assert [n["recipient"] for n in failed] == ["R3"]
         failed_id = failed[0]["id"]
-        admin = system.token("A9", "partner_admin", partners=["BE1"])
+        admin = system.token("A9", "partner_admin", admin_of=["BE1"])
         assert (await client.post(f"/v1/notifications/{failed_id}/retry", headers=admin)).status_code == 403
         sent_id = by_person["R1"].id
         conflict = await client.post(f"/v1/notifications/{sent_id}/retry", headers=system.staff())

@@ -136,7 +136,7 @@ async def test_no2_specialization_mail_to_each_partner_admin(system_factory, smt
             assert "applying for it as new is possible again from 12 October 2029" in subjects["ENT-NET lost on 12 April 2028"].part("plain")
             assert "1 January 2027" not in grace.part("plain")
         # an admin sees their partner's mails in the delivery log
-        admin = system.token("A1", "partner_admin", partners=[BE])
+        admin = system.token("A1", "partner_admin", admin_of=[BE])
         log = (await client.get("/v1/notifications", params={"cause": "grace_started|"}, headers=admin)).json()
         assert sorted(n["recipient"] for n in log) == ["A1", "A2"]
 

@@ -106,13 +106,13 @@ async def test_delivery_log_visibility_by_actor(system_factory, smtp, feed, appl
             assert response.status_code == 200, response.text
             return sorted(n["recipient"] for n in response.json())
 
-        admin_a = system.token("AA", "partner_admin", partners=["BEA"])
+        admin_a = system.token("AA", "partner_admin", admin_of=["BEA"])
         assert await listing(system.staff()) == ["AA", "BB", "II"]
         assert await listing(system.token("sys", "system")) == ["AA", "BB", "II"]
         assert await listing(admin_a) == ["AA"]
         assert await listing(admin_a, recipient="BB") == []
         assert await listing(system.token("II", "individual")) == ["II"]
-        assert await listing(system.token("PM", "pam", partners=["BEA"])) == []
+        assert await listing(system.token("PM", "pam", pam_of=["BEA"])) == []
         other = (await client.get("/v1/notifications", params={"recipient": "BB"}, headers=system.staff())).json()[0]
         assert (await client.get(f"/v1/notifications/{other['id']}", headers=admin_a)).status_code == 404
         assert (await client.get(f"/v1/notifications/{other['id']}", headers=system.staff())).status_code == 200

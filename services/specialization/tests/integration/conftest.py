@@ -33,7 +33,7 @@ class Driver:
         self.runtime = system.runtimes["specialization"]
         self.client = system.clients["specialization"]
         self.staff = system.staff()
-        self.admin = system.token("admin.1001", "partner_admin", partners=[PARTNER])
+        self.admin = system.token("admin.1001", "partner_admin", admin_of=[PARTNER])
 
     async def publish(self, *events: Event, producer: str = "test") -> None:
         await self.runtime.transport.publish([Envelope.wrap(e, producer=producer) for e in events])

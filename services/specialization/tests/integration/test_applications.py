@@ -120,8 +120,8 @@ async def test_sp6_candidates_preselect_the_previous_holder_and_sp14_refill(star
 
 async def test_authorization_other_partner_404_pam_reads_staff_catalog(start) -> None:
     async with start(start_date=date(2027, 1, 15)) as sp:
-        other_admin = sp.system.token("admin.other", "partner_admin", partners=["BG-9999"])
-        pam = sp.system.token("pam.1", "pam", partners=[PARTNER])
+        other_admin = sp.system.token("admin.other", "partner_admin", admin_of=["BG-9999"])
+        pam = sp.system.token("pam.1", "pam", pam_of=[PARTNER])
         await sp.catalog()
         team = await sp.qualified_team(date(2026, 1, 1))
         assert (await sp.apply(team, headers=other_admin)).status_code == 404
@@ -133,7 +133,7 @@ async def test_authorization_other_partner_404_pam_reads_staff_catalog(start) ->
         assert (await sp.client.get(f"{base}/specializations", headers=pam)).status_code == 200
         assert (await sp.client.get(f"{base}/specializations/ADV-COLLAB", headers=sp.admin)).status_code == 200
         individual = sp.system.token(team["AM"], "individual")
-        assert (await sp.client.get(f"{base}/specializations", headers=individual)).status_code == 404
+        assert (await sp.client.get(f"{base}/specializations", headers=individual)).status_code == 403  # no partner role
         assert (await sp.client.get(f"{base}/specializations")).status_code == 401
         body = {"name": "x", "level": "express", "roles": {"AM": [{"exams": ["1"]}]}}
         assert (await sp.client.put("/v1/specializations/X", json=body, headers=sp.admin)).status_code == 403
