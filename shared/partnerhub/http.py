@@ -1,4 +1,5 @@
-"""Routes and middleware every service has: health, readiness, metrics, AsyncAPI, the clock."""
+"""Routes and middleware every service has: health, readiness, metrics, AsyncAPI, the clock,
+the correlation id and the security headers."""
 
 from __future__ import annotations
 
@@ -73,6 +74,72 @@ class RequestContextMiddleware:
                         status=status,
                         ms=round((time.perf_counter() - started) * 1000, 1),
                     )
+
+
+# security headers ---------------------------------------------------------------------------------
+# HTML pages: only the page's own assets, no inline script or style, forms only to this origin, never framed.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# JSON, CSV, files: nothing in them may run or load anything
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# FastAPI's Swagger UI and ReDoc: their bundles come from jsDelivr and start with an inline script
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' data: https://fonts.gstatic.com; img-src 'self' data: https:; worker-src 'self' blob:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+_COMMON_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response, each only where the app has not set its own:
+    ``nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin`` (the pages' Referer check
+    needs same-origin referrers) and a Content-Security-Policy by kind: ``PAGE_POLICY`` for HTML,
+    ``DOCS_POLICY`` for the API docs at ``docs_paths`` (relative to the app's root path), ``API_POLICY``
+    for everything else. HSTS over HTTPS. A mounted app's own middleware answers first."""
+
+    def __init__(self, app: ASGIApp, docs_paths: tuple[str | None, ...] = ()) -> None:
+        self.app = app
+        self.docs_paths = frozenset(p for p in docs_paths if p)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        root: str = scope.get("root_path", "")
+        relative = path[len(root):] if root and path.startswith(root) else path
+        docs = relative in self.docs_paths
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                added = list(_COMMON_HEADERS)
+                if b"content-security-policy" not in present:
+                    added.append((b"content-security-policy", _policy(headers, docs).encode()))
+                if https:
+                    added.append((b"strict-transport-security", b"max-age=31536000"))
+                headers += [(name, value) for name, value in added if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _policy(headers: list[tuple[bytes, bytes]], docs: bool) -> str:
+    if docs:
+        return DOCS_POLICY
+    content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+    return PAGE_POLICY if content_type.lower().startswith(b"text/html") else API_POLICY
 
 
 platform_router = APIRouter()

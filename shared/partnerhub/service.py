@@ -31,7 +31,7 @@ from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import RequestContextMiddleware, platform_router
+from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware, platform_router
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
 from partnerhub.settings import ServiceSettings
@@ -133,6 +133,9 @@ class ServiceRuntime:
         app.state.runtime = self
         install_problem_handlers(app)
         app.add_middleware(RequestContextMiddleware, service=self.name)
+        app.add_middleware(
+            SecurityHeadersMiddleware, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+        )
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)

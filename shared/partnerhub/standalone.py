@@ -13,19 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from partnerhub.auth import Authenticator, Principal, mint_token, require_roles
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import RequestContextMiddleware, TodayIn
+from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware, TodayIn
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
+INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }\n"
 
 
 def _demo_story_path() -> Path | None:
@@ -145,6 +146,7 @@ class Standalone:
         app.state.runtime = self
         install_problem_handlers(app)
         app.add_middleware(RequestContextMiddleware, service="standalone")
+        app.add_middleware(SecurityHeadersMiddleware)
 
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)
         async def index() -> str:
@@ -156,11 +158,16 @@ class Standalone:
             )
             return (
                 "<!doctype html><html lang=en><head><meta charset=utf-8><title>partnerhub</title>"
-                '<meta name=viewport content="width=device-width,initial-scale=1"></head>'
-                "<body style='font-family:system-ui;max-width:60rem;margin:2rem auto;padding:0 1rem'>"
+                '<meta name=viewport content="width=device-width,initial-scale=1">'
+                '<link rel=stylesheet href="/index.css"></head>'
+                "<body>"
                 "<h1>partnerhub</h1><p>Standalone mode: every service in one process (dev only).</p>"
                 f"<ul>{items}</ul></body></html>"
             )
+
+        @app.get("/index.css", include_in_schema=False)
+        async def index_css() -> Response:  # a file, not a style="" attribute: the page's CSP allows no inline style
+            return Response(INDEX_CSS, media_type="text/css; charset=utf-8")
 
         @app.get("/services")
         async def services() -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerhub.settings import ServiceSettings
+from partnerhub.settings import InsecureSettings, ServiceSettings
 
 
 class LearningSettings(ServiceSettings):
@@ -21,3 +21,14 @@ class LearningSettings(ServiceSettings):
     )
     proof_points: int = Field(20, ge=0, le=1000, description="points of an accepted proof of attendance (CL-5)")
     batch_max_items: int = Field(1000, ge=1, le=10_000, description="most completions or statements in one request")
+    ui_csrf_secret: SecretStr | None = Field(
+        None,
+        description="key of the CL View pages' form tokens, the same on every replica; "
+        "empty: derived from the HS256 JWT secret (production with RS256/ES256 must set it)",
+    )
+
+    @model_validator(mode="after")
+    def _csrf_key_in_production(self) -> LearningSettings:
+        if self.environment == "production" and self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            raise InsecureSettings("learning: insecure production settings: ui_csrf_secret must be set (RS256/ES256)")
+        return self

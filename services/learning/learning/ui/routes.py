@@ -1,9 +1,11 @@
 """The CL View pages (CL-10, SP-7..SP-13, NO-4): server-rendered HTML under ``/ui/``.
 
 Sign-in keeps the bearer token in an HttpOnly, SameSite=Strict cookie (an ``Authorization`` header
-is accepted too). The pages enforce the API's rules (``learning.api.access``): an individual without
-an admin role sees no point totals (403 page), another partner answers 404, PAMs see their partners,
-program staff see everything. Errors are HTML pages, never problem+json.
+is accepted too). Every form carries a token and every post is checked for its origin and token
+(``learning.ui.csrf``); the security headers come from the platform (``partnerhub.http``). The pages
+enforce the API's rules (``learning.api.access``): an individual without an admin role sees no point
+totals (403 page), another partner answers 404, PAMs see their partners, program staff see
+everything. Errors are HTML pages, never problem+json.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
 from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
 from learning.ui import queries
+from learning.ui.csrf import CsrfGuard
 from learning.use_cases import views
 from partnerhub.auth import Principal, mint_token
 from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
@@ -34,6 +37,7 @@ log = get_logger(__name__)
 HERE = FilePath(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 COOKIE = "partnerhub_ui"
+csrf = CsrfGuard(session_cookie=COOKIE)  # forged posts refused: learning.ui.csrf
 STATIC = {"ui.css": "text/css; charset=utf-8"}
 TOKEN_TTL = 8 * 3600
 PEOPLE_SHOWN = 500
@@ -72,10 +76,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     response = templates.TemplateResponse(
         request,
         template,
-        {"base": base_of(request), "principal": principal, "who": getattr(request.state, "ui_name", None), **context},
+        {"base": base_of(request), "principal": principal, "who": getattr(request.state, "ui_name", None),
+         "csrf_token": csrf.form_token(request), **context},
         status_code=status_code,
     )
     response.headers["Cache-Control"] = "no-store"
+    csrf.set_cookie(request, response, path=cookie_path(request))
     return response
 
 
@@ -91,6 +97,7 @@ class HtmlRoute(APIRoute):
 
         async def route(request: Request) -> Response:
             try:
+                await csrf.check(request)
                 return await handler(request)
             except SignInRequired as exc:
                 target = f"{base_of(request)}/sign-in"

@@ -47,6 +47,12 @@ async def applied(runtime, event: Event, *, producer: str = "identity", at: date
     await eventually(seen, timeout=30)
 
 
+async def with_csrf(client, **fields: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The fields plus the form token of a freshly rendered sign-in page (its CSRF cookie stays in the client)."""
+    page = html(await client.get("/ui/sign-in"))
+    return {**fields, "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}  # type: ignore[union-attr]
+
+
 def html(r) -> str:  # type: ignore[no-untyped-def]
     assert r.headers["content-type"].startswith("text/html"), (r.status_code, r.headers["content-type"], r.text[:300])
     return r.text
@@ -60,13 +66,13 @@ async def test_cl10_pages_in_production_mode_take_a_bearer_token_and_answer_html
         # no picker without dev tokens, and picking is refused
         page = html(await client.get("/ui/sign-in"))
         assert "Demo sign-in" not in page and 'name="token"' in page and '<label for="token">' in page
-        r = await client.post("/ui/sign-in", data={"cco_id": "ada"})
+        r = await client.post("/ui/sign-in", data=await with_csrf(client, cco_id="ada"))
         assert r.status_code == 403 and "dev and demo mode only" in html(r)
         # a bad token is refused on the page; a good one goes into an HttpOnly, SameSite=Strict cookie
-        r = await client.post("/ui/sign-in/token", data={"token": "not-a-token"})
+        r = await client.post("/ui/sign-in/token", data=await with_csrf(client, token="not-a-token"))
         assert r.status_code == 401 and "not accepted" in html(r)
         token = system.token("ada", "individual", "partner_admin", admin_of=["P1"])["Authorization"].split()[1]
-        r = await client.post("/ui/sign-in/token", data={"token": f"Bearer {token}"})
+        r = await client.post("/ui/sign-in/token", data=await with_csrf(client, token=f"Bearer {token}"))
         assert r.status_code == 303 and r.headers["location"] == "/ui/"
         cookie = r.headers["set-cookie"]
         assert cookie.startswith(f"partnerhub_ui={token};") and "HttpOnly" in cookie and "SameSite=strict" in cookie
@@ -94,7 +100,8 @@ async def test_cl10_pages_in_production_mode_take_a_bearer_token_and_answer_html
         assert r.status_code == 303 and r.headers["location"].startswith("/ui/sign-in?message=")
         assert 'partnerhub_ui=""' in r.headers["set-cookie"]
         # sign out clears the cookie
-        r = await client.post("/ui/sign-out", headers={"Cookie": f"partnerhub_ui={token}"})
+        client.cookies.set("partnerhub_ui", token, domain="learning.test", path="/ui")
+        r = await client.post("/ui/sign-out", data=await with_csrf(client))
         assert r.status_code == 303 and 'partnerhub_ui=""' in r.headers["set-cookie"]
         client.cookies.clear()
         # the API keeps answering problem+json
@@ -126,7 +133,7 @@ async def test_cl10_dev_sign_in_takes_roles_from_the_projections(system_factory,
             assert group in page
 
         async def claims(cco_id: str) -> dict:
-            r = await client.post("/ui/sign-in", data={"cco_id": cco_id})
+            r = await client.post("/ui/sign-in", data=await with_csrf(client, cco_id=cco_id))
             assert r.status_code == 303, r.text
             client.cookies.clear()
             token = re.match(r"partnerhub_ui=([^;]+);", r.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
@@ -140,7 +147,7 @@ async def test_cl10_dev_sign_in_takes_roles_from_the_projections(system_factory,
         assert ana["roles"] == ["individual", "program_staff"]
         ivy = await claims("ivy")
         assert (ivy["roles"], ivy["admin_of"], ivy["pam_of"]) == (["individual"], [], [])
-        r = await client.post("/ui/sign-in", data={"cco_id": "nobody"})
+        r = await client.post("/ui/sign-in", data=await with_csrf(client, cco_id="nobody"))
         assert r.status_code == 422 and "No person with CCO ID" in html(r)
         # removing the admin role takes it away at the next sign-in
         await applied(runtime, AdminRemoved(cco_id="ada", be_geo_id="P1", role="partner_admin"), at=now + timedelta(seconds=9))
