@@ -19,6 +19,21 @@ AdminRole = Literal["partner_admin", "pam"]
 BadgeKind = Literal[
     "associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"
 ]
+ProgramCategory = Literal["sales_expert", "associate", "professional", "expert"]
+# CE-12: the Channel Partner program's certified-individual requirement each kind fills; a Cisco
+# Qualified Specialist badge (either type) fills none. Certification owns the kind (badge events
+# carry it); every count by category, in any service, goes through this one map, never a code list.
+PROGRAM_CATEGORY: dict[str, ProgramCategory] = {
+    "sales_expert": "sales_expert",
+    "associate": "associate",
+    "professional": "professional",
+    "expert": "expert",
+}
+
+
+def program_category(kind: str) -> ProgramCategory | None:
+    """CE-12: the program requirement a certification of ``kind`` fulfils (None for CQS)."""
+    return PROGRAM_CATEGORY.get(kind)
 
 
 # identity --------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from partnerhub.bus.contracts import program_category as program_category  # CE-12, one map for all
+
 Kind = Literal["associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"]
 KINDS: tuple[str, ...] = (
     "associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist",
@@ -23,18 +25,6 @@ DEFAULT_VALIDITY_MONTHS: Mapping[str, int] = {
     "cqs_specialist": 24,
 }
 
-# CE-12: which certifications fill the Channel Partner program's certified-individual requirements.
-PROGRAM_CATEGORY: Mapping[str, str] = {
-    "sales_expert": "sales_expert",
-    "associate": "associate",
-    "professional": "professional",
-    "expert": "expert",
-}
-
-
-def program_category(kind: str) -> str | None:
-    """CE-12: the program requirement a kind fulfils; CQS (either type) fulfils none."""
-    return PROGRAM_CATEGORY.get(kind)
 
 
 class CatalogError(ValueError):

@@ -150,7 +150,7 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
 
 
 async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
-    """CE-12: certified individuals counted by exactly the allowed certifications; CQS never counts."""
+    """CE-12: certified individuals counted by the kind of their current certifications; CQS never counts."""
     today = await db.today()
     async with db.engine.connect() as conn:
         members = await facts.current_members(conn, be_geo_id, today)
@@ -164,7 +164,7 @@ async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
                 )
             )
         ).all() if members else []
-    people = count_people((r.cco_id, r.certification, r.kind) for r in rows)
+    people = count_people((r.cco_id, r.kind) for r in rows)
     return {
         "be_geo_id": be_geo_id,
         "as_of": today,

@@ -28,12 +28,12 @@ async def test_id2_merge_moves_allocations_and_history_to_the_survivor(start) ->
         assert (await sp.outbox(c.RoleVacated.TYPE))[0]["cco_id"] == survivor
 
 
-async def test_ce12_program_requirements_count_exactly_the_allowed_certifications(start) -> None:
+async def test_ce12_program_requirements_count_by_the_kind_certification_gives(start) -> None:
     async with start(start_date=date(2027, 1, 15)) as sp:
         people = {
             "a1": ("CCNA", "associate"), "a2": ("CCDA", "associate"), "p1": ("CCIP", "professional"),
             "e1": ("CCIE", "expert"), "s1": ("CSE", "sales_expert"), "q1": ("CQS-IPT", "cqs_specialist"),
-            "q2": ("CQS-SEC", "cqs_representative"), "x1": ("CCENT", "associate"),
+            "q2": ("CQS-SEC", "cqs_representative"), "e2": ("CCIE-RS", "expert"),
         }
         for cco, (cert, kind) in people.items():
             await sp.feed(
@@ -50,7 +50,9 @@ async def test_ce12_program_requirements_count_exactly_the_allowed_certification
         r = await sp.client.get(f"/v1/partners/{PARTNER}/program-requirements", headers=sp.admin)
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["counts"] == {"sales_experts": 1, "associates": 2, "professionals": 1, "experts": 1}
+        # a CCIE coded CCIE-RS is an expert: the kind counts, not the code (CE-12); CQS never counts
+        assert body["counts"] == {"sales_experts": 1, "associates": 2, "professionals": 1, "experts": 2}
+        assert body["individuals"]["experts"] == ["e1", "e2"]
         assert body["individuals"]["associates"] == ["a1", "a2"]
 
 
