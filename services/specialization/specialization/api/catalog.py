@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Path, Response, status
 
 from partnerhub.auth import Principal, StaffOnly, current_principal
 from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound
+from partnerhub.errors import NotFound, Problem
 from partnerhub.service import database_of
 from specialization import facts
 from specialization.api.schemas import LevelIn, LevelName, ReplacementIn, SpecializationIn
-from specialization.domain.catalog import Alternative, Specialization
+from specialization.domain.catalog import Alternative, Specialization, has_continuous_learning
 from specialization.use_cases import catalog
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -21,16 +21,23 @@ CodePath = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a specialization
 
 @router.put("/levels/{level}", summary="Set a level's yearly points (SP-1, SP-8; program staff)")
 async def put_level(level: LevelName, body: LevelIn, db: Database = Depends(database_of), _: Principal = Depends(StaffOnly)) -> dict[str, Any]:
-    points = None if level == "atp" else body.points_required
-    await catalog.put_level(db, level, points)
-    return {"level": level, "points_required": points}
+    if not has_continuous_learning(level) and body.points_required is not None:
+        raise Problem(
+            "ATP designations have no Continuous Learning (SP-1): their points_required is always null.",
+            status=422,
+            slug="level-without-points",
+        )
+    if has_continuous_learning(level) and body.points_required is None:
+        raise Problem(f"{level} needs its yearly points_required (SP-8).", status=422, slug="level-points-missing")
+    await catalog.put_level(db, level, body.points_required)
+    return {"level": level, "points_required": body.points_required}
 
 
 @router.get("/levels", summary="Levels and their yearly points (any signed-in caller)")
 async def get_levels(db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> list[dict[str, Any]]:
     async with db.engine.connect() as conn:
         points = await facts.level_points(conn)
-    return [{"level": level, "points_required": p or None} for level, p in points.items()]
+    return [{"level": level, "points_required": p if has_continuous_learning(level) else None} for level, p in points.items()]
 
 
 @router.put("/specializations/{code}", summary="Create or replace a specialization and its role requirements (SP-3; program staff)")

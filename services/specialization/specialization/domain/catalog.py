@@ -44,6 +44,11 @@ class Specialization:
         return " | ".join(a.describe() for a in self.roles.get(role, ()))
 
 
+def has_continuous_learning(level: str) -> bool:
+    """SP-1: ATP designations are tracked like specializations but without Continuous Learning."""
+    return level != "atp"
+
+
 def required_points(level_points: int | None) -> int:
     """ATP designations have no Continuous Learning (SP-1): nothing to earn."""
     return level_points or 0

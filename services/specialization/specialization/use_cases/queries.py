@@ -13,6 +13,7 @@ from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.calendar import ONE_DAY
+from specialization.domain.catalog import has_continuous_learning
 from specialization.domain.program import count_people
 from specialization.domain.qualification import qualify
 from specialization.settings import SpecializationSettings
@@ -84,7 +85,7 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
         "anniversary": state.anniversary if state.held else None,
         "period_start": state.period_start,
         "period_end": state.period_end,
-        "points_required": a.points_required,
+        "points_required": a.points_required if has_continuous_learning(level) else None,  # SP-1: ATP none
         "points_earned": a.points_earned,
         "mandatory_outstanding": list(a.mandatory_outstanding),
         "icon": lc.icon(state, a.points_earned, a.points_required, today, rules),

@@ -151,7 +151,9 @@ async def test_sp8_levels_points_configurable_and_atp_none(start) -> None:
         r = await sp.client.put("/v1/levels/advanced_technology", json={"points_required": 90}, headers=sp.staff)
         assert r.status_code == 200
         r = await sp.client.put("/v1/levels/atp", json={"points_required": 30}, headers=sp.staff)
-        assert r.json()["points_required"] is None, "ATP has no Continuous Learning (SP-1)"
+        assert r.status_code == 422 and "SP-1" in r.json()["detail"], "ATP has no Continuous Learning: refused, not ignored"
+        assert (await sp.client.put("/v1/levels/atp", json={"points_required": None}, headers=sp.staff)).status_code == 200
+        assert (await sp.client.put("/v1/levels/express", json={}, headers=sp.staff)).status_code == 422
         levels = {x["level"]: x["points_required"] for x in (await sp.client.get("/v1/levels", headers=sp.admin)).json()}
         assert levels == {"advanced_architecture": 100, "advanced_technology": 90, "express": 40, "atp": None}
 
@@ -176,7 +178,7 @@ async def test_sp9_submission_required_when_configured(start) -> None:
         )
         assert (await sp.apply({"SE": "p1"}, code="S1")).status_code == 201
         s = await sp.status(code="S1")
-        assert s["points_required"] == 0 and s["icon"] == "not_applicable"
+        assert s["points_required"] is None and s["icon"] == "not_applicable"  # SP-1: ATP has no Continuous Learning, as in GET /v1/levels
         assert s["unmet_for_renewal"] == ["renewal not submitted"]
         await sp.today(date(2027, 10, 17))
         r = await sp.client.post(f"/v1/partners/{PARTNER}/specializations/S1/renewals", headers=sp.admin)
