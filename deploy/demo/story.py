@@ -107,7 +107,7 @@ class Story:
         return await self.client.request(method, path, json=body, headers=self.staff)
 
     async def move_clock(self, day: date) -> None:
-        r = await self.client.put("/v1/admin/today", json={"date": day.isoformat()}, headers=self.staff, timeout=600)
+        r = await self.client.put("/v1/admin/today", params={"wait": "true"}, json={"date": day.isoformat()}, headers=self.staff, timeout=600)
         if r.status_code != 200:
             raise RuntimeError(f"demo story: moving the clock to {day}: {r.status_code} {r.text[:300]}")
 

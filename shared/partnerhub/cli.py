@@ -7,9 +7,10 @@ import json
 import os
 import shutil
 import sys
+import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -119,28 +120,60 @@ def today_set(
     ] = None,
     multi: Annotated[bool, typer.Option(help="move the five services on ports 8001-8005")] = False,
     token: Annotated[str | None, typer.Option(envvar="PARTNERHUB_TOKEN", help="a program-staff bearer token")] = None,
+    wait: Annotated[
+        bool, typer.Option(help="wait until each service's daily jobs are done, printing progress (--no-wait: only start)")
+    ] = True,
+    poll: Annotated[float, typer.Option(help="seconds between progress checks")] = 1.0,
 ) -> None:
-    """Move manual clocks forward; each service runs its daily jobs for every day passed."""
+    """Move manual clocks forward; each service runs its daily jobs for every day passed.
+
+    The services move one after the other, each one's jobs done before the next one moves."""
     try:
         date.fromisoformat(new_date)
     except ValueError:
         _fail(f"{new_date!r} is not a date (YYYY-MM-DD)")
     targets = url or (MULTI_PROCESS_URLS if multi else ["http://127.0.0.1:8000"])
-    bearer = token or mint_token(_shared_settings(), "partnerhub-cli", ["program_staff"], ttl_seconds=600)
-    with httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0)) as client:
+    bearer = token or mint_token(_shared_settings(), "partnerhub-cli", ["program_staff"], ttl_seconds=3600)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
         for base in targets:
+            endpoint = f"{base.rstrip('/')}/v1/admin/today"
             typer.echo(f"{base}: moving to {new_date} ...")
-            try:
-                response = client.put(
-                    f"{base.rstrip('/')}/v1/admin/today",
-                    json={"date": new_date},
-                    headers={"Authorization": f"Bearer {bearer}"},
-                )
-            except httpx.HTTPError as exc:
-                _fail(f"{base} did not answer: {exc}")
-            if response.status_code >= 400:
-                _fail(f"{base} answered {response.status_code}: {response.text}")
-            typer.echo(json.dumps(response.json(), indent=2))
+            answer = _call(client, "PUT", endpoint, headers, json={"date": new_date}, params={"wait": "false"})
+            if wait and answer.get("running"):
+                answer = _follow(client, base, endpoint, headers, poll)
+            typer.echo(json.dumps(answer, indent=2))
+
+
+def _call(client: httpx.Client, method: str, endpoint: str, headers: dict[str, str], **kwargs: Any) -> dict[str, Any]:
+    try:
+        response = client.request(method, endpoint, headers=headers, **kwargs)
+    except httpx.HTTPError as exc:
+        _fail(f"{endpoint} did not answer: {exc}")
+    if response.status_code >= 400:
+        _fail(f"{endpoint} answered {response.status_code}: {response.text}")
+    return dict(response.json())
+
+
+def _follow(client: httpx.Client, base: str, endpoint: str, headers: dict[str, str], poll: float) -> dict[str, Any]:
+    """Poll the clock until its jump is over, printing a line whenever it has moved on."""
+    shown = None
+    while True:
+        status = _call(client, "GET", endpoint, headers)
+        line = f"{base}: {status.get('today')}  {status.get('days_done', 0)}/{status.get('days_total', 0)} days"
+        if status.get("moving"):
+            line += f"  (moving {status['moving']})"
+        if line != shown:
+            typer.echo(line)
+            shown = line
+        if not status.get("running"):
+            break
+        time.sleep(poll)
+    if status.get("last_error"):
+        _fail(f"{base} stopped at {status.get('today')}: {status['last_error']} (run the command again to resume)")
+    if status.get("target") and str(status.get("today")) < str(status["target"]):
+        _fail(f"{base} stopped at {status.get('today')} before {status['target']} (run the command again to resume)")
+    return status
 
 
 @app.command()

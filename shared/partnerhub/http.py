@@ -8,12 +8,14 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.clock import ClockStatus, DailyJobFailed
+from partnerhub.errors import Problem
 from partnerhub.logging import CORRELATION_HEADER, get_logger, log_context, new_correlation_id
 
 if TYPE_CHECKING:
@@ -182,32 +184,81 @@ class TodayIn(BaseModel):
 
 
 class TodayOut(BaseModel):
+    """The clock's date (the last day whose daily jobs all committed) and its latest jump."""
+
     today: date
     clock: str
-    previous: date | None = None
-    days_run: int | None = None
+    previous: date | None = Field(None, description="the date before this PUT")
+    days_run: int | None = Field(None, description="days whose daily jobs this PUT ran (once they are done)")
+    target: date | None = Field(None, description="the date the latest jump moves (or moved) to")
+    running: bool = Field(False, description="the jump's daily jobs are still running")
+    days_done: int = Field(0, description="days of the jump recorded so far")
+    days_total: int = Field(0, description="days of the jump")
+    last_error: str | None = Field(None, description="why the jump stopped short of its target (move again to resume)")
+
+    @classmethod
+    def of(cls, status: ClockStatus, **extra: Any) -> TodayOut:
+        return cls(
+            today=status.today,
+            clock=status.mode,
+            target=status.target,
+            running=status.running,
+            days_done=status.days_done,
+            days_total=status.days_total,
+            last_error=status.last_error,
+            **extra,
+        )
 
 
-@platform_router.get("/v1/admin/today", tags=["platform"], summary="The service's business date")
+WAIT_QUERY = Query(
+    None,
+    description="true: answer once every day's jobs are done (200); false: answer at once (202) and run them in "
+    "the background; absent: wait for a jump of up to CLOCK_WAIT_DAYS days",
+)
+
+
+def jobs_failed(exc: DailyJobFailed, status: ClockStatus) -> Problem:
+    return Problem(
+        f"The clock stopped at {status.today.isoformat()}: {exc}. Fix the cause and move it again to resume.",
+        status=500,
+        slug="clock-jobs-failed",
+        title="Daily jobs failed",
+        **status.as_dict(),
+    )
+
+
+@platform_router.get("/v1/admin/today", tags=["platform"], summary="The service's business date and the progress of a jump")
 async def get_today(request: Request, _: Principal = Depends(current_principal)) -> TodayOut:
-    runtime = _runtime(request)
-    return TodayOut(today=await runtime.clock.today(), clock=runtime.clock.mode)
+    return TodayOut.of(await _runtime(request).clock.status())
 
 
 @platform_router.put(
     "/v1/admin/today",
     tags=["platform"],
     summary="Move a manual clock forward; runs the daily jobs for each day passed (program staff)",
-    responses={409: {"description": "the clock is not manual, or the date is in the past"}},
+    responses={
+        202: {"description": "a long jump: its daily jobs run in the background; poll GET /v1/admin/today"},
+        409: {"description": "the clock is not manual, the date is in the past, or a jump is running"},
+        422: {"description": "the date is further than CLOCK_MAX_JUMP_DAYS, or past the last date the system represents"},
+        500: {"description": "a daily job failed: the clock stays at the day before, the error is kept"},
+    },
 )
 async def put_today(
-    body: TodayIn, request: Request, _: Principal = Depends(require_roles("program_staff"))
+    body: TodayIn,
+    request: Request,
+    response: Response,
+    wait: bool | None = WAIT_QUERY,
+    _: Principal = Depends(require_roles("program_staff")),
 ) -> TodayOut:
     runtime = _runtime(request)
-    result = await runtime.clock.set_today(body.date)
-    return TodayOut(
-        today=body.date,
-        clock=runtime.clock.mode,
-        previous=date.fromisoformat(str(result["previous"])),
-        days_run=int(str(result["days_run"])),
-    )
+    clock = runtime.clock
+    began = await clock.start_jump(body.date)
+    if wait is False or (wait is None and began.days_total > runtime.settings.clock_wait_days):
+        response.status_code = 202
+        response.headers["Location"] = request.url.path
+        return TodayOut.of(began, previous=began.today)
+    try:
+        days = await clock.wait()
+    except DailyJobFailed as exc:
+        raise jobs_failed(exc, await clock.status()) from exc
+    return TodayOut.of(await clock.status(), previous=began.today, days_run=days)

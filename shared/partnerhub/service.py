@@ -104,7 +104,14 @@ class ServiceRuntime:
             retention=timedelta(hours=settings.outbox_retention_hours),
         )
         self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics)
-        self.clock = Clock(self.db, mode=settings.clock, start_date=settings.start_date, jobs=definition.jobs)
+        self.clock = Clock(
+            self.db,
+            mode=settings.clock,
+            start_date=settings.start_date,
+            jobs=definition.jobs,
+            max_jump_days=settings.clock_max_jump_days,
+            max_jump_setting=f"{settings.env_prefix()}CLOCK_MAX_JUMP_DAYS (or PARTNERHUB_CLOCK_MAX_JUMP_DAYS)",
+        )
         self.db.today = self.clock.today
         self.db.settings = settings
         self.auth = Authenticator(settings)
@@ -172,7 +179,7 @@ class ServiceRuntime:
             )
         await self.transport.start()
         self.relay.start()
-        self.clock.start()
+        await self.clock.start()
         self._background = [
             asyncio.create_task(loop(self), name=f"{self.name}:background:{i}")
             for i, loop in enumerate(self.definition.background)

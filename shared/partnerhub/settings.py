@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 
 DEV_JWT_SECRET = "partnerhub-dev-secret-change-me-0123456789abcdef"
+CLOCK_MAX_JUMP_DAYS = 5 * 366  # five years: more than any step of the tests, the demo or the three-year scenario
 SHARED_PREFIX = "PARTNERHUB_"
 
 
@@ -59,6 +60,18 @@ class ServiceSettings(BaseSettings):
     outbox_retention_hours: float = Field(168.0, gt=0, description="published outbox rows are deleted after this")
     clock: Literal["system", "manual"] = Field("system", description="where today's date comes from")
     start_date: date | None = Field(None, description="first date of a manual clock (default: the system date)")
+    clock_max_jump_days: int = Field(
+        CLOCK_MAX_JUMP_DAYS,
+        ge=1,
+        le=100 * 366,
+        description="the furthest one PUT /v1/admin/today moves a manual clock, in days; further is refused (422)",
+    )
+    clock_wait_days: int = Field(
+        31,
+        ge=0,
+        description="a jump of up to this many days answers once its daily jobs are done (200); a longer one "
+        "runs in the background (202, progress at GET /v1/admin/today) unless the PUT asks ?wait=true",
+    )
     jwt_algorithm: Literal["HS256", "RS256", "ES256"] = Field("HS256", description="the one accepted JWT algorithm")
     jwt_secret: SecretStr | None = Field(SecretStr(DEV_JWT_SECRET), description="HS256 key (dev and test)")
     jwt_public_key: str | None = Field(None, description="PEM public key for RS256/ES256")

@@ -12,14 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from partnerhub.auth import Authenticator, Principal, mint_token, require_roles
+from partnerhub.auth import Authenticator, Principal, current_principal, mint_token, require_roles
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
+from partnerhub.clocks import Clocks
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware, TodayIn
+from partnerhub.http import WAIT_QUERY, RequestContextMiddleware, SecurityHeadersMiddleware, TodayIn
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
@@ -76,6 +77,7 @@ class Standalone:
         first = next(iter(self.runtimes.values()))
         self.settings: ServiceSettings = first.settings
         self.auth = Authenticator(self.settings)
+        self.clocks = Clocks({name: r.clock for name, r in self.runtimes.items()})
         self.app = self._build_app()
 
     async def start(self) -> None:
@@ -110,6 +112,7 @@ class Standalone:
             log.exception("demo story failed", path=str(path))
 
     async def stop(self) -> None:
+        await self.clocks.stop()
         for runtime in reversed(list(self.runtimes.values())):
             await runtime.stop()
 
@@ -192,10 +195,25 @@ class Standalone:
             consumes = [e for r in self.runtimes.values() for e in r.definition.subscriptions]
             return asyncapi_document("partnerhub events", produces, consumes)
 
-        @app.put("/v1/admin/today", summary="Move every service's manual clock forward, in order")
-        async def put_today(body: TodayIn, _: Principal = Depends(require_roles("program_staff"))) -> dict[str, Any]:
-            results = {name: await r.clock.set_today(body.date) for name, r in self.runtimes.items()}
-            return {"today": body.date.isoformat(), "services": results}
+        @app.get("/v1/admin/today", summary="Every service's business date, and the progress of a jump of them all")
+        async def get_today(_: Principal = Depends(current_principal)) -> dict[str, Any]:
+            return await self.clocks.status()
+
+        @app.put(
+            "/v1/admin/today",
+            summary="Move every service's manual clock forward, in order (each one's daily jobs done before the next moves)",
+        )
+        async def put_today(
+            body: TodayIn,
+            request: Request,
+            wait: bool | None = WAIT_QUERY,
+            _: Principal = Depends(require_roles("program_staff")),
+        ) -> JSONResponse:
+            days = await self.clocks.start(body.date)
+            if wait is False or (wait is None and days > self.settings.clock_wait_days):
+                return JSONResponse(await self.clocks.status(), status_code=202, headers={"Location": request.url.path})
+            results = await self.clocks.wait()
+            return JSONResponse({"today": body.date.isoformat(), "services": results})
 
         for name, runtime in self.runtimes.items():
             app.mount(f"/{name}", runtime.app)

@@ -86,7 +86,7 @@ class Topology:
 
     async def move_clock(self, client: httpx.AsyncClient, day: str) -> None:
         for url in self.clock_urls:
-            r = await client.put(f"{url}/v1/admin/today", json={"date": day}, headers=STAFF, timeout=600)
+            r = await client.put(f"{url}/v1/admin/today", params={"wait": "true"}, json={"date": day}, headers=STAFF, timeout=600)
             assert r.status_code == 200, f"moving the clock of {url} to {day}: {r.status_code} {r.text}"
 
     def logs(self) -> str:

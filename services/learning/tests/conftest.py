@@ -31,7 +31,7 @@ class Learning:
 
     # the clock and the library -------------------------------------------------------------------
     async def today(self, day: str) -> None:
-        r = await self.client.put("/v1/admin/today", json={"date": day}, headers=self.staff)
+        r = await self.client.put("/v1/admin/today", params={"wait": "true"}, json={"date": day}, headers=self.staff)
         assert r.status_code == 200, r.text
 
     async def activity(self, activity_id: str, *, publish: bool = True, **fields: Any) -> dict[str, Any]:

@@ -1,10 +1,13 @@
 """The tables every service has in its own database: outbox, inbox, clock, daily job progress.
 
-Each service's first Alembic migration creates them with ``create_platform_tables``;
-a later change to them is a new migration in every service.
+Each service's first Alembic migration creates them with ``create_platform_tables`` (version 1
+of their shape, frozen); a later change to them is a new migration in every service, calling
+the helper of that version here (version 2: ``add_clock_progress``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from alembic import op
 from sqlalchemy import (
@@ -32,6 +35,7 @@ NAMING_CONVENTION = {
 }
 
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
+PLATFORM_VERSION = 2  # the shape ``new_metadata`` declares; each service's migrations reach it
 
 
 def new_metadata() -> MetaData:
@@ -41,7 +45,8 @@ def new_metadata() -> MetaData:
     return metadata
 
 
-def add_platform_tables(metadata: MetaData) -> None:
+def add_platform_tables(metadata: MetaData, version: int = PLATFORM_VERSION) -> None:
+    """The platform tables as of ``version`` of their shape."""
     Table(
         "outbox",
         metadata,
@@ -72,7 +77,8 @@ def add_platform_tables(metadata: MetaData) -> None:
         "clock_state",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("today", Date, nullable=False),
+        Column("today", Date, nullable=False),  # the last day whose daily jobs have all committed
+        *(_clock_progress_columns() if version >= 2 else ()),
     )
     Table(
         "job_runs",
@@ -82,11 +88,36 @@ def add_platform_tables(metadata: MetaData) -> None:
     )
 
 
+def _clock_progress_columns() -> list[Column[Any]]:
+    """Version 2: the clock's jump. ``target``: the date it is moving to; ``jump_from``: its date when the
+    jump began; ``lease_until``: the runner renews it every day (another replica may take over once it
+    expired); ``last_error``: why the jump stopped short of its target."""
+    return [
+        Column("target", Date, nullable=True),
+        Column("jump_from", Date, nullable=True),
+        Column("lease_until", UtcDateTime(), nullable=True),
+        Column("last_error", Text, nullable=True),
+    ]
+
+
 def create_platform_tables() -> None:
-    """Alembic: create the platform tables (version 1 of their shape)."""
+    """Alembic: create the platform tables (version 1 of their shape; later versions are migrations of their own)."""
     frozen = MetaData(naming_convention=NAMING_CONVENTION)
-    add_platform_tables(frozen)
+    add_platform_tables(frozen, version=1)
     frozen.create_all(op.get_bind())
+
+
+def add_clock_progress() -> None:
+    """Alembic, platform tables version 2: the clock records its jump's target and progress."""
+    with op.batch_alter_table("clock_state") as batch:
+        for column in _clock_progress_columns():
+            batch.add_column(column)
+
+
+def drop_clock_progress() -> None:
+    with op.batch_alter_table("clock_state") as batch:
+        for column in reversed(_clock_progress_columns()):
+            batch.drop_column(column.name)
 
 
 def drop_platform_tables() -> None:

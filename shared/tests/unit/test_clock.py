@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from partnerhub.clock import Clock, DailyJob
+from partnerhub.clock import LATEST_DATE, Clock, DailyJob, DailyJobFailed
 from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict
+from partnerhub.errors import Conflict, Unprocessable
 from probe import PROBE
 
 
@@ -64,12 +64,66 @@ async def test_a_failing_job_day_is_run_again_not_skipped(db) -> None:
 
     clock = Clock(db, mode="manual", start_date=date(2027, 1, 1), jobs=[DailyJob("j", run)])
     await clock.initialise()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(DailyJobFailed, match="daily job j failed on 2027-01-03: RuntimeError: boom"):
         await clock.set_today(date(2027, 1, 5))
     assert calls == [date(2027, 1, 1), date(2027, 1, 2), date(2027, 1, 3)]
+    status = await clock.status()
+    assert status.today == date(2027, 1, 2), "the failing day is not recorded as reached"
+    assert status.target == date(2027, 1, 5) and not status.running
+    assert status.last_error is not None and "2027-01-03" in status.last_error
     fail_on.clear()
-    await clock.run_due_jobs()
+    result = await clock.set_today(date(2027, 1, 5))  # moving again resumes from the last day done
     assert calls[3:] == [date(2027, 1, 3), date(2027, 1, 4), date(2027, 1, 5)]
+    assert result == {"today": "2027-01-05", "previous": "2027-01-02", "days_run": 3}
+    assert (await clock.status()).last_error is None
+
+
+async def test_a_day_is_recorded_only_once_its_jobs_committed(db) -> None:
+    seen: list[tuple[date, date]] = []
+
+    async def run(uow, day: date) -> None:
+        seen.append((day, await uow.today()))
+
+    clock = Clock(db, mode="manual", start_date=date(2027, 1, 1), jobs=[DailyJob("j", run)])
+    clock.db.today = clock.today
+    await clock.initialise()
+    await clock.set_today(date(2027, 1, 4))
+    # the first day is the start date (already the clock's date); every later day runs on the day before
+    assert seen == [(date(2027, 1, 1), date(2027, 1, 1))] + [
+        (date(2027, 1, d), date(2027, 1, d - 1)) for d in (2, 3, 4)
+    ]
+    assert await clock.today() == date(2027, 1, 4)
+
+
+async def test_a_jump_beyond_the_limit_is_refused_and_changes_nothing(db) -> None:
+    ran: list[date] = []
+
+    async def run(uow, day: date) -> None:
+        ran.append(day)
+
+    clock = Clock(db, mode="manual", start_date=date(2027, 1, 1), jobs=[DailyJob("j", run)], max_jump_days=10)
+    await clock.initialise()
+    with pytest.raises(Unprocessable, match="at most 10 days") as refused:
+        await clock.set_today(date(2027, 1, 12))
+    assert refused.value.slug == "clock-jump-too-far" and refused.value.extensions["setting"] == "CLOCK_MAX_JUMP_DAYS"
+    with pytest.raises(Unprocessable, match="past the last date") as out_of_range:
+        await clock.set_today(date(9999, 12, 31))
+    assert out_of_range.value.slug == "clock-date-out-of-range"
+    status = await clock.status()
+    assert (status.today, status.target, status.running, ran) == (date(2027, 1, 1), None, False, [])
+    await clock.set_today(date(2027, 1, 11))  # exactly the limit
+    assert await clock.today() == date(2027, 1, 11)
+
+
+async def test_the_last_representable_date_is_reached_without_overflow(db) -> None:
+    clock = Clock(db, mode="manual", start_date=LATEST_DATE - timedelta(days=2), jobs=[DailyJob("j", _nothing)])
+    await clock.initialise()
+    assert (await clock.set_today(LATEST_DATE))["days_run"] == 3
+    assert await clock.today() == LATEST_DATE
+
+
+async def _nothing(uow, day: date) -> None:
+    return None
 
 
 async def test_system_clock_cannot_be_set(db) -> None:

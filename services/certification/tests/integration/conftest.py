@@ -50,7 +50,7 @@ class Helpers:
         )
 
     async def today(self, system: System, day: str) -> None:
-        r = await system.clients["certification"].put("/v1/admin/today", json={"date": day}, headers=system.staff())
+        r = await system.clients["certification"].put("/v1/admin/today", params={"wait": "true"}, json={"date": day}, headers=system.staff())
         assert r.status_code == 200, r.text
 
     async def events(self, system: System, type_: str, cco_id: str | None = None) -> list[dict[str, Any]]:

@@ -58,7 +58,7 @@ class Api:
         return r
 
     async def move_to(self, day: date) -> None:
-        r = await self.http.put("/v1/admin/today", json={"date": day.isoformat()}, headers=self.staff())
+        r = await self.http.put("/v1/admin/today", params={"wait": "true"}, json={"date": day.isoformat()}, headers=self.staff())
         assert r.status_code == 200, r.text
 
     async def events(self, cls: type[Event] | None = None) -> list[Any]:

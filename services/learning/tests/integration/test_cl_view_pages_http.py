@@ -184,11 +184,11 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
         await applied(runtime, status("P1", spec, compliant=True), producer="specialization", at=now + timedelta(seconds=2))
         page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "SE vacant" not in page and "AM at risk" in page
-        r = await client.put("/v1/admin/today", json={"date": "2026-08-01"}, headers=system.staff())
+        r = await client.put("/v1/admin/today", params={"wait": "true"}, json={"date": "2026-08-01"}, headers=system.staff())
         assert r.status_code == 200
         assert "AM at risk" not in html(await client.get("/ui/partners/P1", headers=admin))
         # grace with the days left, then lost with the block on new applications (SP-10, SP-12)
-        r = await client.put("/v1/admin/today", json={"date": "2027-01-03"}, headers=system.staff())
+        r = await client.put("/v1/admin/today", params={"wait": "true"}, json={"date": "2027-01-03"}, headers=system.staff())
         await applied(runtime, status("P1", spec, "grace"), producer="specialization", at=now + timedelta(seconds=3))
         await applied(
             runtime, GraceStarted(be_geo_id="P1", specialization=spec, started_on=date(2027, 1, 1), grace_ends_on=date(2027, 1, 10)),

@@ -56,7 +56,7 @@ class Site:
 
     async def today(self, day: str) -> None:
         async with httpx.AsyncClient(base_url=self.root, timeout=60) as client:
-            r = await client.put("/v1/admin/today", json={"date": day}, headers=self.staff)
+            r = await client.put("/v1/admin/today", params={"wait": "true"}, json={"date": day}, headers=self.staff)
             assert r.status_code == 200, r.text
 
     async def applied(self, *events: Event, producer: str = "identity") -> None:

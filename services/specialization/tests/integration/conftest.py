@@ -58,7 +58,7 @@ class Driver:
         await eventually(applied, timeout=30)
 
     async def today(self, day: date) -> None:
-        r = await self.client.put("/v1/admin/today", json={"date": day.isoformat()}, headers=self.staff)
+        r = await self.client.put("/v1/admin/today", params={"wait": "true"}, json={"date": day.isoformat()}, headers=self.staff)
         assert r.status_code == 200, r.text
 
     async def catalog(self, code: str = "ADV-COLLAB", body: dict | None = None) -> None:
