@@ -257,9 +257,9 @@ def specialization_ops() -> dict[tuple[str, str], Op]:
         ),
         ("GET", "/v1/specializations/{code}"): Op(everyone(), path="/v1/specializations/S1"),
         ("GET", "/v1/specializations"): Op(everyone()),
-        ("PUT", "/v1/exams/{number}/replacement"): Op(
-            cells({"staff": 200}, hidden=()), path="/v1/exams/E9/replacement", body=lambda: {"replaced_by": "E10", "required": False}
-        ),
+        # CE-1: replacements are certification's; specialization only answers what it projected
+        ("GET", "/v1/exam-replacements"): Op(everyone()),
+        ("GET", "/v1/exams/{number}/replacement"): Op(everyone(), path="/v1/exams/E1/replacement"),
         ("GET", "/v1/partners/{be_geo_id}/specializations"): Op(cells({a: 200 for a in PARTNER_SEERS}), path=base),
         ("GET", "/v1/partners/{be_geo_id}/specializations/{code}/roles/{role}/candidates"): Op(
             cells({"staff": 200, "admin_p": 200}), path=f"{base}/S1/roles/AM/candidates"
@@ -376,6 +376,7 @@ async def seed(w: World) -> None:
     await w.call("identity", "PUT", f"/v1/pams/mix/partners/{P}", s)
     await w.call("identity", "PUT", f"/v1/individuals/ivy/grants/{P}", s)
     await w.call("certification", "PUT", "/v1/exams/E1", s, {"title": "Exam one"})
+    await w.call("certification", "PUT", "/v1/exams/E1B", s, {"title": "Exam one, new number", "replaces": "E1"})
     await w.call("certification", "PUT", "/v1/certifications/C1", s, {"name": "Cert one", "kind": "associate", "required_exams": [["E1"]]})
     await w.call(
         "certification", "POST", "/v1/exam-results", s,
@@ -407,6 +408,12 @@ async def seed(w: World) -> None:
         return r.status_code == 200 and "ivy" in r.text
 
     await eventually(ivy_qualifies, timeout=30)
+
+    async def replacement_projected() -> bool:
+        r = await w.system.clients["specialization"].get("/v1/exams/E1/replacement", headers=s)
+        return r.status_code == 200
+
+    await eventually(replacement_projected, timeout=30)
     await settle(w.system)
 
 

@@ -18,6 +18,7 @@ from partnerhub.bus.contracts import (
     BadgeExtended,
     BadgeRenewed,
     ExamPassed,
+    ExamReplaced,
     ReminderDue,
 )
 from partnerhub.service import ServiceDefinition
@@ -31,7 +32,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(catalog_router, results_router, individuals_router),
     subscriptions=SUBSCRIPTIONS,
-    produces=(ExamPassed, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
+    produces=(ExamPassed, ExamReplaced, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
     jobs=JOBS,
     seed=seed,
     description="Exam and certification catalogs, exam results, agreements, badges with validity, certificates, reminders.",

@@ -22,7 +22,15 @@ chunks = partial(lookups.chunks, size=CHUNK)
 
 
 def exam_def(row: Any) -> ExamDef:
-    return ExamDef(row.number, row.title, row.technical, row.replaces, row.replacement_required)
+    return ExamDef(
+        row.number,
+        row.title,
+        row.technical,
+        row.replaces,
+        row.replacement_required,
+        row.replacement_effective_on,
+        row.replacement_announced_on,
+    )
 
 
 def certification_def(row: Any) -> CertificationDef:

@@ -1,6 +1,6 @@
 """Certification tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
 
-Keep in step with migrations/versions/*_cert0002_certification.py.
+Keep in step with migrations/versions/ (cert0002 and later).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ exams = Table(
     Column("technical", Boolean, nullable=False),
     Column("replaces", String(32), nullable=True),
     Column("replacement_required", Boolean, nullable=False),
+    Column("replacement_effective_on", Date, nullable=True),  # cert0003: CE-1 announcements
+    Column("replacement_announced_on", Date, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 

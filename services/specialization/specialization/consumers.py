@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
 from specialization.use_cases import projections as p
@@ -24,7 +26,7 @@ async def on_exam_passed(uow: UnitOfWork, event: c.ExamPassed) -> None:
 
 
 async def on_exam_replaced(uow: UnitOfWork, event: c.ExamReplaced) -> None:
-    await p.exam_replaced(uow, event.old_number, event.new_number, event.required, event.effective_on)
+    await p.exam_replaced(uow, event, uow.message.occurred_at if uow.message else datetime.now(UTC))
 
 
 async def on_badge_achieved(uow: UnitOfWork, event: c.BadgeAchieved) -> None:

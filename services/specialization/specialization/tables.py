@@ -1,7 +1,7 @@
 """Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
 
-Catalog: levels, specializations, exam_replacements. Projections from other services' events: memberships,
-badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+Catalog: levels, specializations. Projections from other services' events: exam_replacements (certification's
+CE-1 announcements), memberships, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
 allocations (role holders with history), applications.
 """
 
@@ -39,6 +39,9 @@ exam_replacements = Table(
     Column("new_number", String(32), nullable=False),
     Column("required", Boolean, nullable=False),
     Column("effective_on", Date, nullable=False),
+    # the announcement's order (spec0003): (announced_on, occurred_at) of the event it came from; a later one wins
+    Column("announced_on", Date, nullable=True),
+    Column("occurred_at", UtcDateTime(), nullable=True),
 )
 
 memberships = Table(

@@ -125,12 +125,20 @@ class ExamReplaced(Event):
     TYPE, KEY, SUMMARY = (
         "certification.exam.replaced.v1",
         "old_number",
-        "An exam got a new number (CE-1); `required`: existing holders must pass the new exam by `effective_on` (SP-4, SP-14).",
+        "An exam got a new number (CE-1), announced by certification's exam catalog (its only owner); `required`: "
+        "existing holders must pass the new exam, their passes of the old one stop counting on `effective_on` "
+        "(SP-4, SP-14). Published again, with the same `old_number`, whenever the announcement changes.",
     )
-    old_number: str
-    new_number: str
-    required: bool
-    effective_on: date
+    old_number: str = Field(description="the exam that was replaced")
+    new_number: str = Field(description="the exam that replaces it")
+    required: bool = Field(description="existing holders of the old exam must take the new one (CE-1)")
+    effective_on: date = Field(
+        description="with `required`, the first day passes of the old exam no longer count: the exam PUT's "
+        "`replacement_effective_on`, else the business date of the announcement"
+    )
+    announced_on: date | None = Field(
+        None, description="the business date certification recorded this announcement; later announcements win"
+    )
 
 
 class BadgeAchieved(Event):

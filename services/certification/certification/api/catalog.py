@@ -42,7 +42,13 @@ def _cert_out(cert: CertificationDef) -> CertificationOut:
 @router.put(
     "/exams/{number}",
     summary="Create or replace an exam (CE-1; program staff)",
-    responses={201: {"description": "created"}, 422: {"description": "unknown replaced exam or a cycle"}},
+    description="With `replaces`, the write announces the replacement: a new or changed announcement (first "
+    "`replaces`, a change of `replacement_required` or of `replacement_effective_on`) publishes "
+    "`certification.exam.replaced`; the same PUT again publishes nothing.",
+    responses={
+        201: {"description": "created"},
+        422: {"description": "unknown replaced exam, one already replaced by another, a cycle, or a withdrawn replacement"},
+    },
 )
 async def put_exam(
     body: ExamIn,
@@ -51,10 +57,11 @@ async def put_exam(
     db: Database = Depends(database_of),
     _: Principal = Depends(require_roles("program_staff")),
 ) -> ExamOut:
-    exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required)
-    if await catalog.put_exam(db, exam):
+    exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required, body.replacement_effective_on)
+    stored, created = await catalog.put_exam(db, exam)
+    if created:
         response.status_code = status.HTTP_201_CREATED
-    return ExamOut(**asdict(exam))
+    return ExamOut(**asdict(stored))
 
 
 @router.get("/exams", summary="The exam catalog")

@@ -33,6 +33,11 @@ class ExamIn(BaseModel):
     technical: bool = Field(False, description="an SE/FE related exam (CE-7)")
     replaces: ExamNumber | None = Field(None, description="the exam number this one supersedes (CE-1)")
     replacement_required: bool = Field(False, description="the announcement: existing holders must take this exam")
+    replacement_effective_on: date | None = Field(
+        None,
+        description="with `replaces` and `replacement_required`: the first day passes of the replaced exam no longer "
+        "count for job roles (SP-4, SP-14); default: the business date of the announcement",
+    )
 
 
 class ExamOut(BaseModel):
@@ -41,6 +46,10 @@ class ExamOut(BaseModel):
     technical: bool
     replaces: str | None
     replacement_required: bool
+    replacement_effective_on: date | None = Field(description="the announced effective date (CE-1), with `replaces`")
+    replacement_announced_on: date | None = Field(
+        description="the business date of the last announcement (`certification.exam.replaced`), with `replaces`"
+    )
 
 
 class CertificationIn(BaseModel):

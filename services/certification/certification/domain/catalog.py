@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from partnerhub.bus.contracts import program_category as program_category  # CE-12, one map for all
@@ -38,6 +39,53 @@ class ExamDef:
     technical: bool = False  # SE/FE related (CE-7)
     replaces: str | None = None  # the exam number this one supersedes (CE-1)
     replacement_required: bool = False  # the announcement: existing holders must take this one
+    # with ``replaces``: the first day passes of the old exam stop counting when required, and the business
+    # date of the announcement (None until announced; as written: None asks for the announcement's date)
+    replacement_effective_on: date | None = None
+    replacement_announced_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """CE-1: exam ``old`` was replaced by ``new``; what ``certification.exam.replaced`` carries."""
+
+    old: str
+    new: str
+    required: bool
+    effective_on: date
+    announced_on: date
+
+
+def announce(before: ExamDef | None, exam: ExamDef, today: date) -> tuple[ExamDef, Announcement | None]:
+    """The exam as stored, and the announcement its write makes (None when there is nothing new to say).
+
+    An announcement is new when the exam first names the exam it replaces, or when whether holders must take it
+    (``replacement_required``) or the effective date given changes. No effective date given: an announcement takes
+    effect on its own business date, and a repeat keeps the date already announced. A replacement once announced
+    stays: it is neither withdrawn nor moved to another exam (CE-1: a new number is a new exam).
+    """
+    if before is not None and before.replaces is not None and exam.replaces != before.replaces:
+        raise CatalogError(
+            f"exam {exam.number} was announced as replacing {before.replaces}; an announced replacement is neither "
+            "withdrawn nor moved (issue a new exam number instead)"
+        )
+    if exam.replaces is None:
+        return replace(exam, replacement_effective_on=None, replacement_announced_on=None), None
+    if (
+        before is not None
+        and before.replacement_announced_on is not None
+        and before.replacement_required == exam.replacement_required
+        and exam.replacement_effective_on in (None, before.replacement_effective_on)
+    ):
+        kept = replace(
+            exam,
+            replacement_effective_on=before.replacement_effective_on,
+            replacement_announced_on=before.replacement_announced_on,
+        )
+        return kept, None
+    effective_on = exam.replacement_effective_on or today
+    stored = replace(exam, replacement_effective_on=effective_on, replacement_announced_on=today)
+    return stored, Announcement(exam.replaces, exam.number, exam.replacement_required, effective_on, today)
 
 
 @dataclass(frozen=True)
@@ -151,13 +199,16 @@ def topological_order(certifications: Mapping[str, CertificationDef]) -> list[st
 
 
 def check_exam(exam: ExamDef, exams: Mapping[str, ExamDef]) -> None:
-    """CE-1: the replaced exam exists, and replacements never form a cycle."""
+    """CE-1: the replaced exam exists and has no other successor, and replacements never form a cycle."""
     if exam.replaces is None:
         return
     if exam.replaces == exam.number:
         raise CatalogError(f"exam {exam.number} cannot replace itself")
     if exam.replaces not in exams:
         raise CatalogError(f"exam {exam.replaces} (replaced by {exam.number}) is not in the exam catalog")
+    rival = next((e.number for e in exams.values() if e.replaces == exam.replaces and e.number != exam.number), None)
+    if rival is not None:
+        raise CatalogError(f"exam {exam.replaces} is already replaced by {rival}")
     seen = {exam.number}
     current: str | None = exam.replaces
     while current is not None:

@@ -12,31 +12,48 @@ from certification.domain.catalog import (
     CatalogError,
     CertificationDef,
     ExamDef,
+    announce,
     check_certification,
     check_exam,
 )
 from certification.tables import certifications, exams
+from partnerhub.bus.contracts import ExamReplaced
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound, Unprocessable
 
 
-async def put_exam(db: Database, exam: ExamDef) -> bool:
-    """Create or replace an exam; True when it was created."""
+async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
+    """Create or replace an exam: the exam as stored, and True when it was created.
+
+    CE-1: a new or changed replacement announcement is published (``certification.exam.replaced``) in the
+    same transaction; writing the same exam again publishes nothing.
+    """
     async with db.uow() as uow:
         catalog = await store.load_catalog(uow.conn)
+        before = catalog.exams.get(exam.number)
         merged = dict(catalog.exams)
         merged[exam.number] = exam
         try:
             check_exam(exam, merged)
+            exam, announcement = announce(before, exam, await uow.today())
         except CatalogError as exc:
             raise Unprocessable(str(exc), slug="invalid-exam", number=exam.number) from exc
-        created = exam.number not in catalog.exams
         values = asdict(exam) | {"updated_at": datetime.now(UTC)}
         await uow.conn.execute(
             store.upsert_columns(db, exams, ["number"], [k for k in values if k != "number"]), [values]
         )
+        if announcement is not None:
+            uow.emit(
+                ExamReplaced(
+                    old_number=announcement.old,
+                    new_number=announcement.new,
+                    required=announcement.required,
+                    effective_on=announcement.effective_on,
+                    announced_on=announcement.announced_on,
+                )
+            )
         await uow.commit()
-    return created
+    return exam, before is None
 
 
 async def put_certification(db: Database, cert: CertificationDef) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from certification.app import SERVICE
 
 
@@ -148,3 +150,61 @@ async def test_seed_catalog(system_factory) -> None:
             assert code in kinds
         assert sum(k == "cqs_representative" for k in kinds.values()) >= 2
         assert sum(k == "cqs_specialist" for k in kinds.values()) >= 2
+
+
+async def test_ce1_exam_put_announces_the_replacement_once_through_the_outbox(system_factory, h) -> None:
+    """CE-1: certification owns replacements; the exam PUT publishes `certification.exam.replaced` in its own
+    transaction, again only when the announcement changes."""
+    async with system_factory(SERVICE, start_date="2020-01-01") as system:
+        client, staff = system.clients["certification"], system.staff()
+        await h.catalog(system)
+        assert await h.events(system, "certification.exam.replaced.v1") == [], "exams without `replaces` announce nothing"
+
+        async def put(body: dict, number: str = "A1B", expected: int = 200) -> dict:
+            r = await client.put(f"/v1/exams/{number}", json=body, headers=staff)
+            assert r.status_code == expected, r.text
+            return r.json()
+
+        def announced(required: bool, effective_on: str, announced_on: str) -> dict:
+            return {"old_number": "A1", "new_number": "A1B", "required": required, "effective_on": effective_on, "announced_on": announced_on}
+
+        body = {"title": "CCNA v2", "replaces": "A1"}
+        out = await put(body, expected=201)
+        assert (out["replacement_effective_on"], out["replacement_announced_on"]) == ("2020-01-01", "2020-01-01")
+        expected = [announced(False, "2020-01-01", "2020-01-01")]
+        assert await h.events(system, "certification.exam.replaced.v1") == expected
+        await put(body)
+        await put(body | {"title": "CCNA v2 (renamed)", "technical": True})
+        assert await h.events(system, "certification.exam.replaced.v1") == expected, "the same announcement again: nothing new"
+
+        # the announcement changes: existing holders must take the new exam, from the business date of the change
+        await h.today(system, "2020-02-01")
+        body["replacement_required"] = True
+        await put(body)
+        await put(body)
+        expected.append(announced(True, "2020-02-01", "2020-02-01"))
+        assert await h.events(system, "certification.exam.replaced.v1") == expected
+        # an explicit effective date is a change too; repeating it (or leaving it out) is not
+        out = await put(body | {"replacement_effective_on": "2020-09-01"})
+        assert (out["replacement_effective_on"], out["replacement_announced_on"]) == ("2020-09-01", "2020-02-01")
+        await put(body | {"replacement_effective_on": "2020-09-01"})
+        await put(body)
+        expected.append(announced(True, "2020-09-01", "2020-02-01"))
+        assert await h.events(system, "certification.exam.replaced.v1") == expected
+        got = (await client.get("/v1/exams/A1B", headers=staff)).json()
+        assert (got["replacement_required"], got["replacement_effective_on"]) == (True, "2020-09-01")
+
+        # one successor per exam, and an announced replacement stays: 422, nothing written, nothing published
+        await put({"title": "other", "replaces": "A1"}, number="A1C", expected=422)
+        await put({"title": "CCNA v2"}, expected=422)
+        await put({"title": "CCNA v2", "replaces": "D1"}, expected=422)
+        assert (await client.get("/v1/exams/A1C", headers=staff)).status_code == 404
+        assert (await client.get("/v1/exams/A1B", headers=staff)).json()["replaces"] == "A1"
+        assert await h.events(system, "certification.exam.replaced.v1") == expected
+        runtime = system.runtimes["certification"]
+        async with runtime.db.engine.connect() as conn:
+            box = runtime.db.outbox
+            envelopes = (await conn.execute(select(box.c.envelope).where(box.c.type == "certification.exam.replaced.v1"))).scalars().all()
+        assert [(e["key"], e["producer"]) for e in envelopes] == [("A1", "certification")] * 3
+        channel = (await client.get("/asyncapi.json")).json()["channels"]["certification.exam.replaced.v1"]
+        assert "subscribe" in channel, "certification publishes it"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from certification.domain.badges import Pass, replay
 from certification.domain.catalog import (
+    Announcement,
     Catalog,
     CatalogError,
     CertificationDef,
     ExamDef,
+    announce,
     check_certification,
     check_exam,
 )
@@ -204,6 +207,30 @@ def test_ce1_catalog_checks() -> None:
         check_certification(CertificationDef("CCNA", "x", "associate", (("A1",),), 36, prerequisites=("CCNP",)), cat)
     with pytest.raises(CatalogError, match="not in the exam catalog"):
         check_certification(CertificationDef("Z", "x", "expert", (("ZZ",),), 24), cat)
+
+    with pytest.raises(CatalogError, match="already replaced by A1B"):
+        exams = dict(cat.exams) | {"A1B": ExamDef("A1B", "b", replaces="A1"), "A1C": ExamDef("A1C", "c", replaces="A1")}
+        check_exam(exams["A1C"], exams)
+
+
+def test_ce1_an_announcement_is_made_once_and_changes_only_when_it_does() -> None:
+    day, later = date(2020, 1, 1), date(2020, 2, 1)
+    new = ExamDef("A1B", "CCNA v2", replaces="A1")
+    stored, said = announce(None, new, day)
+    assert said == Announcement("A1", "A1B", False, day, day)
+    assert (stored.replacement_effective_on, stored.replacement_announced_on) == (day, day)
+    assert announce(stored, replace(new, title="renamed"), later) == (replace(stored, title="renamed"), None)
+    required, said = announce(stored, replace(new, replacement_required=True), later)
+    assert said == Announcement("A1", "A1B", True, later, later)
+    dated, said = announce(required, replace(new, replacement_required=True, replacement_effective_on=date(2020, 9, 1)), later)
+    assert said == Announcement("A1", "A1B", True, date(2020, 9, 1), later)
+    assert announce(dated, replace(new, replacement_required=True), later)[1] is None, "no date given: the announced one stays"
+    assert announce(None, ExamDef("X", "no replacement"), day)[1] is None
+    legacy = ExamDef("A1B", "CCNA v2", replaces="A1")  # written before announcements were recorded
+    assert announce(legacy, new, later)[1] == Announcement("A1", "A1B", False, later, later)
+    for withdrawn in (replace(new, replaces=None), replace(new, replaces="D1")):
+        with pytest.raises(CatalogError, match="neither withdrawn nor moved"):
+            announce(stored, withdrawn, later)
 
 
 def test_ce8_any_number_of_certifications() -> None:

@@ -1,4 +1,5 @@
-"""The catalog: levels, specializations with their job-role requirements, exam replacements (program staff maintain it)."""
+"""The catalog: levels and specializations with their job-role requirements (program staff maintain them); exam
+replacements read as projected from certification (CE-1: certification owns them)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound, Problem
 from partnerhub.service import database_of
 from specialization import facts
-from specialization.api.schemas import LevelIn, LevelName, ReplacementIn, SpecializationIn
+from specialization.api.schemas import LevelIn, LevelName, ReplacementOut, SpecializationIn
 from specialization.domain.catalog import Alternative, Specialization, has_continuous_learning
-from specialization.use_cases import catalog
+from specialization.use_cases import catalog, queries
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 CodePath = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a specialization code")
@@ -75,15 +76,27 @@ async def get_specialization(code: str = CodePath, db: Database = Depends(databa
     return _spec_out(spec)
 
 
-@router.put("/exams/{number}/replacement", summary="Announce that an exam got a new number (CE-1, SP-4, SP-14; program staff)")
-async def put_replacement(
-    body: ReplacementIn,
+@router.get(
+    "/exam-replacements",
+    summary="Exam replacements as certification announced them (CE-1; any signed-in caller)",
+    description="A projection of `certification.exam.replaced`: replacements are announced with certification's "
+    "`PUT /v1/exams/{number}` (`replaces`, `replacement_required`), never written here.",
+)
+async def list_replacements(db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> list[ReplacementOut]:
+    return [ReplacementOut(**r) for r in await queries.exam_replacements_known(db)]
+
+
+@router.get(
+    "/exams/{number}/replacement",
+    summary="The announced replacement of one exam (CE-1; any signed-in caller)",
+    description="A projection of `certification.exam.replaced`; 404 when none was announced.",
+)
+async def get_replacement(
     number: str = Path(pattern=r"^[A-Za-z0-9._-]{1,32}$"),
     db: Database = Depends(database_of),
-    _: Principal = Depends(StaffOnly),
-) -> dict[str, Any]:
-    effective = await catalog.put_replacement(db, number, body.replaced_by, body.required, body.effective_on)
-    return {"exam": number, "replaced_by": body.replaced_by, "required": body.required, "effective_on": effective}
+    _: Principal = Depends(current_principal),
+) -> ReplacementOut:
+    return ReplacementOut(**(await queries.exam_replacements_known(db, number))[0])
 
 
 def _spec_out(spec: Specialization) -> dict[str, Any]:

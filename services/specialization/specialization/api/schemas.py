@@ -40,11 +40,14 @@ class SpecializationIn(BaseModel):
     roles: dict[RoleName, Annotated[list[AlternativeIn], Field(min_length=1, max_length=20)]] = Field(min_length=1)
 
 
-class ReplacementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    replaced_by: ExamNumber
-    required: bool = Field(False, description="existing holders must pass the new exam (their old pass stops counting on effective_on)")
-    effective_on: date | None = Field(None, description="default: today")
+class ReplacementOut(BaseModel):
+    """An exam replacement as certification announced it (CE-1); this service only projects it."""
+
+    exam: str = Field(description="the replaced exam number")
+    replaced_by: str
+    required: bool = Field(description="existing holders must pass the new exam (their old pass stops counting on effective_on)")
+    effective_on: date
+    announced_on: date | None = Field(description="the business date of certification's announcement")
 
 
 class ApplicationIn(BaseModel):

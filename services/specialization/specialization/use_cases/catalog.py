@@ -1,8 +1,11 @@
-"""Catalog maintenance by program staff: levels (SP-1, SP-8), specializations and role requirements (SP-3), exam replacements (CE-1)."""
+"""Catalog maintenance by program staff: levels (SP-1, SP-8), specializations and role requirements (SP-3).
+
+Exam replacements (CE-1) are not ours: certification announces them (`certification.exam.replaced`, projections.py).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete
 
@@ -10,7 +13,7 @@ from partnerhub.db.uow import Database
 from specialization import facts
 from specialization.domain.catalog import Specialization
 from specialization.tables import levels, specializations
-from specialization.use_cases import compliance, projections
+from specialization.use_cases import compliance
 
 
 async def put_level(db: Database, level: str, points_required: int | None) -> None:
@@ -34,11 +37,3 @@ async def put_specialization(db: Database, spec: Specialization) -> bool:
             await compliance.refresh_specialization(uow, spec.code, await uow.today())
         await uow.commit()
     return not existed
-
-
-async def put_replacement(db: Database, old: str, new: str, required: bool, effective_on: date | None) -> date:
-    async with db.uow() as uow:
-        effective = effective_on or await uow.today()
-        await projections.exam_replaced(uow, old, new, required, effective)
-        await uow.commit()
-    return effective

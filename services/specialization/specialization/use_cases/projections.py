@@ -6,7 +6,7 @@ After a person's facts change, their role holdings are recomputed (SP-14).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
 
@@ -98,15 +98,35 @@ async def _record_pass(uow: UnitOfWork, cco_id: str, number: str, passed_on: dat
         await uow.conn.execute(update(exam_passes).where(*key).values(passed_on=passed_on))
 
 
-async def exam_replaced(uow: UnitOfWork, old: str, new: str, required: bool, effective_on: date) -> None:
-    """CE-1: a new number is a new exam; with ``required``, passes of the old one stop counting on ``effective_on``."""
-    if old == new:
+async def exam_replaced(uow: UnitOfWork, e: c.ExamReplaced, occurred_at: datetime) -> None:
+    """CE-1 as certification (its owner) announced it: a new number is a new exam; with ``required``, passes of the
+    old one stop counting on ``effective_on`` (SP-4 no longer applies to them, SP-14).
+
+    The latest announcement of an exam wins, whatever the arrival order. Holders are re-judged at once: a role that
+    ends today falls vacant now (``specialization.role.vacated``, compliance), one that ends within the warning
+    days is warned now (``specialization.role.at_risk``, NO-4), a later one on its day.
+    """
+    if e.old_number == e.new_number:
         return
-    await uow.conn.execute(delete(exam_replacements).where(exam_replacements.c.old_number == old))
+    order = (e.announced_on or date.min, occurred_at)
+    key = exam_replacements.c.old_number == e.old_number
+    known = (await uow.conn.execute(select(exam_replacements).where(key))).first()
+    if known is not None and known.occurred_at is not None and (known.announced_on or date.min, known.occurred_at) >= order:
+        return  # an older announcement arriving late
+    await uow.conn.execute(delete(exam_replacements).where(key))
     await uow.conn.execute(
-        exam_replacements.insert().values(old_number=old, new_number=new, required=required, effective_on=effective_on)
+        exam_replacements.insert().values(
+            old_number=e.old_number,
+            new_number=e.new_number,
+            required=e.required,
+            effective_on=e.effective_on,
+            announced_on=e.announced_on,
+            occurred_at=occurred_at,
+        )
     )
-    await compliance.refresh_all(uow, await uow.today())
+    today = await uow.today()
+    await compliance.refresh_all(uow, today)
+    await compliance.warn_at_risk(uow, today)
 
 
 async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:

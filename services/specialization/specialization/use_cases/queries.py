@@ -1,4 +1,4 @@
-"""Read models: partner status (SP-13), candidates (SP-6), program requirements (CE-12)."""
+"""Read models: partner status (SP-13), candidates (SP-6), program requirements (CE-12), exam replacements (CE-1)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from specialization.domain.catalog import has_continuous_learning
 from specialization.domain.program import count_people
 from specialization.domain.qualification import qualify
 from specialization.settings import SpecializationSettings
-from specialization.tables import allocations, badges
+from specialization.tables import allocations, badges, exam_replacements
 from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments
 
@@ -172,3 +172,24 @@ async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
         "counts": {category: len(ids) for category, ids in people.items()},
         "individuals": people,
     }
+
+
+async def exam_replacements_known(db: Database, old_number: str | None = None) -> list[dict[str, Any]]:
+    """CE-1: the replacements as projected from certification's announcements (``certification.exam.replaced``)."""
+    stmt = select(exam_replacements).order_by(exam_replacements.c.old_number)
+    if old_number is not None:
+        stmt = stmt.where(exam_replacements.c.old_number == old_number)
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(stmt)).all()
+    if old_number is not None and not rows:
+        raise NotFound(f"No replacement of exam {old_number} was announced.", number=old_number)
+    return [
+        {
+            "exam": r.old_number,
+            "replaced_by": r.new_number,
+            "required": r.required,
+            "effective_on": r.effective_on,
+            "announced_on": r.announced_on,
+        }
+        for r in rows
+    ]

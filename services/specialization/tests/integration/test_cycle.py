@@ -160,18 +160,16 @@ async def test_sp4_no_retest_changed_exam_number_and_no4_at_risk(start) -> None:
     async with start(start_date=APPROVED) as sp:
         await sp.catalog()
         team = await approve(sp, "BG-1001")
-        # the FE exam 642-437 gets a new number, announced as not required: the 2012 pass still counts
-        r = await sp.client.put("/v1/exams/642-437/replacement", json={"replaced_by": "642-438"}, headers=sp.staff)
-        assert r.status_code == 200
+        # the FE exam 642-437 gets a new number, announced by certification as not required: the 2012 pass still counts
+        await sp.feed(c.ExamReplaced(old_number="642-437", new_number="642-438", required=False, effective_on=APPROVED, announced_on=APPROVED))
         await sp.catalog(body={"name": "Advanced Collaboration Architecture", "level": "advanced_architecture",
                                "roles": {"AM": [{"exams": ["700-001"]}], "SE": [{"certification": "CCNP"}],
                                          "FE": [{"certification": "CQS-IPT", "exams": ["642-438"]}]}})
         assert (await sp.status())["vacancies"] == []
         # announced as required from 2027-09-01: a warning 90 days ahead, vacant on the day (SP-14, NO-4)
-        r = await sp.client.put(
-            "/v1/exams/642-437/replacement", json={"replaced_by": "642-438", "required": True, "effective_on": "2027-09-01"}, headers=sp.staff
+        await sp.feed(
+            c.ExamReplaced(old_number="642-437", new_number="642-438", required=True, effective_on=date(2027, 9, 1), announced_on=APPROVED)
         )
-        assert r.status_code == 200
         await sp.today(date(2027, 6, 2))
         assert await sp.outbox(c.RoleAtRisk.TYPE) == []
         await sp.today(date(2027, 6, 3))
