@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from partnerhub.inputs import BusinessDate, single_line
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 CcoId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{1,64}$")]
 ExamNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
 LevelName = Literal["advanced_architecture", "advanced_technology", "express", "atp"]
 RoleName = Literal["AM", "SE", "FE"]
+Name = single_line(200)
 
 
 class LevelIn(BaseModel):
@@ -35,7 +37,7 @@ class AlternativeIn(BaseModel):
 
 class SpecializationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Name
     level: LevelName
     roles: dict[RoleName, Annotated[list[AlternativeIn], Field(min_length=1, max_length=20)]] = Field(min_length=1)
 
@@ -44,7 +46,7 @@ class ReplacementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     replaced_by: ExamNumber
     required: bool = Field(False, description="existing holders must pass the new exam (their old pass stops counting on effective_on)")
-    effective_on: date | None = Field(None, description="default: today")
+    effective_on: BusinessDate | None = Field(None, description="default: today")
 
 
 class ApplicationIn(BaseModel):
