@@ -32,6 +32,7 @@ from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
 from partnerhub.errors import install_problem_handlers
 from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware, platform_router
+from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
 from partnerhub.settings import ServiceSettings
@@ -58,6 +59,9 @@ class ServiceDefinition:
     # long-running loops of the service (e.g. a mail sender): each is started as a task by
     # ServiceRuntime.start and cancelled by ServiceRuntime.stop; it should not return while running
     background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    # path prefixes of routes that stream a file upload themselves, each with its own size limit:
+    # the platform's body limits (partnerhub.limits) leave their bodies alone, as they do multipart ones
+    raw_bodies: Sequence[str] = ()
 
     @property
     def queue(self) -> str:
@@ -139,7 +143,13 @@ class ServiceRuntime:
         )
         app.state.runtime = self
         install_problem_handlers(app)
-        app.add_middleware(RequestContextMiddleware, service=self.name)
+        app.add_middleware(
+            InputLimitsMiddleware,
+            max_bytes=self.settings.json_max_bytes,
+            max_depth=self.settings.json_max_depth,
+            raw_bodies=self.definition.raw_bodies,
+        )
+        app.add_middleware(RequestContextMiddleware, service=self.name)  # refusals are logged too
         app.add_middleware(
             SecurityHeadersMiddleware, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
         )

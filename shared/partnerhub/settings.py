@@ -80,6 +80,13 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = Field("partnerhub-dev", description="required `iss` claim")
     jwt_audience: str = Field("partnerhub", description="required `aud` claim")
     dev_tokens: bool = Field(False, description="allow minting tokens (POST /v1/dev/tokens); never in production")
+    json_max_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        le=1024 * 1024 * 1024,
+        description="largest request body accepted (JSON, forms; file uploads have their own limits): 413 beyond",
+    )
+    json_max_depth: int = Field(64, ge=4, le=1000, description="deepest nesting of arrays and objects in a JSON body: 422 beyond")
     log_format: Literal["json", "console"] = Field("json", description="JSON lines, or readable console lines")
     log_level: str = Field("INFO", description="log level")
 

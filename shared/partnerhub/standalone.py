@@ -21,6 +21,7 @@ from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.clocks import Clocks
 from partnerhub.errors import install_problem_handlers
 from partnerhub.http import WAIT_QUERY, RequestContextMiddleware, SecurityHeadersMiddleware, TodayIn
+from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
@@ -148,6 +149,13 @@ class Standalone:
         app = FastAPI(title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None)
         app.state.runtime = self
         install_problem_handlers(app)
+        # the root's own routes (PUT /v1/admin/today) read JSON too; each mounted service checks its own requests
+        app.add_middleware(
+            InputLimitsMiddleware,
+            max_bytes=self.settings.json_max_bytes,
+            max_depth=self.settings.json_max_depth,
+            raw_bodies=tuple(f"/{name}/" for name in self.runtimes),
+        )
         app.add_middleware(RequestContextMiddleware, service="standalone")
         app.add_middleware(SecurityHeadersMiddleware)
 

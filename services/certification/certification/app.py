@@ -35,5 +35,6 @@ SERVICE = ServiceDefinition(
     produces=(ExamPassed, ExamReplaced, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
     jobs=JOBS,
     seed=seed,
+    raw_bodies=("/v1/exam-results/imports",),  # a bulk upload, streamed to disk under import_max_bytes
     description="Exam and certification catalogs, exam results, agreements, badges with validity, certificates, reminders.",
 )

@@ -21,6 +21,13 @@ class LearningSettings(ServiceSettings):
     )
     proof_points: int = Field(20, ge=0, le=1000, description="points of an accepted proof of attendance (CL-5)")
     batch_max_items: int = Field(1000, ge=1, le=10_000, description="most completions or statements in one request")
+    json_max_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        le=1024 * 1024 * 1024,
+        description="largest JSON body: more than the platform's 1 MiB, for batches of 1,000 xAPI statements",
+    )
+
     ui_csrf_secret: SecretStr | None = Field(
         None,
         description="key of the CL View pages' form tokens, the same on every replica; "

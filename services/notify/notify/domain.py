@@ -7,7 +7,6 @@ header values from carrying a second header (ARCHITECTURE.md, e-mail pitfall).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,6 +22,12 @@ from partnerhub.bus.contracts import (
     RoleVacated,
 )
 
+# the header checks are the platform's: identity refuses, when a name or an address is written,
+# exactly what these would refuse when the mail is built (partnerhub.inputs)
+from partnerhub.inputs import UnsafeHeader as UnsafeHeader
+from partnerhub.inputs import check_address as check_address
+from partnerhub.inputs import check_header_text as check_header_text
+
 ROLE_NAMES = {"AM": "Account Manager", "SE": "Systems Engineer", "FE": "Field Engineer"}
 
 # the template set of each kind (notify/templates/<kind>.subject.txt, .txt, .html)
@@ -37,30 +42,6 @@ KINDS = (
     "role_vacated",
 )
 PARTNER_KINDS = frozenset(KINDS) - {"reminder"}
-
-# CR, LF and every other control character, plus the Unicode line and paragraph separators
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$")
-
-
-class UnsafeHeader(ValueError):
-    """A value would break out of its header (CR/LF or another control character) or is no address."""
-
-
-def check_header_text(value: str, what: str) -> str:
-    """A display name or subject: no CR, LF or other control characters, however encoded."""
-    if _UNSAFE.search(value):
-        raise UnsafeHeader(f"{what} contains a line break or control character: {value!r}")
-    return value
-
-
-def check_address(value: str, what: str = "address") -> str:
-    """A plain addr-spec (local@domain) with no whitespace, comments, brackets or line breaks."""
-    check_header_text(value, what)
-    if not _ADDRESS.match(value) or ".." in value:
-        raise UnsafeHeader(f"{what} is not a plain e-mail address: {value!r}")
-    return value
-
 
 MESSAGE_ID_DOMAIN = "notify.partnerhub"
 

@@ -18,6 +18,8 @@ from certification.use_cases.results import Result, record_result
 from partnerhub.auth import Principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
+from partnerhub.inputs import UnsafeText, check_single_line
+from partnerhub.pagination import Page, paging
 from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 router = APIRouter(prefix="/v1/exam-results", tags=["exam results"])
@@ -64,6 +66,14 @@ def _format_of(given: str | None, content_type: str, filename: str | None) -> st
     )
 
 
+def _filename(name: str | None) -> str | None:
+    """The upload's file name as sent, kept for the report: one line of text, or a 422."""
+    try:
+        return check_single_line(name, "the file name") if name else None
+    except UnsafeText as exc:
+        raise Problem(str(exc), status=422, slug="invalid-request", title="Invalid request") from None
+
+
 async def _save_upload(request: Request, limit: int) -> tuple[FsPath, str | None]:
     """The upload to a temporary file: multipart field ``file``, or the raw request body."""
     handle = tempfile.NamedTemporaryFile(prefix="cert-import-", suffix=".upload", delete=False)  # noqa: SIM115
@@ -74,7 +84,7 @@ async def _save_upload(request: Request, limit: int) -> tuple[FsPath, str | None
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise Problem("Send the file in the multipart field `file`.", status=422, slug="invalid-request")
-            filename = upload.filename
+            filename = _filename(upload.filename)
             while chunk := await upload.read(1 << 20):
                 size += len(chunk)
                 if size > limit:
@@ -167,11 +177,10 @@ async def get_import(
 @router.get("/imports/{import_id}/errors", summary="An import's bad lines, each with what is wrong")
 async def get_import_errors(
     import_id: str = Path(pattern=UUID_PATTERN),
-    offset: int = Query(0, ge=0),
-    limit: int = Query(100, ge=1, le=1000),
+    page: Page = Depends(paging),
     db: Database = Depends(database_of),
     _: Principal = Writers,
 ) -> list[dict[str, object]]:
-    return await imports_uc.import_errors_of(db, import_id, offset, limit)
+    return await imports_uc.import_errors_of(db, import_id, page.offset, page.limit)
 
 

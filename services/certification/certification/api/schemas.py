@@ -5,24 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from certification.domain.rows import CCO_ID_PATTERN, EXAM_NUMBER_PATTERN, EXTERNAL_ID_PATTERN
-
-
-def _no_control_characters(value: str) -> str:
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ValueError("must not contain control characters (CR, LF, tab …)")
-    return value
-
+from partnerhub.inputs import BusinessDate, single_line
 
 CERT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples=["jdoe"])]
 ExamNumber = Annotated[str, StringConstraints(pattern=EXAM_NUMBER_PATTERN), Field(examples=["640-801"])]
 CertCode = Annotated[str, StringConstraints(pattern=CERT_CODE_PATTERN), Field(examples=["CCNA"])]
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
-]
+Title = single_line(200)
 Kind = Literal["associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"]
 Alternatives = Annotated[list[Annotated[list[ExamNumber], Field(min_length=1, max_length=20)]], Field(min_length=1, max_length=20)]
 
@@ -33,7 +25,7 @@ class ExamIn(BaseModel):
     technical: bool = Field(False, description="an SE/FE related exam (CE-7)")
     replaces: ExamNumber | None = Field(None, description="the exam number this one supersedes (CE-1)")
     replacement_required: bool = Field(False, description="the announcement: existing holders must take this exam")
-    replacement_effective_on: date | None = Field(
+    replacement_effective_on: BusinessDate | None = Field(
         None,
         description="with `replaces` and `replacement_required`: the first day passes of the replaced exam no longer "
         "count for job roles (SP-4, SP-14); default: the business date of the announcement",
@@ -46,7 +38,7 @@ class ExamOut(BaseModel):
     technical: bool
     replaces: str | None
     replacement_required: bool
-    replacement_effective_on: date | None = Field(description="the announced effective date (CE-1), with `replaces`")
+    replacement_effective_on: BusinessDate | None = Field(description="the announced effective date (CE-1), with `replaces`")
     replacement_announced_on: date | None = Field(
         description="the business date of the last announcement (`certification.exam.replaced`), with `replaces`"
     )
@@ -82,7 +74,7 @@ class ExamResultIn(BaseModel):
     )
     cco_id: CcoId
     exam_number: ExamNumber
-    taken_on: date
+    taken_on: BusinessDate
     passed: bool
 
 
@@ -116,7 +108,7 @@ class ImportOut(BaseModel):
 class AgreementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")] = "career-certifications"
-    signed_on: date | None = None
+    signed_on: BusinessDate | None = None
 
 
 class CertificateOut(BaseModel):

@@ -54,7 +54,7 @@ def parse_row(raw: Mapping[str, Any], *, today: date, known_exams: Container[str
         ("cco_id", cco_id, _CCO),
         ("exam_number", exam, _EXAM),
     ):
-        if not isinstance(value, str) or not pattern.match(value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
             raise RowError(f"{name} {str(value)[:80]!r} is not valid (pattern {pattern.pattern})")
     if exam not in known_exams:
         raise RowError(f"exam {exam} is not in the exam catalog")

@@ -30,6 +30,7 @@ from partnerhub.bus.contracts import ExamPassed
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
 from partnerhub.ids import new_id
+from partnerhub.inputs import visible
 from partnerhub.logging import get_logger
 
 log = get_logger(__name__)
@@ -104,7 +105,7 @@ def read_lines(path: Path, fmt: str) -> Iterator[Line]:
     header: list[str] | None = None
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            content = raw[:200].decode("utf-8", "replace").rstrip("\r\n")
+            content = visible(raw[:200].decode("utf-8", "replace").rstrip("\r\n"))  # stored: no NUL or controls
             if len(raw) > MAX_LINE:
                 yield number, None, f"line longer than {MAX_LINE} bytes", content
                 continue
@@ -256,7 +257,7 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
                     continue
                 except RowError as exc:
                     error = str(exc)
-            errors.append({"import_id": import_id, "line": number, "error": error, "content": content})
+            errors.append({"import_id": import_id, "line": number, "error": visible(error or ""), "content": content})
 
         first_seen: dict[str, ResultRow] = {}
         for part in store.chunks([p[1].external_id for p in parsed]):

@@ -21,6 +21,7 @@ from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
 from partnerhub.auth import Principal, current_principal, require_partner, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
+from partnerhub.inputs import BusinessDate
 from partnerhub.policy import PartnerRight
 from partnerhub.service import database_of
 
@@ -85,7 +86,7 @@ async def members(
 async def join(
     be_geo_id: str = BeGeoIdPath,
     cco_id: str = CcoIdPath,
-    on: date | None = OnQuery,
+    on: BusinessDate | None = OnQuery,
     body: DateIn | None = None,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
@@ -103,7 +104,7 @@ async def join(
 async def leave(
     be_geo_id: str = BeGeoIdPath,
     cco_id: str = CcoIdPath,
-    on: date | None = OnQuery,
+    on: BusinessDate | None = OnQuery,
     body: DateIn | None = None,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),

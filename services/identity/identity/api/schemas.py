@@ -5,37 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN, COUNTRY_PATTERN
-
-
-def _no_control_characters(value: str) -> str:
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ValueError("must not contain control characters (CR, LF, tab …)")
-    return value
-
-
-def _no_line_breaks(value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ValueError("must not contain CR or LF")
-    return value
-
+from partnerhub.inputs import BusinessDate, Email, Name
 
 CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples=["jdoe"])]
 BeGeoId = Annotated[str, StringConstraints(pattern=BE_GEO_ID_PATTERN), Field(examples=["100234"])]
-PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
-]
-Email = Annotated[EmailStr, AfterValidator(_no_line_breaks), Field(max_length=320)]
+# what notify puts into a mail header as it is: a name or an address it could not send to is
+# refused here, when it is written, not when the first mail is built (partnerhub.inputs)
+PersonName = Name
 
 
 class IndividualIn(BaseModel):
@@ -84,7 +63,7 @@ class DateIn(BaseModel):
     """Optional body of membership changes; the date may also come as the query ``on``."""
 
     model_config = ConfigDict(extra="forbid")
-    on: date | None = Field(None, description="the business date of the change (default: today's business date)")
+    on: BusinessDate | None = Field(None, description="the business date of the change (default: today's business date)")
 
 
 class MembershipOut(BaseModel):

@@ -15,11 +15,11 @@ _NOT_NAME = re.compile(r"[^\w\s]")
 
 
 def is_valid_cco_id(value: str) -> bool:
-    return bool(_CCO_ID.match(value))
+    return bool(_CCO_ID.fullmatch(value))
 
 
 def is_valid_be_geo_id(value: str) -> bool:
-    return bool(_BE_GEO_ID.match(value))
+    return bool(_BE_GEO_ID.fullmatch(value))
 
 
 def normalise_email(email: str) -> str:

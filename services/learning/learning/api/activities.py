@@ -10,6 +10,7 @@ from learning.api.schemas import ACTIVITY_ID_PATTERN, SPEC_PATTERN, ActivityIn
 from learning.use_cases import library
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.pagination import Page, paging
 from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/activities", tags=["library"])
@@ -20,12 +21,11 @@ staff_only = require_roles("program_staff")
 @router.get("", summary="The published library (anyone signed in)")
 async def list_library(
     specialization: str | None = Query(None, pattern=SPEC_PATTERN),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    page: Page = Depends(paging),
     db: Database = Depends(database_of),
     _: Principal = Depends(current_principal),
 ) -> list[dict[str, Any]]:
-    return await library.list_published(db, specialization=specialization, limit=limit, offset=offset)
+    return await library.list_published(db, specialization=specialization, limit=page.limit, offset=page.offset)
 
 
 @router.get("/drafts", summary="Drafts awaiting review (program staff)")

@@ -14,6 +14,8 @@ from learning.api.schemas import CCO_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.use_cases import views
 from partnerhub.auth import Principal, current_principal
 from partnerhub.errors import Problem
+from partnerhub.inputs import BusinessDate
+from partnerhub.pagination import Page, paging
 from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(tags=["points"])
@@ -78,10 +80,9 @@ def csv_response(view: dict[str, Any]) -> Response:
 @router.get("/v1/partners/{be_geo_id}/points", summary="The partner's credits, newest first (admins, PAMs, program staff)")
 async def partner_points(
     be_geo_id: str = Partner,
-    since: date | None = Query(None, alias="from"),
-    until: date | None = Query(None, alias="to"),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    since: BusinessDate | None = Query(None, alias="from"),
+    until: BusinessDate | None = Query(None, alias="to"),
+    page: Page = Depends(paging),
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
@@ -89,7 +90,7 @@ async def partner_points(
     if since and until and since > until:
         raise Problem("`from` is after `to`.", status=422, slug="invalid-range")
     return await views.partner_points(
-        runtime.db, be_geo_id, today=await runtime.db.today(), since=since, until=until, limit=limit, offset=offset
+        runtime.db, be_geo_id, today=await runtime.db.today(), since=since, until=until, limit=page.limit, offset=page.offset
     )
 
 

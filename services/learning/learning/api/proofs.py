@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
@@ -20,6 +19,8 @@ from learning.use_cases import proofs
 from learning.use_cases.proofs import ProofIn
 from partnerhub.auth import Principal, current_principal, require_person, require_roles
 from partnerhub.errors import NotFound, Problem
+from partnerhub.inputs import BusinessDate, single_line
+from partnerhub.pagination import Page, paging
 from partnerhub.policy import Person, PersonRight
 from partnerhub.service import ServiceRuntime, runtime_of
 
@@ -27,6 +28,7 @@ router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
 ProofId = Path(pattern=r"^[0-9a-f-]{36}$")
 staff_only = require_roles("program_staff")
 MULTIPART_OVERHEAD = 64 * 1024
+EventName = single_line(200)
 
 
 def _too_large(limit: int) -> Problem:
@@ -58,12 +60,15 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     dependencies=[Depends(refuse_oversized)],
 )
 async def submit(
-    cco_id: str = Form(..., pattern=CCO_ID_PATTERN, description="who attended"),
-    event: str = Form(..., min_length=1, max_length=200, description="e.g. Cisco Live 2026 Las Vegas"),
-    specialization: str = Form(..., pattern=SPEC_PATTERN, description="the specialization the points go to"),
-    attended_on: date = Form(..., description="the attendance date: the points count from it"),
-    activity_id: str | None = Form(None, pattern=ACTIVITY_ID_PATTERN, description="the event in the library, if listed"),
-    file: UploadFile = File(..., description="certificate, screenshot, registration e-mail or receipt: PDF, PNG, JPEG or EML"),
+    *,  # the form fields are Annotated: FastAPI drops a type's own validators from ``x: T = Form(...)``
+    cco_id: Annotated[str, Form(pattern=CCO_ID_PATTERN, description="who attended")],
+    event: Annotated[EventName, Form(description="e.g. Cisco Live 2026 Las Vegas")],
+    specialization: Annotated[str, Form(pattern=SPEC_PATTERN, description="the specialization the points go to")],
+    attended_on: Annotated[BusinessDate, Form(description="the attendance date: the points count from it")],
+    activity_id: Annotated[str | None, Form(pattern=ACTIVITY_ID_PATTERN, description="the event in the library, if listed")] = None,
+    file: Annotated[
+        UploadFile, File(description="certificate, screenshot, registration e-mail or receipt: PDF, PNG, JPEG or EML")
+    ],
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(current_principal),
 ) -> ProofOut:
@@ -101,12 +106,11 @@ async def submit(
 @router.get("", summary="Proofs, e.g. those awaiting a decision (program staff)")
 async def list_proofs(
     status: str | None = Query(None, pattern="^(submitted|accepted|rejected)$"),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    page: Page = Depends(paging),
     runtime: ServiceRuntime = Depends(runtime_of),
     _: Principal = Depends(staff_only),
 ) -> list[ProofOut]:
-    return [ProofOut(**p) for p in await proofs.list_proofs(runtime.db, status, limit, offset)]
+    return [ProofOut(**p) for p in await proofs.list_proofs(runtime.db, status, page.limit, page.offset)]
 
 
 async def _visible(runtime: ServiceRuntime, proof_id: str, principal: Principal) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from learning.domain.points import MAX_EXPLICIT_POINTS
+from partnerhub.inputs import Reason, Timestamp, Title
 
 CCO_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
 ACTIVITY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
@@ -25,7 +27,7 @@ class MandatoryFor(Strict):
 
 
 class ActivityIn(Strict):
-    title: str = Field(min_length=1, max_length=300)
+    title: Title
     kind: Literal["online_course", "live_course", "lab", "event", "video", "exam"]
     duration_minutes: int = Field(ge=0, le=100_000)
     specializations: list[str] = Field(min_length=1, max_length=50)
@@ -37,10 +39,8 @@ class ActivityIn(Strict):
     @field_validator("specializations")
     @classmethod
     def _specs(cls, value: list[str]) -> list[str]:
-        import re
-
         for s in value:
-            if not re.match(SPEC_PATTERN, s):
+            if not re.fullmatch(SPEC_PATTERN, s):
                 raise ValueError(f"{s!r} is not a specialization code")
         if len(set(value)) != len(value):
             raise ValueError("specializations are listed twice")
@@ -52,7 +52,7 @@ class CompletionItem(Strict):
     cco_id: str = Field(pattern=CCO_ID_PATTERN)
     activity_id: str = Field(pattern=ACTIVITY_ID_PATTERN)
     action: Literal["completed", "attended", "viewed", "downloaded"]
-    occurred_at: AwareDatetime
+    occurred_at: Timestamp
 
 
 class ItemOutcome(BaseModel):
@@ -75,7 +75,7 @@ class BatchOutcome(BaseModel):
 
 
 class Decision(Strict):
-    reason: str | None = Field(None, max_length=1000)
+    reason: Reason | None = None
 
 
 class ProofOut(BaseModel):

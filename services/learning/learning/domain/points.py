@@ -1,7 +1,8 @@
-"""Point values of library activities (CL-2, CL-3, CL-4, CL-6)."""
+"""Point values of library activities (CL-2, CL-3, CL-4, CL-6), and which completions count."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Literal
 
 Kind = Literal["online_course", "live_course", "lab", "event", "video", "exam"]
@@ -48,6 +49,14 @@ def completion_problem(kind: str, action: str) -> str | None:
         return f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}"
     if kind == "exam":
         return "exams earn points through passed exam results (certification.exam.passed, CL-6), not completions"
+    return None
+
+
+def occurred_problem(occurred_at: datetime, today: date) -> str | None:
+    """Why a completion (or an xAPI statement) dated ``occurred_at`` is refused: its UTC date is
+    after today's business date. The one rule for both ways in (None when it may count)."""
+    if occurred_at.astimezone(UTC).date() > today:
+        return f"occurred_at {occurred_at.isoformat()} is after today ({today.isoformat()})"
     return None
 
 

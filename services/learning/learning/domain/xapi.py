@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from partnerhub.inputs import parse_timestamp
 
 SUPPORTED_VERSION = "1.0.3"
 # the last segment of the verb IRI decides (ADL and Tin Can registry verbs alike)
@@ -28,6 +30,7 @@ class StatementFacts:
     activity_id: str | None  # its last path segment, when that can be a library id
     action: str | None  # None: a verb this service does not turn into a completion
     occurred_at: datetime
+    timestamped: bool = True  # False: the statement named no time, occurred_at is when it arrived
 
 
 def version_problem(header: str | None) -> str | None:
@@ -45,28 +48,28 @@ def _obj(value: Any, where: str) -> dict[str, Any]:
 
 
 def _iri(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not isinstance(value, str) or not _IRI.fullmatch(value):
         raise StatementError(f"{where} must be an IRI")
     return value
 
 
 def _timestamp(value: Any, where: str) -> datetime:
+    """An ISO 8601 timestamp (UTC when it names no offset), in the platform's date range."""
     if not isinstance(value, str):
         raise StatementError(f"{where} must be an ISO 8601 timestamp")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise StatementError(f"{where} is not an ISO 8601 timestamp: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_timestamp(value, assume_utc=True)
+    except ValueError as exc:
+        raise StatementError(f"{where} {exc}: {value[:60]!r}") from None
 
 
 def activity_id_of(iri: str) -> str | None:
     """The library id an object IRI names: the IRI itself when it is one, else its last path segment."""
-    if _ACTIVITY_ID.match(iri):
+    if _ACTIVITY_ID.fullmatch(iri):
         return iri
     path = urlsplit(iri).path.rstrip("/")
     last = path.rsplit("/", 1)[-1] if path else ""
-    return last if _ACTIVITY_ID.match(last) else None
+    return last if _ACTIVITY_ID.fullmatch(last) else None
 
 
 def read_statement(data: Any, now: datetime, cco_id_pattern: str) -> StatementFacts:
@@ -86,7 +89,7 @@ def read_statement(data: Any, now: datetime, cco_id_pattern: str) -> StatementFa
     account = actor.get("account")
     if not isinstance(account, dict) or not isinstance(account.get("name"), str):
         raise StatementError("actor must carry an account whose name is the person's CCO ID")
-    if not re.match(cco_id_pattern, account["name"]):
+    if not re.fullmatch(cco_id_pattern, account["name"]):
         raise StatementError(f"actor account name {account['name']!r} is not a valid CCO ID")
     if "homePage" in account:
         _iri(account["homePage"], "actor.account.homePage")
@@ -106,4 +109,5 @@ def read_statement(data: Any, now: datetime, cco_id_pattern: str) -> StatementFa
         activity_id=activity_id_of(object_id),
         action=VERB_ACTIONS.get(verb_name),
         occurred_at=occurred_at,
+        timestamped=when is not None,
     )

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from learning.domain.points import completion_problem, earns
+from learning.domain.points import completion_problem, earns, occurred_problem
 from learning.tables import completions
 from learning.use_cases import ledger
 from learning.use_cases.library import published_activities
@@ -71,28 +71,30 @@ async def _record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[I
     if not fresh:
         return [results[i] for i in sorted(results)]
     async with db.uow() as uow:
-        survivors = await ledger.resolve(uow, {i.cco_id for _, i in fresh})
-        await ledger.lock_people(uow, survivors.values())
-        known: set[str] = set()
-        for part in ledger.chunks([i.external_id for _, i in fresh]):
-            rows = await uow.conn.execute(select(completions.c.external_id).where(completions.c.external_id.in_(part)))
-            known.update(r.external_id for r in rows)
+        # the checks that need no lock first: an item refused by them locks (and so writes) nothing
         library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
-        accepted: list[tuple[int, CompletionIn]] = []
+        checked: list[tuple[int, CompletionIn]] = []
         for index, item in fresh:
-            if item.external_id in known:
-                results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
-                continue
             activity = library.get(item.activity_id)
             problem = (
                 f"no published activity {item.activity_id!r} in the library"
                 if activity is None
-                else completion_problem(activity.kind, item.action)
+                else completion_problem(activity.kind, item.action) or occurred_problem(item.occurred_at, today)
             )
-            if problem is None and item.occurred_at.astimezone(UTC).date() > today:
-                problem = f"occurred_at {item.occurred_at.isoformat()} is after today ({today.isoformat()})"
             if problem is not None:
                 results[index] = ItemResult(index, item.external_id, "rejected", reason=problem)
+            else:
+                checked.append((index, item))
+        survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
+        await ledger.lock_people(uow, survivors.values())
+        known: set[str] = set()
+        for part in ledger.chunks([i.external_id for _, i in checked]):
+            rows = await uow.conn.execute(select(completions.c.external_id).where(completions.c.external_id.in_(part)))
+            known.update(r.external_id for r in rows)
+        accepted: list[tuple[int, CompletionIn]] = []
+        for index, item in checked:
+            if item.external_id in known:
+                results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
             else:
                 accepted.append((index, item))
         if accepted:

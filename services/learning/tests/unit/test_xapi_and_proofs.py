@@ -63,3 +63,32 @@ def test_cl5_proof_types_by_content() -> None:
     assert detect_type(b"MZ\x90\x00 an executable") is None
     assert detect_type(b"<html><body>certificate</body></html>") is None
     assert detect_type(b"Subject: no sender\r\n\r\nbody") is None
+
+
+def test_cl9_one_rule_refuses_what_happened_after_today_in_utc() -> None:
+    from datetime import date, timedelta, timezone
+
+    from learning.domain.points import occurred_problem
+
+    today = date(2026, 3, 1)
+    assert occurred_problem(datetime(2026, 3, 1, 23, 59, tzinfo=UTC), today) is None
+    assert occurred_problem(datetime(2026, 3, 2, tzinfo=UTC), today) == "occurred_at 2026-03-02T00:00:00+00:00 is after today (2026-03-01)"
+    late_evening_west = datetime(2026, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-1)))  # 00:30 UTC on the 2nd
+    assert occurred_problem(late_evening_west, today) is not None
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["9999-12-31T00:00:00Z", "0001-01-01T00:00:00+01:00", "1772323200", "2026-02-01"]
+)
+def test_xapi_timestamps_out_of_range_or_not_iso_are_malformed(timestamp: str) -> None:
+    with pytest.raises(StatementError, match="timestamp"):
+        read_statement(statement(timestamp=timestamp), NOW, CCO_ID_PATTERN)
+
+
+def test_xapi_ids_with_a_trailing_newline_are_malformed_and_untimed_statements_say_so() -> None:
+    with pytest.raises(StatementError, match="CCO ID"):
+        read_statement(statement(actor={"account": {"name": "alice\n"}}), NOW, CCO_ID_PATTERN)
+    untimed = {k: v for k, v in statement().items() if k != "timestamp"}
+    facts = read_statement(untimed, NOW, CCO_ID_PATTERN)
+    assert facts.occurred_at == NOW and not facts.timestamped
+    assert read_statement(statement(timestamp="2026-02-01T10:00:00"), NOW, CCO_ID_PATTERN).occurred_at.tzinfo is not None

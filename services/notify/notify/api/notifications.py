@@ -16,6 +16,8 @@ from notify import use_cases
 from notify.use_cases import Visibility
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.inputs import SearchText
+from partnerhub.pagination import Page, paging
 from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import database_of
 
@@ -74,12 +76,11 @@ def visibility_of(principal: Principal) -> Visibility:
 
 @router.get("", summary="The delivery log (staff, systems; admins: their partners' mail; anyone: own mail)")
 async def list_notifications(
-    recipient: str | None = Query(None, max_length=320, description="a CCO ID, or an e-mail address"),
-    cause: str | None = Query(None, max_length=400, description="a cause key, or its beginning"),
+    recipient: SearchText | None = Query(None, max_length=320, description="a CCO ID, or an e-mail address"),
+    cause: SearchText | None = Query(None, max_length=400, description="a cause key, or its beginning"),
     status: Status | None = Query(None, description="e.g. failed: the mails staff may retry"),
-    kind: str | None = Query(None, max_length=40),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    kind: SearchText | None = Query(None, max_length=40),
+    page: Page = Depends(paging),
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),
 ) -> list[NotificationOut]:
@@ -90,8 +91,8 @@ async def list_notifications(
         cause=cause,
         status=status,
         kind=kind,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
     return [NotificationOut.of(r) for r in rows]
 

@@ -7,11 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from partnerhub.inputs import single_line
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 CcoId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{1,64}$")]
 ExamNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
 LevelName = Literal["advanced_architecture", "advanced_technology", "express", "atp"]
 RoleName = Literal["AM", "SE", "FE"]
+Name = single_line(200)
 
 
 class LevelIn(BaseModel):
@@ -35,7 +38,7 @@ class AlternativeIn(BaseModel):
 
 class SpecializationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Name
     level: LevelName
     roles: dict[RoleName, Annotated[list[AlternativeIn], Field(min_length=1, max_length=20)]] = Field(min_length=1)
 
