@@ -8,8 +8,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerhub.auth import Principal, current_principal, require_roles
@@ -87,7 +87,28 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "service": _runtime(request).name}
 
 
-@platform_router.get("/readyz", tags=["platform"], summary="Database and broker reachable")
+class ReadyOut(BaseModel):
+    status: str = Field(description="`ready`, or `not ready` (then 503)")
+    service: str
+    checks: dict[str, str] = Field(description="`ok`, or why not, for the database and the broker")
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {503: {"model": ReadyOut, "description": "Not ready: see `checks`"}}
+METRICS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Prometheus text exposition format 0.0.4",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@platform_router.get(
+    "/readyz",
+    tags=["platform"],
+    summary="Database and broker reachable",
+    response_model=ReadyOut,
+    responses=READY_RESPONSES,
+)
 async def readyz(request: Request) -> JSONResponse:
     runtime = _runtime(request)
     checks = await runtime.ready()
@@ -98,7 +119,13 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-@platform_router.get("/metrics", tags=["platform"], summary="Prometheus metrics")
+@platform_router.get(
+    "/metrics",
+    tags=["platform"],
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses=METRICS_RESPONSES,
+)
 async def metrics(request: Request) -> Response:
     runtime = _runtime(request)
     return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
@@ -112,6 +139,11 @@ async def asyncapi(request: Request) -> dict[str, Any]:
 class TodayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date: date
+
+
+TODAY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the clock is not manual, or the date is in the past"}
+}
 
 
 class TodayOut(BaseModel):
@@ -131,7 +163,7 @@ async def get_today(request: Request, _: Principal = Depends(current_principal))
     "/v1/admin/today",
     tags=["platform"],
     summary="Move a manual clock forward; runs the daily jobs for each day passed (program staff)",
-    responses={409: {"description": "the clock is not manual, or the date is in the past"}},
+    responses=TODAY_RESPONSES,
 )
 async def put_today(
     body: TodayIn, request: Request, _: Principal = Depends(require_roles("program_staff"))

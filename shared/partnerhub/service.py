@@ -34,6 +34,7 @@ from partnerhub.errors import install_problem_handlers
 from partnerhub.http import RequestContextMiddleware, platform_router
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
+from partnerhub.openapi import install_openapi
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -132,6 +133,7 @@ class ServiceRuntime:
         )
         app.state.runtime = self
         install_problem_handlers(app)
+        install_openapi(app)
         app.add_middleware(RequestContextMiddleware, service=self.name)
         app.include_router(platform_router)
         for router in self.definition.routers:

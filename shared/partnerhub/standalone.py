@@ -14,18 +14,30 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
 
 from partnerhub.auth import Authenticator, Principal, mint_token, require_roles
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import RequestContextMiddleware, TodayIn
+from partnerhub.http import TODAY_RESPONSES, RequestContextMiddleware, TodayIn
 from partnerhub.logging import configure_logging, get_logger
+from partnerhub.openapi import install_openapi
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
+
+
+class SystemReadyOut(BaseModel):
+    status: str = Field(description="`ready`, or `not ready` (then 503)")
+    checks: dict[str, dict[str, str]] = Field(description="per service: `ok`, or why not, for its database and broker")
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"model": SystemReadyOut, "description": "Not ready: see `checks`"}
+}
 
 
 def _demo_story_path() -> Path | None:
@@ -144,6 +156,7 @@ class Standalone:
         app = FastAPI(title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None)
         app.state.runtime = self
         install_problem_handlers(app)
+        install_openapi(app)
         app.add_middleware(RequestContextMiddleware, service="standalone")
 
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -163,7 +176,7 @@ class Standalone:
             )
 
         @app.get("/services")
-        async def services() -> dict[str, Any]:
+        async def services() -> dict[str, dict[str, str]]:
             return {
                 name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json", "asyncapi": f"/{name}/asyncapi.json"}
                 for name in self.runtimes
@@ -173,7 +186,7 @@ class Standalone:
         async def healthz() -> dict[str, Any]:
             return {"status": "ok", "services": list(self.runtimes)}
 
-        @app.get("/readyz")
+        @app.get("/readyz", response_model=SystemReadyOut, responses=READY_RESPONSES)
         async def readyz() -> JSONResponse:
             checks = {name: await r.ready() for name, r in self.runtimes.items()}
             ok = all(v == "ok" for c in checks.values() for v in c.values())
@@ -185,7 +198,7 @@ class Standalone:
             consumes = [e for r in self.runtimes.values() for e in r.definition.subscriptions]
             return asyncapi_document("partnerhub events", produces, consumes)
 
-        @app.put("/v1/admin/today", summary="Move every service's manual clock forward, in order")
+        @app.put("/v1/admin/today", summary="Move every service's manual clock forward, in order", responses=TODAY_RESPONSES)
         async def put_today(body: TodayIn, _: Principal = Depends(require_roles("program_staff"))) -> dict[str, Any]:
             results = {name: await r.clock.set_today(body.date) for name, r in self.runtimes.items()}
             return {"today": body.date.isoformat(), "services": results}

@@ -19,6 +19,7 @@ from certification.settings import CertificationSettings
 from certification.use_cases import catalog
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.openapi import never
 from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -43,6 +44,7 @@ def _cert_out(cert: CertificationDef) -> CertificationOut:
     "/exams/{number}",
     summary="Create or replace an exam (CE-1; program staff)",
     responses={201: {"description": "created"}, 422: {"description": "unknown replaced exam or a cycle"}},
+    openapi_extra=never(404),
 )
 async def put_exam(
     body: ExamIn,
@@ -73,6 +75,7 @@ async def get_exam(
     "/certifications/{code}",
     summary="Create or replace a certification (CE-2, CE-4; program staff)",
     responses={201: {"description": "created"}, 422: {"description": "unknown exams or prerequisites, or a cycle"}},
+    openapi_extra=never(404),
 )
 async def put_certification(
     body: CertificationIn,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from partnerhub.auth import Principal, StaffOnly, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
+from partnerhub.openapi import never
 from partnerhub.service import database_of
 from specialization import facts
 from specialization.api.schemas import LevelIn, LevelName, ReplacementIn, SpecializationIn
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 CodePath = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a specialization code")
 
 
-@router.put("/levels/{level}", summary="Set a level's yearly points (SP-1, SP-8; program staff)")
+@router.put("/levels/{level}", summary="Set a level's yearly points (SP-1, SP-8; program staff)", openapi_extra=never(404))
 async def put_level(level: LevelName, body: LevelIn, db: Database = Depends(database_of), _: Principal = Depends(StaffOnly)) -> dict[str, Any]:
     points = None if level == "atp" else body.points_required
     await catalog.put_level(db, level, points)
@@ -33,7 +34,12 @@ async def get_levels(db: Database = Depends(database_of), _: Principal = Depends
     return [{"level": level, "points_required": p or None} for level, p in points.items()]
 
 
-@router.put("/specializations/{code}", summary="Create or replace a specialization and its role requirements (SP-3; program staff)")
+@router.put(
+    "/specializations/{code}",
+    summary="Create or replace a specialization and its role requirements (SP-3; program staff)",
+    responses={201: {"description": "created"}},
+    openapi_extra=never(404),
+)
 async def put_specialization(
     body: SpecializationIn,
     response: Response,
@@ -68,7 +74,11 @@ async def get_specialization(code: str = CodePath, db: Database = Depends(databa
     return _spec_out(spec)
 
 
-@router.put("/exams/{number}/replacement", summary="Announce that an exam got a new number (CE-1, SP-4, SP-14; program staff)")
+@router.put(
+    "/exams/{number}/replacement",
+    summary="Announce that an exam got a new number (CE-1, SP-4, SP-14; program staff)",
+    openapi_extra=never(404),
+)
 async def put_replacement(
     body: ReplacementIn,
     number: str = Path(pattern=r"^[A-Za-z0-9._-]{1,32}$"),
