@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from partnerhub.logging import get_logger
@@ -107,6 +108,20 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
     )
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method the request's path answers to, for ``Allow`` on a 405 (Starlette names only
+    the methods of the first route whose path matched, e.g. ``PUT`` where ``GET`` is there too)."""
+    path, root = request.scope.get("path", ""), request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        regex = getattr(context, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods.update(getattr(context, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -136,6 +151,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         response = problem_response(problem, request)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            response.headers["Allow"] = allowed
         return response
 
     @app.exception_handler(Exception)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -156,7 +156,28 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "service": _runtime(request).name}
 
 
-@platform_router.get("/readyz", tags=["platform"], summary="Database and broker reachable")
+class ReadyOut(BaseModel):
+    status: str = Field(description="`ready`, or `not ready` (then 503)")
+    service: str
+    checks: dict[str, str] = Field(description="`ok`, or why not, for the database and the broker")
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {503: {"model": ReadyOut, "description": "Not ready: see `checks`"}}
+METRICS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Prometheus text exposition format 0.0.4",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@platform_router.get(
+    "/readyz",
+    tags=["platform"],
+    summary="Database and broker reachable",
+    response_model=ReadyOut,
+    responses=READY_RESPONSES,
+)
 async def readyz(request: Request) -> JSONResponse:
     runtime = _runtime(request)
     checks = await runtime.ready()
@@ -167,7 +188,13 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-@platform_router.get("/metrics", tags=["platform"], summary="Prometheus metrics")
+@platform_router.get(
+    "/metrics",
+    tags=["platform"],
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses=METRICS_RESPONSES,
+)
 async def metrics(request: Request) -> Response:
     runtime = _runtime(request)
     return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
@@ -181,6 +208,14 @@ async def asyncapi(request: Request) -> dict[str, Any]:
 class TodayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date: date
+
+
+TODAY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "a long jump: its daily jobs run in the background; poll GET /v1/admin/today"},
+    409: {"description": "the clock is not manual, the date is in the past, or a jump is running"},
+    422: {"description": "the date is further than CLOCK_MAX_JUMP_DAYS, or past the last date the system represents"},
+    500: {"description": "a daily job failed: the clock stays at the day before, the error is kept"},
+}
 
 
 class TodayOut(BaseModel):
@@ -236,12 +271,7 @@ async def get_today(request: Request, _: Principal = Depends(current_principal))
     "/v1/admin/today",
     tags=["platform"],
     summary="Move a manual clock forward; runs the daily jobs for each day passed (program staff)",
-    responses={
-        202: {"description": "a long jump: its daily jobs run in the background; poll GET /v1/admin/today"},
-        409: {"description": "the clock is not manual, the date is in the past, or a jump is running"},
-        422: {"description": "the date is further than CLOCK_MAX_JUMP_DAYS, or past the last date the system represents"},
-        500: {"description": "a daily job failed: the clock stays at the day before, the error is kept"},
-    },
+    responses=TODAY_RESPONSES,
 )
 async def put_today(
     body: TodayIn,

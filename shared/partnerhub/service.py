@@ -35,6 +35,7 @@ from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware,
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
+from partnerhub.openapi import install_openapi
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -153,6 +154,7 @@ class ServiceRuntime:
         app.add_middleware(
             SecurityHeadersMiddleware, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
         )
+        install_openapi(app)
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)

@@ -14,21 +14,39 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from partnerhub.auth import Authenticator, Principal, current_principal, mint_token, require_roles
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.clocks import Clocks
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import WAIT_QUERY, RequestContextMiddleware, SecurityHeadersMiddleware, TodayIn
+from partnerhub.http import (
+    TODAY_RESPONSES,
+    WAIT_QUERY,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    TodayIn,
+)
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
+from partnerhub.openapi import install_openapi
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
 INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }\n"
+
+
+class SystemReadyOut(BaseModel):
+    status: str = Field(description="`ready`, or `not ready` (then 503)")
+    checks: dict[str, dict[str, str]] = Field(description="per service: `ok`, or why not, for its database and broker")
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"model": SystemReadyOut, "description": "Not ready: see `checks`"}
+}
 
 
 def _demo_story_path() -> Path | None:
@@ -156,6 +174,7 @@ class Standalone:
             max_depth=self.settings.json_max_depth,
             raw_bodies=tuple(f"/{name}/" for name in self.runtimes),
         )
+        install_openapi(app)
         app.add_middleware(RequestContextMiddleware, service="standalone")
         app.add_middleware(SecurityHeadersMiddleware)
 
@@ -181,7 +200,7 @@ class Standalone:
             return Response(INDEX_CSS, media_type="text/css; charset=utf-8")
 
         @app.get("/services")
-        async def services() -> dict[str, Any]:
+        async def services() -> dict[str, dict[str, str]]:
             return {
                 name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json", "asyncapi": f"/{name}/asyncapi.json"}
                 for name in self.runtimes
@@ -191,7 +210,7 @@ class Standalone:
         async def healthz() -> dict[str, Any]:
             return {"status": "ok", "services": list(self.runtimes)}
 
-        @app.get("/readyz")
+        @app.get("/readyz", response_model=SystemReadyOut, responses=READY_RESPONSES)
         async def readyz() -> JSONResponse:
             checks = {name: await r.ready() for name, r in self.runtimes.items()}
             ok = all(v == "ok" for c in checks.values() for v in c.values())
@@ -210,6 +229,7 @@ class Standalone:
         @app.put(
             "/v1/admin/today",
             summary="Move every service's manual clock forward, in order (each one's daily jobs done before the next moves)",
+            responses=TODAY_RESPONSES,
         )
         async def put_today(
             body: TodayIn,

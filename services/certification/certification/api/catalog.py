@@ -19,6 +19,7 @@ from certification.settings import CertificationSettings
 from certification.use_cases import catalog
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.openapi import never
 from partnerhub.service import ServiceRuntime, database_of, runtime_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -49,6 +50,7 @@ def _cert_out(cert: CertificationDef) -> CertificationOut:
         201: {"description": "created"},
         422: {"description": "unknown replaced exam, one already replaced by another, a cycle, or a withdrawn replacement"},
     },
+    openapi_extra=never(404),
 )
 async def put_exam(
     body: ExamIn,
@@ -80,6 +82,7 @@ async def get_exam(
     "/certifications/{code}",
     summary="Create or replace a certification (CE-2, CE-4; program staff)",
     responses={201: {"description": "created"}, 422: {"description": "unknown exams or prerequisites, or a cycle"}},
+    openapi_extra=never(404),
 )
 async def put_certification(
     body: CertificationIn,

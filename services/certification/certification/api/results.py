@@ -6,7 +6,7 @@ import asyncio
 import tempfile
 from dataclasses import asdict
 from pathlib import Path as FsPath
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
@@ -25,6 +25,31 @@ from partnerhub.service import ServiceRuntime, database_of, runtime_of
 router = APIRouter(prefix="/v1/exam-results", tags=["exam results"])
 Writers = Depends(require_roles("program_staff", "system"))
 UUID_PATTERN = r"^[0-9a-f-]{36}$"
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "the file: CSV with a header line, or JSON lines; raw, or as the multipart field `file`",
+        "content": {
+            # any bytes: bad lines are reported in the import, they never refuse the upload
+            "text/csv": {},
+            "application/x-ndjson": {},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"description": "with ?wait=true: the import is done", "headers": {"Location": {"schema": {"type": "string"}}}},
+    202: {"description": "the import runs; follow it at Location", "headers": {"Location": {"schema": {"type": "string"}}}},
+    413: {"description": "the upload is larger than the import limit"},
+    415: {"description": "the format is neither named nor recognisable from the file name or content type"},
+    422: {"description": "an empty upload, or no multipart field `file`"},
+}
 
 
 def _out(result: Result) -> ExamResultOut:
@@ -122,6 +147,8 @@ async def _with_errors(db: Database, import_id: str) -> ImportOut:
         "Bad lines are listed with what is wrong and never stop the good ones; lines already recorded "
         "(same external_id) count as replayed."
     ),
+    responses=IMPORT_RESPONSES,
+    openapi_extra=IMPORT_BODY,
 )
 async def post_import(
     request: Request,

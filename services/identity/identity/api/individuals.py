@@ -24,6 +24,7 @@ from partnerhub.policy import may_make_staff
 from partnerhub.service import database_of
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
+NOT_THEIRS = {403: {"description": "the caller may see this person but is neither them nor program staff"}}
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")
 BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
 
@@ -65,7 +66,11 @@ async def read(
     return _out(individual)
 
 
-@router.patch("/{cco_id}", summary="Change name or e-mail (self, program staff); program_staff flag (staff)")
+@router.patch(
+    "/{cco_id}",
+    summary="Change name or e-mail (self, program staff); program_staff flag (staff)",
+    responses={403: {"description": "not the person nor program staff; or the program_staff flag sent by others"}},
+)
 async def patch(
     body: IndividualPatch,
     cco_id: str = CcoIdPath,
@@ -100,7 +105,11 @@ async def merge(
     return MergeOut(survivor=_out(survivor), newly_retired=retired)
 
 
-@router.put("/{cco_id}/grants/{be_geo_id}", summary="Grant the partner's admins access to one's records (ID-4; self, staff)")
+@router.put(
+    "/{cco_id}/grants/{be_geo_id}",
+    summary="Grant the partner's admins access to one's records (ID-4; self, staff)",
+    responses={**NOT_THEIRS, 422: {"description": "not an active member of that partner"}},
+)
 async def grant(
     cco_id: str = CcoIdPath,
     be_geo_id: str = BeGeoIdPath,
@@ -116,6 +125,7 @@ async def grant(
     "/{cco_id}/grants/{be_geo_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke that access (ID-4; self, staff)",
+    responses=NOT_THEIRS,
 )
 async def revoke(
     cco_id: str = CcoIdPath,

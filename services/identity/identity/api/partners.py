@@ -28,6 +28,7 @@ from partnerhub.service import database_of
 router = APIRouter(tags=["partners"])
 BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID")
+READ_ONLY = {403: {"description": "the caller may see the partner but not change this"}}
 OnQuery = Query(None, description="business date of the change (YYYY-MM-DD; default today's business date)")
 
 
@@ -82,6 +83,7 @@ async def members(
 @router.put(
     "/v1/partners/{be_geo_id}/members/{cco_id}",
     summary="Associate a person with the partner; their other active membership ends that day (ID-1, ID-3)",
+    responses={**READ_ONLY, 409: {"description": "the person joined a partner concurrently; retry"}},
 )
 async def join(
     be_geo_id: str = BeGeoIdPath,
@@ -100,6 +102,7 @@ async def join(
     "/v1/partners/{be_geo_id}/members/{cco_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End a person's membership of the partner (ID-3); history is kept",
+    responses=READ_ONLY,
 )
 async def leave(
     be_geo_id: str = BeGeoIdPath,
@@ -125,7 +128,11 @@ async def roles(
     return RolesOut(be_geo_id=be_geo_id, roles=[RoleOut(**asdict(r)) for r in found])
 
 
-@router.put("/v1/partners/{be_geo_id}/admins/{cco_id}", summary="Make a person a partner admin (staff, the partner's admins)")
+@router.put(
+    "/v1/partners/{be_geo_id}/admins/{cco_id}",
+    summary="Make a person a partner admin (staff, the partner's admins)",
+    responses=READ_ONLY,
+)
 async def assign_admin(
     be_geo_id: str = BeGeoIdPath,
     cco_id: str = CcoIdPath,
@@ -141,6 +148,7 @@ async def assign_admin(
     "/v1/partners/{be_geo_id}/admins/{cco_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a partner admin (staff, the partner's admins)",
+    responses=READ_ONLY,
 )
 async def remove_admin(
     be_geo_id: str = BeGeoIdPath,
@@ -153,7 +161,11 @@ async def remove_admin(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.put("/v1/pams/{cco_id}/partners/{be_geo_id}", summary="Associate a PAM with a partner (program staff)")
+@router.put(
+    "/v1/pams/{cco_id}/partners/{be_geo_id}",
+    summary="Associate a PAM with a partner (program staff)",
+    responses=READ_ONLY,
+)
 async def assign_pam(
     cco_id: str = CcoIdPath,
     be_geo_id: str = BeGeoIdPath,
@@ -169,6 +181,7 @@ async def assign_pam(
     "/v1/pams/{cco_id}/partners/{be_geo_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End a PAM's association with a partner (program staff)",
+    responses=READ_ONLY,
 )
 async def remove_pam(
     cco_id: str = CcoIdPath,

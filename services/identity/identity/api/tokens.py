@@ -13,7 +13,11 @@ from partnerhub.service import ServiceRuntime, runtime_of
 router = APIRouter(prefix="/v1/dev", tags=["dev"])
 
 
-@router.post("/tokens", summary="Mint a dev token whose claims come from identity's records (DEV ONLY)")
+@router.post(
+    "/tokens",
+    summary="Mint a dev token whose claims come from identity's records (DEV ONLY)",
+    responses={404: {"description": "dev tokens are off, or no individual has that CCO ID"}},
+)
 async def tokens(body: TokenIn, runtime: ServiceRuntime = Depends(runtime_of)) -> TokenOut:
     settings = runtime.settings
     if not settings.dev_tokens or settings.environment == "production":

@@ -10,6 +10,7 @@ from learning.api.schemas import ACTIVITY_ID_PATTERN, SPEC_PATTERN, ActivityIn
 from learning.use_cases import library
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
+from partnerhub.openapi import never
 from partnerhub.pagination import Page, paging
 from partnerhub.service import database_of
 
@@ -33,7 +34,12 @@ async def list_drafts(db: Database = Depends(database_of), _: Principal = Depend
     return await library.list_drafts(db)
 
 
-@router.put("/{activity_id}", summary="Write an activity's draft (program staff; CL-1, CL-2, CL-3, CL-6)")
+@router.put(
+    "/{activity_id}",
+    summary="Write an activity's draft (program staff; CL-1, CL-2, CL-3, CL-6)",
+    responses={409: {"description": "an exam number on a non-exam activity, or an exam activity without one"}},
+    openapi_extra=never(404),
+)
 async def put_activity(
     body: ActivityIn,
     activity_id: str = ActivityId,
@@ -43,7 +49,11 @@ async def put_activity(
     return await library.save_draft(db, activity_id, body.model_dump(mode="json"), principal.sub)
 
 
-@router.post("/{activity_id}/publish", summary="Publish the reviewed draft (program staff; CL-1)")
+@router.post(
+    "/{activity_id}/publish",
+    summary="Publish the reviewed draft (program staff; CL-1)",
+    responses={409: {"description": "no draft to publish, or its exam is already in the library"}},
+)
 async def publish(
     activity_id: str = ActivityId, db: Database = Depends(database_of), principal: Principal = Depends(staff_only)
 ) -> dict[str, Any]:

@@ -53,7 +53,12 @@ async def apply_items(runtime: ServiceRuntime, raw: list[Any], source: str) -> l
 @router.post(
     "",
     summary="Record completions (systems, program staff): a single object, or {\"items\": [...]} / a JSON array of up to 1,000",
-    responses={200: {"description": "a batch, or a repeated single completion"}, 201: {"description": "a new single completion"}},
+    responses={
+        200: {"description": "a batch, or a repeated single completion"},
+        201: {"description": "a new single completion"},
+        413: {"description": "a batch of more completions than the limit (default 1,000), or a body too large"},
+        422: {"description": "a body that is neither a completion nor a batch, or a single completion not accepted"},
+    },
 )
 async def post_completions(
     response: Response,

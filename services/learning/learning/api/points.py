@@ -20,6 +20,17 @@ from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(tags=["points"])
 Partner = Path(pattern=PARTNER_PATTERN, description="the partner's BE GEO ID")
+NO_POINTS_ROLE = {403: {"description": "the caller is neither an admin or PAM (of any partner) nor program staff (CL-10)"}}
+CL_VIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the CL View as JSON, or as CSV (one line per person per specialization)",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    },
+    **NO_POINTS_ROLE,
+}
 
 
 def _wants_csv(request: Request, fmt: str | None) -> bool:
@@ -32,7 +43,7 @@ def _wants_csv(request: Request, fmt: str | None) -> bool:
 @router.get(
     "/v1/partners/{be_geo_id}/cl-view",
     summary="The CL View: per specialization, period, points required and earned, mandatory items, icon, people (JSON, or CSV with Accept: text/csv)",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=CL_VIEW_RESPONSES,
 )
 async def cl_view(
     request: Request,
@@ -77,7 +88,11 @@ def csv_response(view: dict[str, Any]) -> Response:
     )
 
 
-@router.get("/v1/partners/{be_geo_id}/points", summary="The partner's credits, newest first (admins, PAMs, program staff)")
+@router.get(
+    "/v1/partners/{be_geo_id}/points",
+    summary="The partner's credits, newest first (admins, PAMs, program staff)",
+    responses=NO_POINTS_ROLE,
+)
 async def partner_points(
     be_geo_id: str = Partner,
     since: BusinessDate | None = Query(None, alias="from"),
@@ -94,7 +109,11 @@ async def partner_points(
     )
 
 
-@router.get("/v1/individuals/{cco_id}/points", summary="A person's ledger (admins and PAMs of their partners, program staff)")
+@router.get(
+    "/v1/individuals/{cco_id}/points",
+    summary="A person's ledger (admins and PAMs of their partners, program staff)",
+    responses=NO_POINTS_ROLE,
+)
 async def individual_points(
     cco_id: str = Path(pattern=CCO_ID_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),

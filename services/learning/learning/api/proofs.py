@@ -29,6 +29,21 @@ ProofId = Path(pattern=r"^[0-9a-f-]{36}$")
 staff_only = require_roles("program_staff")
 MULTIPART_OVERHEAD = 64 * 1024
 EventName = single_line(200)
+EVIDENCE_TYPES = ("application/pdf", "image/png", "image/jpeg", "message/rfc822")
+SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "neither the attendee, an admin of theirs, nor program staff"},
+    404: {"description": "the attendee is not at the admin's partners, or no published event has that activity_id"},
+    413: {"description": "the file is larger than the limit"},
+    415: {"description": "the file is not a PDF, PNG, JPEG or e-mail (EML) message"},
+    422: {"description": "invalid fields, an attendance date after today, or an empty file"},
+}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file as stored, in the type detected at submission",
+        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in EVIDENCE_TYPES},
+    },
+}
+DECIDED = {409: {"description": "the proof was already decided, or the attendee already has points for that event"}}
 
 
 def _too_large(limit: int) -> Problem:
@@ -58,6 +73,7 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     status_code=201,
     summary="Submit a proof of attendance (the individual, their partner's admin, program staff; CL-5)",
     dependencies=[Depends(refuse_oversized)],
+    responses=SUBMIT_RESPONSES,
 )
 async def submit(
     *,  # the form fields are Annotated: FastAPI drops a type's own validators from ``x: T = Form(...)``
@@ -127,7 +143,12 @@ async def read(
     return ProofOut(**await _visible(runtime, proof_id, principal))
 
 
-@router.get("/{proof_id}/file", summary="The evidence file (program staff, the attendee, the submitter)")
+@router.get(
+    "/{proof_id}/file",
+    summary="The evidence file (program staff, the attendee, the submitter)",
+    response_class=FileResponse,
+    responses=FILE_RESPONSES,
+)
 async def read_file(
     proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
 ) -> FileResponse:
@@ -138,7 +159,11 @@ async def read_file(
     return FileResponse(path, media_type=record["content_type"], filename=record["filename"])
 
 
-@router.post("/{proof_id}/accept", summary="Accept: 20 points toward the named specialization, from the attendance date (program staff)")
+@router.post(
+    "/{proof_id}/accept",
+    summary="Accept: 20 points toward the named specialization, from the attendance date (program staff)",
+    responses=DECIDED,
+)
 async def accept(
     body: Decision | None = None,
     proof_id: str = ProofId,
@@ -150,7 +175,7 @@ async def accept(
     return ProofOut(**await proofs.decide(runtime.db, proof_id, accept=True, by=principal.sub, reason=reason, points=points))
 
 
-@router.post("/{proof_id}/reject", summary="Reject a proof (program staff)")
+@router.post("/{proof_id}/reject", summary="Reject a proof (program staff)", responses=DECIDED)
 async def reject(
     body: Decision | None = None,
     proof_id: str = ProofId,

@@ -33,6 +33,30 @@ from partnerhub.service import ServiceRuntime, runtime_of
 
 router = APIRouter(prefix="/v1/xapi", tags=["xapi"])
 VERSION_HEADER = "X-Experience-API-Version"
+_STATEMENT = {"type": "object", "description": "an xAPI 1.0.3 statement", "additionalProperties": True}
+_VERSION_OUT = {
+    VERSION_HEADER: {"description": "the xAPI version spoken", "required": True, "schema": {"type": "string"}},
+    "X-Learning-Outcome": {"description": "what the statements did here, e.g. `earned=1, ignored=2`", "schema": {"type": "string"}},
+}
+_VERSION_IN = {
+    "name": VERSION_HEADER,
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string", "pattern": r"^1\.0(\.\d+)?$", "examples": ["1.0.3"]},
+}
+_BAD = {400: {"description": "malformed statements, a missing or unsupported xAPI version, or a body that is not JSON"}}
+_TOO_MANY = {413: {"description": "more statements than the limit (default 1,000), or a body too large"}}
+POST_DOC = {
+    "parameters": [_VERSION_IN],
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"anyOf": [_STATEMENT, {"type": "array", "items": _STATEMENT}]}}},
+    },
+}
+PUT_DOC = {
+    "parameters": [_VERSION_IN],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _STATEMENT}}},
+}
 
 
 def bad(reason: str) -> Problem:
@@ -95,7 +119,12 @@ def _headers(response: Response, outcome: Counter[str]) -> None:
     response.headers["X-Learning-Outcome"] = ", ".join(f"{k}={v}" for k, v in sorted(outcome.items()))
 
 
-@router.post("/statements", summary="Store statements: one, or an array (systems, program staff)")
+@router.post(
+    "/statements",
+    summary="Store statements: one, or an array (systems, program staff)",
+    responses={200: {"description": "the statements' ids", "headers": _VERSION_OUT}, **_BAD, **_TOO_MANY},
+    openapi_extra=POST_DOC,
+)
 async def post_statements(
     request: Request,
     response: Response,
@@ -114,7 +143,13 @@ async def post_statements(
     return ids
 
 
-@router.put("/statements", status_code=204, summary="Store one statement under its id (systems, program staff)")
+@router.put(
+    "/statements",
+    status_code=204,
+    summary="Store one statement under its id (systems, program staff)",
+    responses={204: {"description": "stored", "headers": _VERSION_OUT}, **_BAD},
+    openapi_extra=PUT_DOC,
+)
 async def put_statement(
     request: Request,
     statement_id: str = Query(..., alias="statementId"),

@@ -106,7 +106,11 @@ async def read(
     return NotificationOut.of(await use_cases.get_notification(db, visibility_of(principal), notification_id))
 
 
-@router.post("/{notification_id}/retry", summary="Send a failed mail again (program staff)")
+@router.post(
+    "/{notification_id}/retry",
+    summary="Send a failed mail again (program staff)",
+    responses={409: {"description": "the mail is not failed, or its partner still has no admin"}},
+)
 async def retry(
     notification_id: str = IdPath,
     db: Database = Depends(database_of),

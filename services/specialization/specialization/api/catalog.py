@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from partnerhub.auth import Principal, StaffOnly, current_principal
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound, Problem
+from partnerhub.openapi import never
 from partnerhub.service import database_of
 from specialization import facts
 from specialization.api.schemas import LevelIn, LevelName, ReplacementOut, SpecializationIn
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 CodePath = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a specialization code")
 
 
-@router.put("/levels/{level}", summary="Set a level's yearly points (SP-1, SP-8; program staff)")
+@router.put("/levels/{level}", summary="Set a level's yearly points (SP-1, SP-8; program staff)", openapi_extra=never(404))
 async def put_level(level: LevelName, body: LevelIn, db: Database = Depends(database_of), _: Principal = Depends(StaffOnly)) -> dict[str, Any]:
     if not has_continuous_learning(level) and body.points_required is not None:
         raise Problem(
@@ -41,7 +42,12 @@ async def get_levels(db: Database = Depends(database_of), _: Principal = Depends
     return [{"level": level, "points_required": p if has_continuous_learning(level) else None} for level, p in points.items()]
 
 
-@router.put("/specializations/{code}", summary="Create or replace a specialization and its role requirements (SP-3; program staff)")
+@router.put(
+    "/specializations/{code}",
+    summary="Create or replace a specialization and its role requirements (SP-3; program staff)",
+    responses={201: {"description": "created"}},
+    openapi_extra=never(404),
+)
 async def put_specialization(
     body: SpecializationIn,
     response: Response,

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/partners/{be_geo_id}", tags=["partners"])
 BeGeoId = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a BE GEO ID")
 Code = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="a specialization code")
 UNMET = {422: {"description": "requirements not met; `unmet` lists every one"}}
+ACTS = {403: {"description": "the caller may see the partner (its PAM, a system) but only its admins and program staff act"}}
 
 
 @router.get("/specializations", summary="Every specialization of the partner (admins, PAMs, staff)")
@@ -44,7 +45,11 @@ async def one_status(
     return (await queries.statuses(db, pol, be_geo_id, code))[0]
 
 
-@router.get("/specializations/{code}/roles/{role}/candidates", summary="Qualifying members for a role (SP-6; admins, staff)")
+@router.get(
+    "/specializations/{code}/roles/{role}/candidates",
+    summary="Qualifying members for a role (SP-6; admins, staff)",
+    responses=ACTS,
+)
 async def role_candidates(
     role: RoleName,
     be_geo_id: str = BeGeoId,
@@ -61,7 +66,7 @@ async def role_candidates(
     "/specializations/{code}/applications",
     status_code=status.HTTP_201_CREATED,
     summary="Apply (or reapply after a loss) with role allocations (SP-2, SP-11, SP-12; admins, staff)",
-    responses=UNMET,
+    responses={**ACTS, 409: {"description": "the partner already holds the specialization"}, **UNMET},
 )
 async def apply(
     body: ApplicationIn,
@@ -77,7 +82,11 @@ async def apply(
     return {"outcome": "approved", "kind": outcome.kind, **view}
 
 
-@router.put("/specializations/{code}/roles/{role}", summary="Fill or hand over a job role (SP-5, SP-14; admins, staff)", responses=UNMET)
+@router.put(
+    "/specializations/{code}/roles/{role}",
+    summary="Fill or hand over a job role (SP-5, SP-14; admins, staff)",
+    responses={**ACTS, 409: {"description": "the specialization was lost: apply again (SP-11)"}, **UNMET},
+)
 async def refill(
     role: RoleName,
     body: RefillIn,
@@ -96,6 +105,7 @@ async def refill(
     "/specializations/{code}/renewals",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Submit the renewal inside the 90-day window or grace (SP-9; admins, staff)",
+    responses={**ACTS, 409: {"description": "the specialization was lost, or the renewal window is not open"}},
 )
 async def renew(
     be_geo_id: str = BeGeoId,
