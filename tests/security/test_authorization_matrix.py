@@ -426,8 +426,9 @@ async def _failed_mail(w: World) -> str:
     async with runtime.db.uow() as uow:
         await uow.conn.execute(
             deliveries.insert().values(
-                id="0d6a4f3c-5b8e-4f0a-9c1d-2e3f4a5b6c7d", cause_key="matrix:1", kind="specialization_lost",
-                recipient="ada", be_geo_id=P, context={}, message_id="<matrix-1@partnerhub>", status="failed",
+                id="0d6a4f3c-5b8e-4f0a-9c1d-2e3f4a5b6c7d", cause_key="matrix:1", kind="lost",
+                context={"be_geo_id": P, "specialization": "S1", "lost_on": "2026-02-01", "blocked_until": None},
+                recipient="ada", be_geo_id=P, message_id="<matrix-1@partnerhub>", status="failed",
                 attempts=5, next_attempt_at=now, created_at=now, last_error="test",
             )
         )

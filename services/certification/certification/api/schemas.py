@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from certification.domain.rows import CCO_ID_PATTERN, EXAM_NUMBER_PATTERN, EXTERNAL_ID_PATTERN
 from partnerhub.inputs import BusinessDate, single_line
@@ -22,9 +22,9 @@ Alternatives = Annotated[list[Annotated[list[ExamNumber], Field(min_length=1, ma
 class ExamIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Title
-    technical: bool = Field(False, description="an SE/FE related exam (CE-7)")
+    technical: StrictBool = Field(False, description="an SE/FE related exam (CE-7)")
     replaces: ExamNumber | None = Field(None, description="the exam number this one supersedes (CE-1)")
-    replacement_required: bool = Field(False, description="the announcement: existing holders must take this exam")
+    replacement_required: StrictBool = Field(False, description="the announcement: existing holders must take this exam")
     replacement_effective_on: BusinessDate | None = Field(
         None,
         description="with `replaces` and `replacement_required`: the first day passes of the replaced exam no longer "
@@ -53,7 +53,7 @@ class CertificationIn(BaseModel):
     )
     renewal_exams: Alternatives | None = Field(None, description="alternatives that renew it (CE-5); default: required_exams")
     prerequisites: list[CertCode] = Field(default_factory=list, max_length=20, description="any one of them, active")
-    validity_months: int | None = Field(None, ge=1, le=240, description="CE-4; default per kind")
+    validity_months: StrictInt | None = Field(None, ge=1, le=240, description="CE-4; default per kind")
 
 
 class CertificationOut(BaseModel):
@@ -75,7 +75,7 @@ class ExamResultIn(BaseModel):
     cco_id: CcoId
     exam_number: ExamNumber
     taken_on: BusinessDate
-    passed: bool
+    passed: StrictBool
 
 
 class ExamResultOut(BaseModel):

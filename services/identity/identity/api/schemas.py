@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN, COUNTRY_PATTERN
 from partnerhub.inputs import BusinessDate, Email, Name
@@ -22,7 +30,7 @@ class IndividualIn(BaseModel):
     cco_id: CcoId
     name: PersonName
     email: Email
-    program_staff: bool = False
+    program_staff: StrictBool = False
 
 
 class IndividualPatch(BaseModel):
@@ -31,7 +39,7 @@ class IndividualPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: PersonName | None = None
     email: Email | None = None
-    program_staff: bool | None = None
+    program_staff: StrictBool | None = None
 
 
 class IndividualOut(BaseModel):
@@ -133,13 +141,13 @@ class TokenIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     sub: Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(description="a CCO ID, or a client id with system")]
-    system: bool = Field(False, description="a token for another enterprise system (role `system`)")
+    system: StrictBool = Field(False, description="a token for another enterprise system (role `system`)")
     roles: list[Role] | None = Field(
         None, max_length=5, description="explicit roles instead of those in identity's records (dev and test only)"
     )
     admin_of: list[BeGeoId] = Field(default_factory=list, max_length=100, description="with `roles`: partners administered")
     pam_of: list[BeGeoId] = Field(default_factory=list, max_length=100, description="with `roles`: partners as PAM")
-    ttl_seconds: int = Field(3600, ge=60, le=86_400)
+    ttl_seconds: StrictInt = Field(3600, ge=60, le=86_400)
 
     @model_validator(mode="after")
     def _consistent(self) -> TokenIn:

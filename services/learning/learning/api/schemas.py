@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from learning.domain.points import MAX_EXPLICIT_POINTS
 from partnerhub.inputs import Reason, Timestamp, Title
@@ -29,10 +29,10 @@ class MandatoryFor(Strict):
 class ActivityIn(Strict):
     title: Title
     kind: Literal["online_course", "live_course", "lab", "event", "video", "exam"]
-    duration_minutes: int = Field(ge=0, le=100_000)
+    duration_minutes: StrictInt = Field(ge=0, le=100_000)
     specializations: list[str] = Field(min_length=1, max_length=50)
-    explicit_points: int | None = Field(None, ge=0, le=MAX_EXPLICIT_POINTS, description="an exception to the 30-minute rule")
-    extended_cap: bool = Field(False, description="one of the few activities capped at 25 instead of 20 points")
+    explicit_points: StrictInt | None = Field(None, ge=0, le=MAX_EXPLICIT_POINTS, description="an exception to the 30-minute rule")
+    extended_cap: StrictBool = Field(False, description="one of the few activities capped at 25 instead of 20 points")
     mandatory_for: list[MandatoryFor] = Field(default_factory=list, max_length=50)
     exam_number: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 

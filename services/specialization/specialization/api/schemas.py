@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from partnerhub.inputs import single_line
 
@@ -19,7 +27,7 @@ Name = single_line(200)
 
 class LevelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    points_required: int | None = Field(None, ge=0, le=10_000, description="yearly Continuous Learning points; null for none (ATP)")
+    points_required: StrictInt | None = Field(None, ge=0, le=10_000, description="yearly Continuous Learning points; null for none (ATP)")
 
 
 class AlternativeIn(BaseModel):
@@ -48,7 +56,7 @@ class ReplacementOut(BaseModel):
 
     exam: str = Field(description="the replaced exam number")
     replaced_by: str
-    required: bool = Field(description="existing holders must pass the new exam (their old pass stops counting on effective_on)")
+    required: StrictBool = Field(description="existing holders must pass the new exam (their old pass stops counting on effective_on)")
     effective_on: date
     announced_on: date | None = Field(description="the business date of certification's announcement")
 
