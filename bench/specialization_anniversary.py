@@ -68,15 +68,16 @@ async def populate(db: Database, count: int) -> None:
             if BIG_DAY >= lc.window_opens_on(state, rules):
                 state = lc.SpecState("renewal_window", approved_on, anniversary, approved_on)
             be = f"BG{i:07d}"
+            points = 100 if i % 2 == 0 else 50
             ps_rows.append(
                 {"be_geo_id": be, "specialization": "ADV-X", "compliant": True, "updated_at": now,
-                 **{k: v for k, v in _values(state, BIG_DAY, rules).items()}}
+                 **{k: v for k, v in _values(state, BIG_DAY, rules, points).items()}}
             )
             for role in ("AM", "SE", "FE"):
                 alloc_rows.append({"be_geo_id": be, "specialization": "ADV-X", "role": role, "cco_id": f"{be}-{role}",
                                    "started_on": approved_on, "at_risk_sent": False})
             credit_rows.append({"credit_id": f"c{i}", "specialization": "ADV-X", "be_geo_id": be, "cco_id": f"{be}-AM",
-                                "activity_id": "act", "points": 100 if i % 2 == 0 else 50,
+                                "activity_id": "act", "points": points,
                                 "earned_on": approved_on + timedelta(days=10)})
         async with db.uow() as uow:
             await uow.conn.execute(partner_specializations.insert(), ps_rows)
@@ -85,11 +86,13 @@ async def populate(db: Database, count: int) -> None:
             await uow.commit()
 
 
-def _values(state: lc.SpecState, today: date, rules: lc.Rules) -> dict:
+def _values(state: lc.SpecState, today: date, rules: lc.Rules, points: int) -> dict:
     from specialization.facts import state_values
 
     values = state_values(state)
     values["next_check_on"] = lc.next_check_on(state, today, rules)
+    values["icon"] = lc.icon(state, points, 100, today, rules)  # SP-13: as announced, and when it next changes
+    values["icon_check_on"] = lc.icon_changes_on(state, points, 100, today, rules)
     return values
 
 

@@ -176,7 +176,7 @@ role_alerts = Table(
     Column("occurred_at", UtcDateTime(), nullable=False),
 )
 
-# projection of specialization.status.changed: each partner's period per specialization (SP-7, SP-8)
+# projection of specialization.status.changed: each partner's period per specialization, its icon (SP-7, SP-8, SP-13)
 periods = Table(
     "periods",
     metadata,
@@ -189,6 +189,7 @@ periods = Table(
     Column("period_end", Date, nullable=True),
     Column("points_required", Integer, nullable=False, server_default=text("0")),
     Column("status_at", UtcDateTime(), nullable=True),
+    Column("icon", String(20), nullable=True),  # SP-13 as specialization announced it (lear0005)
 )
 
 # the CL View's running totals: points per person credited to a partner in its current period

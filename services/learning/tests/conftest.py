@@ -80,7 +80,8 @@ class Learning:
         )
 
     async def period(
-        self, partner: str, spec: str, start: str, end: str, required: int = 100, status: str = "approved"
+        self, partner: str, spec: str, start: str, end: str, required: int = 100, status: str = "approved",
+        icon: str | None = None,
     ) -> None:
         await self.applied(
             StatusChanged(
@@ -92,6 +93,7 @@ class Learning:
                 period_start=date.fromisoformat(start),
                 period_end=date.fromisoformat(end),
                 points_required=required,
+                icon=icon,  # type: ignore[arg-type]
             ),
             producer="specialization",
         )

@@ -95,11 +95,12 @@ credits = Table(
     Index("ix_credits_cco_id", "cco_id"),
 )
 
-mandatory_items = Table(
+mandatory_items = Table(  # CL-3, from learning.activity.published's typed `mandatory` (spec0003)
     "mandatory_items",
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("specialization", String(64), primary_key=True),
+    Column("cycle", String(16), primary_key=True),  # the year of the anniversary that ends the period
     Column("title", String(300), nullable=False),
     Column("published_on", Date, nullable=False),
 )
@@ -121,7 +122,12 @@ partner_specializations = Table(
     Column("submitted", Boolean, nullable=False),
     Column("next_check_on", Date, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # SP-13: the icon last announced in specialization.status.changed, and the next day the calendar alone may
+    # change it (grey ends, on target turns behind); credits re-judge it when they arrive (spec0003)
+    Column("icon", String(20), nullable=True),
+    Column("icon_check_on", Date, nullable=True),
     Index("ix_partner_specializations_next_check_on", "next_check_on"),
+    Index("ix_partner_specializations_icon_check_on", "icon_check_on"),
 )
 
 allocations = Table(

@@ -8,9 +8,9 @@ Never rename a type silently: other systems bind to these strings.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from partnerhub.bus.envelope import Event
 
@@ -191,6 +191,47 @@ class ReminderDue(Event):
 
 
 # learning --------------------------------------------------------------------------------------
+class MandatoryItem(BaseModel):
+    """CL-3: an activity is mandatory for ``specialization`` in the renewal ``cycle``.
+
+    Learning guarantees ``specialization`` is among the activity's (and so the credit's) ``specializations``:
+    a mandatory item always counts toward the specialization it is mandatory for."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    specialization: str
+    cycle: str = Field(pattern=r"^\d{4}$", description="the renewal cycle: the year of the anniversary that ends the period")
+
+    def legacy_label(self) -> str:
+        """The deprecated ``mandatory_for`` string of v1 (``"<specialization>/<cycle>"``)."""
+        return f"{self.specialization}/{self.cycle}"
+
+    @classmethod
+    def from_legacy_label(cls, label: str) -> MandatoryItem:
+        code, sep, cycle = label.rpartition("/")
+        if not sep or not code:
+            raise ValueError(f"mandatory_for {label!r} is not '<specialization>/<cycle>'")
+        return cls(specialization=code, cycle=cycle)
+
+
+def _mandatory_both_ways(data: Any) -> Any:
+    """Compatibility for one version: the typed ``mandatory`` and the deprecated ``mandatory_for`` strings
+    always travel together. A producer sets ``mandatory``, and ``mandatory_for`` is filled for old readers; an
+    event from an older producer (``mandatory_for`` only) gets ``mandatory`` here, the one place that still
+    reads the string form. Consumers read ``mandatory`` only."""
+    if not isinstance(data, dict):
+        return data
+    typed, legacy = data.get("mandatory"), data.get("mandatory_for")
+    if typed and not legacy:
+        items = [m if isinstance(m, MandatoryItem) else MandatoryItem.model_validate(m) for m in typed]
+        return {**data, "mandatory": items, "mandatory_for": [m.legacy_label() for m in items]}
+    if legacy and not typed:
+        return {**data, "mandatory": [MandatoryItem.from_legacy_label(label) for label in legacy]}
+    return data
+
+
+LEGACY_MANDATORY = "deprecated (one version): `mandatory` as `<specialization>/<cycle>` strings; read `mandatory`"
+
+
 class ActivityPublished(Event):
     TYPE, KEY, SUMMARY = "learning.activity.published.v1", "activity_id", "A library activity was published (CL-1)."
     activity_id: str
@@ -199,7 +240,10 @@ class ActivityPublished(Event):
     points: int
     specializations: list[str] = Field(default_factory=list)
     exam_number: str | None = None
-    mandatory_for: list[str] = Field(default_factory=list)
+    mandatory: list[MandatoryItem] = Field(default_factory=list, description="CL-3: the activity's mandatory items")
+    mandatory_for: list[str] = Field(default_factory=list, description=LEGACY_MANDATORY)
+
+    _both = model_validator(mode="before")(_mandatory_both_ways)
 
 
 class PointsEarned(Event):
@@ -225,16 +269,24 @@ class PartnerCredited(Event):
     activity_id: str
     points: int
     earned_on: date
-    specializations: list[str] = Field(default_factory=list)
-    mandatory_for: list[str] = Field(default_factory=list)
+    specializations: list[str] = Field(
+        default_factory=list, description="every specialization the credit counts toward (CL View totals and renewal alike)"
+    )
+    mandatory: list[MandatoryItem] = Field(default_factory=list, description="CL-3: the activity's mandatory items")
+    mandatory_for: list[str] = Field(default_factory=list, description=LEGACY_MANDATORY)
+
+    _both = model_validator(mode="before")(_mandatory_both_ways)
 
 
 # specialization --------------------------------------------------------------------------------
+Icon = Literal["inactive", "on_target", "behind", "not_applicable"]
+
+
 class StatusChanged(Event):
     TYPE, KEY, SUMMARY = (
         "specialization.status.changed.v1",
         "be_geo_id",
-        "A partner's specialization changed status or period (SP-7 to SP-13).",
+        "A partner's specialization changed status, period, compliance or status icon (SP-7 to SP-14).",
     )
     be_geo_id: str
     specialization: str
@@ -245,6 +297,11 @@ class StatusChanged(Event):
     period_end: date | None
     points_required: int
     compliant: bool | None = None  # every role filled by a qualifying member (SP-14); None: not stated
+    icon: Icon | None = Field(
+        None,
+        description="SP-13 as specialization judges it on the day of the event (its own settings); "
+        "a new event follows whenever it changes. None: not stated (an older producer)",
+    )
 
 
 class RenewalWindowOpened(Event):

@@ -6,9 +6,17 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
-from learning.domain.points import MAX_EXPLICIT_POINTS
+from learning.domain.points import MAX_EXPLICIT_POINTS, mandatory_outside
 from partnerhub.inputs import Reason, Timestamp, Title
 
 CCO_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
@@ -33,7 +41,11 @@ class ActivityIn(Strict):
     specializations: list[str] = Field(min_length=1, max_length=50)
     explicit_points: StrictInt | None = Field(None, ge=0, le=MAX_EXPLICIT_POINTS, description="an exception to the 30-minute rule")
     extended_cap: StrictBool = Field(False, description="one of the few activities capped at 25 instead of 20 points")
-    mandatory_for: list[MandatoryFor] = Field(default_factory=list, max_length=50)
+    mandatory_for: list[MandatoryFor] = Field(
+        default_factory=list,
+        max_length=50,
+        description="CL-3: mandatory items; each item's specialization must be among `specializations`, so its points count toward it",
+    )
     exam_number: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 
     @field_validator("specializations")
@@ -45,6 +57,16 @@ class ActivityIn(Strict):
         if len(set(value)) != len(value):
             raise ValueError("specializations are listed twice")
         return value
+
+    @model_validator(mode="after")
+    def _mandatory_counts(self) -> ActivityIn:
+        outside = mandatory_outside(self.specializations, [m.model_dump() for m in self.mandatory_for])
+        if outside:
+            raise ValueError(
+                f"mandatory_for names {', '.join(outside)}, which is not among specializations: a mandatory item's "
+                "points count toward the specialization it is mandatory for (CL-3), so list it there too"
+            )
+        return self
 
 
 class CompletionItem(Strict):

@@ -60,6 +60,9 @@ def occurred_problem(occurred_at: datetime, today: date) -> str | None:
     return None
 
 
-def mandatory_label(specialization: str, cycle: str) -> str:
-    """How a mandatory-for pair travels in events: ``<specialization>/<cycle>``."""
-    return f"{specialization}/{cycle}"
+
+def mandatory_outside(specializations: list[str], mandatory: list[dict[str, str]]) -> list[str]:
+    """CL-3: the specializations an activity is mandatory for but does not count toward (there must be none:
+    a mandatory item's points always count toward the specialization it is mandatory for)."""
+    counted = set(specializations)
+    return sorted({m["specialization"] for m in mandatory if m["specialization"] not in counted})

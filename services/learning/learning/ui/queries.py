@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, union
 
-from learning.domain.periods import Period, status_icon
 from learning.tables import (
     activities,
     admin_roles,
@@ -236,9 +235,8 @@ async def overview(db: Database, ids: list[str] | None, today: date, limit: int)
                 select(periods).where(periods.c.be_geo_id.in_(part), periods.c.status.is_not(None)).order_by(periods.c.specialization)
             ):
                 key = (r.be_geo_id, r.specialization)
-                period = Period(r.period_start, r.period_end) if r.period_start and r.period_end else None
-                got = earned.get(key, 0) if period else 0
-                icon = status_icon(period, today, got, r.points_required)
+                got = earned.get(key, 0) if r.period_start and r.period_end else 0
+                icon = r.icon  # SP-13: as specialization announced it
                 note = notes.get(key)
                 if r.status == "grace":
                     risk = "grace"

@@ -50,7 +50,14 @@ STATUS_LABEL = {
     "lost": "Lost",
     "reactivated": "Reactivated",
 }
-ICON_LABEL = {"inactive": "Inactive (first six months)", "on_target": "On target", "behind": "Behind"}
+# SP-13: the icon is specialization's (its grey months are its setting); None: not announced yet
+ICON_LABEL = {
+    "inactive": "Inactive (early in the period)",
+    "on_target": "On target",
+    "behind": "Behind",
+    "not_applicable": "No points required",
+    None: "Not known yet",
+}
 LEVEL_LABEL = {
     "advanced_architecture": "Advanced Architecture",
     "advanced_technology": "Advanced Technology",

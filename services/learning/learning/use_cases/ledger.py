@@ -26,7 +26,6 @@ from learning.domain.attribution import (
     plan_reconciliation,
 )
 from learning.domain.periods import Period
-from learning.domain.points import mandatory_label
 from learning.tables import (
     aliases,
     clview_points,
@@ -37,7 +36,7 @@ from learning.tables import (
     people,
     periods,
 )
-from partnerhub.bus.contracts import PartnerCredited, PointsEarned
+from partnerhub.bus.contracts import MandatoryItem, PartnerCredited, PointsEarned
 from partnerhub.db.lookups import chunks, survivors_of
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.ids import new_id
@@ -157,12 +156,12 @@ class CreditLine:
     activity_id: str
     points: int  # signed
     earned_on: date
-    specializations: tuple[str, ...]
-    mandatory_for: tuple[str, ...]
+    specializations: tuple[str, ...]  # what the credit counts toward, here (CL View) and in specialization alike
+    mandatory: tuple[MandatoryItem, ...]
 
 
-def _labels(mandatory_for: list[dict[str, str]]) -> tuple[str, ...]:
-    return tuple(mandatory_label(m["specialization"], m["cycle"]) for m in mandatory_for)
+def _items(mandatory_for: list[dict[str, str]]) -> tuple[MandatoryItem, ...]:
+    return tuple(MandatoryItem.model_validate(m) for m in mandatory_for)
 
 
 async def credit_new_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
@@ -171,7 +170,7 @@ async def credit_new_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
         return
     stints = await stints_of(uow, {e.cco_id for e in added})
     lines = [
-        CreditLine(p, e.entry_id, e.cco_id, e.activity_id, e.points, e.earned_on, tuple(e.specializations), _labels(e.mandatory_for))
+        CreditLine(p, e.entry_id, e.cco_id, e.activity_id, e.points, e.earned_on, tuple(e.specializations), _items(e.mandatory_for))
         for e in added
         for p in sorted(credited_partners(e.earned_on, stints.get(e.cco_id, [])))
     ]
@@ -200,7 +199,7 @@ def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
                 points=c.points,
                 earned_on=c.earned_on,
                 specializations=list(c.specializations),
-                mandatory_for=list(c.mandatory_for),
+                mandatory=list(c.mandatory),
             )
         )
 
@@ -353,7 +352,7 @@ async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
                 ch.sign * e.points,
                 e.earned_on,
                 tuple(e.specializations),
-                _labels(e.mandatory_for),
+                _items(e.mandatory_for),
             )
         )
     _announce(uow, lines)

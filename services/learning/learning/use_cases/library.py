@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from learning.domain.points import activity_points, mandatory_label
+from learning.domain.points import activity_points, mandatory_outside
 from learning.tables import activities
-from partnerhub.bus.contracts import ActivityPublished
+from partnerhub.bus.contracts import ActivityPublished, MandatoryItem
 from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict, NotFound
+from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 FIELDS = ("title", "kind", "duration_minutes", "specializations", "explicit_points", "extended_cap", "mandatory_for", "exam_number")
 
@@ -80,6 +80,12 @@ async def publish(db: Database, activity_id: str, by: str) -> dict[str, Any]:
         if row.draft is None:
             raise Conflict(f"Activity {activity_id} has no draft to publish.", slug="nothing-to-publish")
         draft = row.draft
+        outside = mandatory_outside(draft["specializations"], draft.get("mandatory_for") or [])
+        if outside:  # a draft written before PUT checked it (CL-3)
+            raise Unprocessable(
+                f"The draft is mandatory for {', '.join(outside)} without counting toward it; list it among its specializations.",
+                slug="mandatory-outside-specializations",
+            )
         if draft.get("exam_number"):
             clash = await uow.conn.scalar(
                 select(activities.c.activity_id).where(
@@ -106,7 +112,7 @@ async def publish(db: Database, activity_id: str, by: str) -> dict[str, Any]:
                 points=draft["points"],
                 specializations=draft["specializations"],
                 exam_number=draft.get("exam_number"),
-                mandatory_for=[mandatory_label(m["specialization"], m["cycle"]) for m in draft["mandatory_for"]],
+                mandatory=[MandatoryItem.model_validate(m) for m in draft["mandatory_for"]],
             )
         )
         await uow.commit()

@@ -1,4 +1,5 @@
-"""Projection of specialization.status.changed: each partner's period and points required (SP-7, SP-8)."""
+"""Projection of specialization.status.changed: each partner's period, points required and status icon
+(SP-7, SP-8, SP-13). The icon is specialization's fact: shown as announced, never judged here."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ async def status_changed(uow: UnitOfWork, event: StatusChanged, occurred_at: dat
             period_end=event.period_end,
             points_required=event.points_required,
             status_at=occurred_at,
+            **({"icon": event.icon} if event.icon is not None else {}),  # None: not stated, the last one holds
         )
     )
     if (row.period_start, row.period_end) != (event.period_start, event.period_end) or row.status is None:

@@ -1,4 +1,6 @@
-"""Read side: the CL View (CL-9, CL-10, SP-13) and the point ledgers of partners and people."""
+"""Read side: the CL View (CL-9, CL-10, SP-13) and the point ledgers of partners and people.
+
+The status icon is shown as specialization announced it (the periods projection), never judged here."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
-from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in, status_icon
+from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in
 from learning.tables import (
     activities,
     aliases,
@@ -103,7 +105,7 @@ async def cl_view(
                 "points_earned": earned,
                 "points_outstanding": max(0, required - earned),
                 "elapsed_fraction": round(elapsed_fraction(period, today), 4) if period else None,
-                "icon": status_icon(period, today, earned, required),
+                "icon": row.icon,  # SP-13: specialization's, from specialization.status.changed
                 "mandatory_outstanding": outstanding,
                 "people": current_people,
                 "previous_employees": {"title": PREVIOUS_EMPLOYEE, "total": previous_total, "people": previous_people},

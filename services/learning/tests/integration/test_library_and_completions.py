@@ -133,7 +133,27 @@ async def test_cl3_mandatory_item_credits_each_person_and_is_outstanding_until_d
     view = await learning.view("P1", "ENT")
     assert view["mandatory_outstanding"] == [] and view["points_earned"] == 10
     credits = await learning.outbox("learning.partner.credited.v1")
-    assert {c["cco_id"] for c in credits} == {"erin", "frank"} and all(c["mandatory_for"] == ["ENT/2026"] for c in credits)
+    assert {c["cco_id"] for c in credits} == {"erin", "frank"}
+    for c in credits:  # typed items; the deprecated strings still travel for one version
+        assert c["specializations"] == ["ENT"] and c["mandatory"] == [{"specialization": "ENT", "cycle": "2026"}]
+        assert c["mandatory_for"] == ["ENT/2026"]
+    (published, _) = await learning.outbox("learning.activity.published.v1")
+    assert published["mandatory"] == [{"specialization": "ENT", "cycle": "2026"}] and published["mandatory_for"] == ["ENT/2026"]
+
+
+async def test_cl3_put_refuses_a_mandatory_item_outside_the_activity_s_specializations(learning) -> None:
+    """A mandatory item's points count toward the specialization it is mandatory for: 422 otherwise, nothing saved."""
+    body = {
+        "title": "Security for collaboration", "kind": "online_course", "duration_minutes": 60, "specializations": ["ENT"],
+        "mandatory_for": [{"specialization": "ENT", "cycle": "2026"}, {"specialization": "SEC", "cycle": "2026"}],
+    }
+    r = await learning.client.put("/v1/activities/MAND-X", json=body, headers=learning.staff)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert "SEC" in r.text and "specializations" in r.text
+    assert (await learning.client.get("/v1/activities/MAND-X", headers=learning.staff)).status_code == 404
+    assert (await learning.client.get("/v1/activities/drafts", headers=learning.staff)).json() == []
+    r = await learning.client.put("/v1/activities/MAND-X", json={**body, "specializations": ["ENT", "SEC"]}, headers=learning.staff)
+    assert r.status_code == 200, r.text
 
 
 async def test_activity_writes_refuse_bad_input_and_change_nothing(learning) -> None:

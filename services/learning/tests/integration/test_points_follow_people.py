@@ -93,25 +93,31 @@ async def test_id2_merge_moves_entries_counts_shared_activity_once_and_corrects_
     assert (await learning.credit_sum("P"), await learning.credit_sum("Q")) == (20, 20)
 
 
-async def test_cl9_sp13_cl_view_counts_only_the_period_and_shows_the_icon(learning) -> None:
+async def test_cl9_sp13_cl_view_counts_only_the_period_and_shows_specialization_s_icon(learning) -> None:
     await _setup(learning, partners=("P",))
     await learning.today("2026-03-01")
     await learning.join("pia", "P", "2025-01-01")
     await learning.complete("pia", "A1", "2025-12-31")  # the previous period
     await learning.complete("pia", "A2", "2026-01-01")
     view = await learning.view("P", "ENT")
-    assert view["points_earned"] == 10 and view["icon"] == "inactive"  # first six months: grey
-    await learning.today("2026-07-02")
-    assert (await learning.view("P", "ENT"))["icon"] == "behind"  # 10 < 100 × 0.5
-    await learning.activity("BIG", explicit_points=40)
-    await learning.complete("pia", "BIG", "2026-07-01")
-    assert (await learning.view("P", "ENT"))["icon"] == "on_target"  # 50 ≥ 50
-    # a new period (renewal): totals restart; the old period's points stay out of it (no rollover)
-    await learning.period("P", "ENT", "2027-01-01", "2027-12-31", required=80)
+    assert view["points_earned"] == 10 and view["icon"] is None  # nothing announced by specialization yet
+    await learning.period("P", "ENT", "2026-01-01", "2026-12-31", icon="inactive")
+    assert (await learning.view("P", "ENT"))["icon"] == "inactive"
+    await learning.today("2026-07-02")  # the date alone changes nothing here: specialization announces the icon
+    assert (await learning.view("P", "ENT"))["icon"] == "inactive"
+    await learning.period("P", "ENT", "2026-01-01", "2026-12-31", icon="behind")
     view = await learning.view("P", "ENT")
-    assert (view["points_earned"], view["points_required"], view["period"]["start"]) == (0, 80, "2027-01-01")
+    assert (view["icon"], view["points_earned"]) == ("behind", 10)
+    await learning.period("P", "ENT", "2026-01-01", "2026-12-31")  # an event that does not state it: the last holds
+    assert (await learning.view("P", "ENT"))["icon"] == "behind"
+    r = await learning.client.get("/v1/partners/P/cl-view", headers={**learning.staff, "Accept": "text/csv"})
+    assert ",behind," in r.text.splitlines()[1]
+    # a new period (renewal): totals restart; the old period's points stay out of it (no rollover)
+    await learning.period("P", "ENT", "2027-01-01", "2027-12-31", required=80, icon="inactive")
+    view = await learning.view("P", "ENT")
+    assert (view["points_earned"], view["points_required"], view["period"]["start"], view["icon"]) == (0, 80, "2027-01-01", "inactive")
     await learning.period("P", "ENT", "2026-01-01", "2026-12-31")
-    assert await learning.earned("P") == 50  # rebuilt from the credits
+    assert await learning.earned("P") == 10  # rebuilt from the credits
 
 
 async def test_cl10_csv_export_lists_everyone(learning) -> None:

@@ -101,7 +101,8 @@ class Site:
 
 
 def period(partner: str, spec: str, level: str, start: str, end: str, required: int, status: str = "approved",
-           compliant: bool | None = None) -> StatusChanged:
+           compliant: bool | None = None, icon: str | None = None) -> StatusChanged:
+    """What specialization announces; the icon is its judgement (SP-13), shown as given."""
     return StatusChanged(
         be_geo_id=partner,
         specialization=spec,
@@ -112,6 +113,7 @@ def period(partner: str, spec: str, level: str, start: str, end: str, required: 
         period_end=date.fromisoformat(end),
         points_required=required,
         compliant=compliant,
+        icon=icon,  # type: ignore[arg-type]
     )
 
 
@@ -145,10 +147,10 @@ async def seed(site: Site) -> None:
         AdminAssigned(cco_id="pat.pam", be_geo_id="P300", role="pam"),
     )
     await site.applied(
-        period("P100", "ADV-COLLAB-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, compliant=True),
-        period("P100", "EXPRESS-FOUNDATION", "express", "2026-05-01", "2027-04-30", 40),
-        period("P200", "ADV-DC-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100),
-        period("P300", "ADV-SEC-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100),
+        period("P100", "ADV-COLLAB-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, compliant=True, icon="on_target"),
+        period("P100", "EXPRESS-FOUNDATION", "express", "2026-05-01", "2027-04-30", 40, icon="inactive"),
+        period("P200", "ADV-DC-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, icon="behind"),
+        period("P300", "ADV-SEC-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, icon="behind"),
         producer="specialization",
     )
     collab, dc, sec = ["ADV-COLLAB-ARCH"], ["ADV-DC-ARCH"], ["ADV-SEC-ARCH"]

@@ -36,12 +36,12 @@ async def test_cl10_partner_admin_sees_only_their_partner(seeded, ui, browser: B
     await expect(collab).to_contain_text("Approved")
     await expect(collab).to_contain_text("2026-12-31")
     await expect(collab.get_by_label(re.compile("Points: 93 of 100"))).to_have_attribute("value", "93")
-    await expect(collab).to_contain_text("On target")  # 93 ≥ 100 × 243/364
+    await expect(collab).to_contain_text("On target")  # as specialization announced it (93 ≥ 100 × 243/364)
     await expect(collab).to_contain_text("Collaboration security essentials")  # mandatory, nobody did it
     await expect(collab).to_contain_text("FE vacant since 2026-07-01")
     await expect(collab).to_contain_text("SE at risk: falls vacant on 2026-11-15")
     express = page.locator("article", has=page.get_by_role("heading", name="EXPRESS-FOUNDATION"))
-    await expect(express).to_contain_text("Inactive (first six months)")  # grey, with its text
+    await expect(express).to_contain_text("Inactive (early in the period)")  # grey, with its text
     await expect(express.get_by_label(re.compile("Points: 3 of 40"))).to_be_visible()
     await shots.take(page, "cl-view-summary.png")
     # another partner's pages answer 404, as HTML
@@ -170,7 +170,7 @@ async def test_cl8_detail_previous_employee_activities_and_csv(seeded, ui, brows
 async def test_sp10_grace_with_days_left_after_moving_the_clock(seeded, ui, browser: Browser) -> None:
     await seeded.today("2027-01-01")
     await seeded.applied(
-        ui.period("P100", "ADV-COLLAB-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, status="grace"),
+        ui.period("P100", "ADV-COLLAB-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, status="grace", icon="behind"),
         GraceStarted(be_geo_id="P100", specialization="ADV-COLLAB-ARCH", started_on=date(2027, 1, 1),
                      grace_ends_on=date(2027, 1, 10)),
         producer="specialization",
@@ -180,7 +180,7 @@ async def test_sp10_grace_with_days_left_after_moving_the_clock(seeded, ui, brow
     collab = page.locator("article", has=page.get_by_role("heading", name="ADV-COLLAB-ARCH"))
     await expect(collab).to_contain_text("Grace period: 10 days left")
     await expect(collab).to_contain_text("ends 2027-01-10")
-    await expect(collab).to_contain_text("Behind")  # 93 of 100 with the period over
+    await expect(collab).to_contain_text("Behind")  # as announced: 93 of 100 with the period over
     await seeded.today("2027-01-04")
     await page.reload()
     await expect(collab).to_contain_text("Grace period: 7 days left")

@@ -252,3 +252,30 @@ def icon(state: SpecState, points_earned: int, points_required: int, today: date
     total = max(1, (state.anniversary - year_start).days)
     fraction = min(1.0, max(0.0, (today - year_start).days / total))
     return "on_target" if points_earned >= points_required * fraction else "behind"
+
+
+def icon_changes_on(state: SpecState, points_earned: int, points_required: int, today: date, rules: Rules = Rules()) -> date | None:
+    """SP-13: the first day after ``today`` on which the icon changes by the calendar alone (points as they are).
+
+    Grey ends on a fixed day, and on target turns behind as the year's fraction grows; behind never turns on
+    target without points, and past the anniversary the fraction stays 1 (the cycle's own transitions announce
+    the next period). The days from grey to the end of the year change the icon at most once, from ``today``'s
+    icon to another: the first such day is found by bisection over ``icon`` itself, so it cannot disagree with it.
+    """
+    now = icon(state, points_earned, points_required, today, rules)
+    if now in ("not_applicable", "behind") or state.status == "lost" or today >= state.anniversary:
+        return None
+
+    def changed(day: date) -> bool:
+        return icon(state, points_earned, points_required, day, rules) != now
+
+    low, high = today + ONE_DAY, state.anniversary
+    if not changed(high):
+        return None
+    while low < high:
+        middle = low + (high - low) // 2
+        if changed(middle):
+            high = middle
+        else:
+            low = middle + ONE_DAY
+    return low

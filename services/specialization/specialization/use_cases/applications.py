@@ -17,7 +17,7 @@ from specialization.domain.qualification import member_until, qualify
 from specialization.settings import SpecializationSettings
 from specialization.tables import allocations, applications
 from specialization.tables import partner_specializations as ps
-from specialization.use_cases import assessments, compliance, cycle, events
+from specialization.use_cases import assessments, compliance, cycle, events, icons
 
 
 @dataclass(frozen=True)
@@ -112,17 +112,20 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
             new, transition = lc.approve(today), None
         await _end_other_holders(uow, be_geo_id, code, proposed, today)
         ids = await _allocate(uow, be_geo_id, code, proposed, today)
-        values = cycle.row_values(new, today, rules)
+        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+        key = (be_geo_id, code)
+        judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
+        values = cycle.row_values(new, today, rules, judged)
         values["compliant"] = True
         if row is None:
             await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
         else:
             await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
-        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
         if transition is not None:
             events.transition(uow, be_geo_id, code, transition)
         events.status_changed(
-            uow, be_geo_id, code, spec.level, new, required, True, status="reactivated" if transition else "approved"
+            uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
+            status="reactivated" if transition else "approved",
         )
         await compliance.refresh_allocation_ids(uow, ids, today)
         await _record(uow, be_geo_id, code, kind, today, by, roles)

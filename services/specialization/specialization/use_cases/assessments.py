@@ -25,7 +25,7 @@ class Gathered:
     points: dict[Key, int]
     completed: dict[Key, set[str]]
     filled: dict[Key, set[str]]
-    mandatory: dict[str, list[tuple[str, str, date, str | None]]]  # code -> (activity_id, title, published_on, cycle)
+    mandatory: dict[str, list[tuple[str, str, date, str]]]  # code -> (activity_id, title, published_on, cycle)
     cycles: dict[Key, str] = field(default_factory=dict)  # the cycle of each period: its anniversary's year (CL-3)
 
 
@@ -36,7 +36,13 @@ async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Ga
     bounded here, so a day's work grows with the rows due, not with the table.
     """
     rows = (await conn.execute(select(ps).where(where))).all()
-    bounds = {(r.be_geo_id, r.specialization): lc.points_window(facts.state_of(r), as_of) for r in rows}
+    return await gather_states(conn, {(r.be_geo_id, r.specialization): facts.state_of(r) for r in rows}, as_of)
+
+
+async def gather_states(conn: AsyncConnection, states: dict[Key, lc.SpecState], as_of: date, *, points_only: bool = False) -> Gathered:
+    """``gather`` for states given (a state just decided, not yet written): each counts its own points window.
+    ``points_only``: the points alone (the icon needs no roles nor mandatory items)."""
+    bounds = {key: lc.points_window(state, as_of) for key, state in states.items()}
     partners = sorted({be for be, _ in bounds})
     points: dict[Key, int] = defaultdict(int)
     by_activity: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -52,6 +58,8 @@ async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Ga
             if window is not None and window[0] <= r.earned_on <= window[1]:
                 points[key] += r.points
                 by_activity[(r.be_geo_id, r.specialization, r.activity_id)] += r.points
+        if points_only:
+            continue
         # role holders at ``as_of``
         stmt = select(
             allocations.c.be_geo_id, allocations.c.specialization, allocations.c.role,
@@ -66,19 +74,12 @@ async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Ga
         if total > 0:
             completed[(be, code)].add(activity)
 
-    mandatory: dict[str, list[tuple[str, str, date, str | None]]] = defaultdict(list)
-    for r in (await conn.execute(select(mandatory_items).order_by(mandatory_items.c.activity_id))).all():
-        code, cycle = split_mandatory_label(r.specialization)
-        mandatory[code].append((r.activity_id, r.title, r.published_on, cycle))
-    cycles = {(r.be_geo_id, r.specialization): str(facts.state_of(r).anniversary.year) for r in rows}
+    mandatory: dict[str, list[tuple[str, str, date, str]]] = defaultdict(list)
+    if not points_only:
+        for r in (await conn.execute(select(mandatory_items).order_by(mandatory_items.c.activity_id))).all():
+            mandatory[r.specialization].append((r.activity_id, r.title, r.published_on, r.cycle))
+    cycles = {key: str(state.anniversary.year) for key, state in states.items()}
     return Gathered(points, completed, filled, mandatory, cycles)
-
-
-def split_mandatory_label(label: str) -> tuple[str, str | None]:
-    """learning's ``mandatory_for`` travels as ``<specialization>/<cycle>`` (the cycle: the year of the anniversary
-    that ends the period); a bare code is mandatory in every cycle."""
-    code, sep, cycle = label.rpartition("/")
-    return (code, cycle) if sep and cycle.isdigit() else (label, None)
 
 
 def assessment_for(
@@ -95,7 +96,7 @@ def assessment_for(
     outstanding = tuple(
         activity
         for activity, _title, published, cycle in gathered.mandatory.get(key[1], [])
-        if published <= upper and activity not in done and cycle in (None, gathered.cycles.get(key))
+        if published <= upper and activity not in done and cycle == gathered.cycles.get(key)
     )
     filled = gathered.filled.get(key, set())
     return Assessment(

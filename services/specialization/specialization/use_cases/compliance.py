@@ -118,8 +118,8 @@ async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], to
         await uow.conn.execute(
             update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(compliant=compliant)
         )
-        events.status_changed(
-            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant
+        events.status_changed(  # compliance does not move the icon: the one last announced still holds
+            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon
         )
 
 

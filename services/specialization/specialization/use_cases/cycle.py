@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, literal, select, update
+from sqlalchemy import and_, bindparam, literal, or_, select, update
 
 from partnerhub.db.uow import UnitOfWork
 from specialization import facts
@@ -12,7 +12,7 @@ from specialization.domain import lifecycle as lc
 from specialization.policy import policy
 from specialization.tables import allocations
 from specialization.tables import partner_specializations as ps
-from specialization.use_cases import assessments, compliance, events
+from specialization.use_cases import assessments, compliance, events, icons
 
 _STATE_COLUMNS = (
     "status",
@@ -25,6 +25,8 @@ _STATE_COLUMNS = (
     "submitted",
     "reactivated_on",
     "next_check_on",
+    "icon",
+    "icon_check_on",
     "updated_at",
 )
 _UPDATE = (
@@ -34,23 +36,27 @@ _UPDATE = (
 )
 
 
-def row_values(state: lc.SpecState, today: date, rules: lc.Rules) -> dict:
+def row_values(state: lc.SpecState, today: date, rules: lc.Rules, judged: icons.Judged) -> dict:
+    """The row of ``state``, with the icon about to be announced for it (SP-13)."""
     values = facts.state_values(state)
     values["next_check_on"] = lc.next_check_on(state, today, rules)
+    values["icon"] = judged.icon
+    values["icon_check_on"] = judged.check_on
     values["updated_at"] = datetime.now(UTC)
     return values
 
 
-def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int, state: lc.SpecState, t: lc.Transition) -> None:  # type: ignore[no-untyped-def]
+def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int, state: lc.SpecState, t: lc.Transition, icon: str) -> None:  # type: ignore[no-untyped-def]
     events.transition(uow, row.be_geo_id, row.specialization, t)
     status = "reactivated" if isinstance(t, lc.Reactivated) else None
     events.status_changed(
-        uow, row.be_geo_id, row.specialization, spec_level, state, points_required, row.compliant, status=status
+        uow, row.be_geo_id, row.specialization, spec_level, state, points_required, row.compliant, icon=icon, status=status
     )
 
 
 async def run_day(uow: UnitOfWork, day: date) -> None:
-    """The daily job for ``day``: calendar transitions, then vacancies that come due, then at-risk warnings.
+    """The daily job for ``day``: calendar transitions and icon changes (SP-13), then vacancies that come due, then
+    at-risk warnings.
 
     One round trip asks what is due at all; most days nothing is, and a year's jump stays cheap.
     """
@@ -71,7 +77,7 @@ async def what_is_due(uow: UnitOfWork, day: date) -> tuple[bool, bool, bool]:
     row = (
         await uow.conn.execute(
             select(
-                exists([ps.c.next_check_on <= day]),
+                exists([or_(ps.c.next_check_on <= day, ps.c.icon_check_on <= day)]),
                 exists([active, allocations.c.vacates_on <= day]),
                 exists([active, allocations.c.at_risk_on <= day, allocations.c.at_risk_sent.is_(False)]),
             )
@@ -81,8 +87,10 @@ async def what_is_due(uow: UnitOfWork, day: date) -> tuple[bool, bool, bool]:
 
 
 async def advance_due(uow: UnitOfWork, day: date) -> int:
+    """Calendar transitions due on ``day``, judged on the days that are over; then each row's icon on ``day``:
+    a transition's status.changed carries it, and a changed icon alone is a status change too (SP-13)."""
     rules = policy(uow.db).rules()
-    due = ps.c.next_check_on <= day
+    due = or_(ps.c.next_check_on <= day, ps.c.icon_check_on <= day)
     rows = (await uow.conn.execute(select(ps).where(due))).all()
     if not rows:
         return 0
@@ -90,7 +98,7 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     gathered = await assessments.gather(uow.conn, due, as_of)
     specs = await facts.all_specializations(uow.conn)
     points = await facts.level_points(uow.conn)
-    changes = []
+    decided = {}
     for row in rows:
         state = facts.state_of(row)
         spec = specs.get(row.specialization)
@@ -100,34 +108,51 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
         upper = lc.points_window(state, as_of)[1]
         a = assessments.assessment_for(gathered, key, spec, required, upper, state.submitted)
         new, transitions = lc.advance(state, a, day, rules)
+        decided[key] = (row, level, required, new, transitions)
+    judged = await icons.judge(
+        uow.conn, {k: d[3] for k, d in decided.items()}, {k: d[2] for k, d in decided.items()}, day, rules
+    )
+    changes = []
+    for key, (row, level, required, new, transitions) in decided.items():
+        j = judged[key]
         for t in transitions:
-            emit_transition(uow, row, level, required, new, t)
-        values = row_values(new, day, rules)
-        if transitions or values["next_check_on"] != row.next_check_on:
+            emit_transition(uow, row, level, required, new, t, j.icon)
+        if not transitions and j.icon != row.icon:
+            events.status_changed(uow, row.be_geo_id, row.specialization, level, new, required, row.compliant, icon=j.icon)
+        values = row_values(new, day, rules, j)
+        if transitions or values["next_check_on"] != row.next_check_on or not j.same_as(row):
             changes.append({"k_be": row.be_geo_id, "k_code": row.specialization, **values})
     if changes:
         await uow.conn.execute(_UPDATE, changes)
     return len(changes)
 
 
-async def reassess(uow: UnitOfWork, keys, today: date) -> None:  # type: ignore[no-untyped-def]
-    """Facts arrived (points, a refill, a submission): a specialization in grace renews at once when met."""
+async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Facts arrived (points, a refill, a submission): a specialization in grace renews at once when met, and an
+    icon the new points changed is announced (SP-13). ``announce``: a status.changed for each, changed or not."""
     rules = policy(uow.db).rules()
     for be_geo_id, code in sorted(set(keys)):
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
-        if row is None or row.status != "grace":
+        if row is None:
             continue
         spec = await facts.specialization(uow.conn, code)
         level = spec.level if spec else "unknown"
         required = (await facts.level_points(uow.conn)).get(level, 0)
         state = facts.state_of(row)
-        gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
-        a = assessments.assessment_for(
-            gathered, (be_geo_id, code), spec, required, lc.points_window(state, today)[1], state.submitted
-        )
-        step = lc.renew_in_grace(state, a, today, rules)
-        if step is None:
+        step = None
+        if row.status == "grace":
+            gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
+            a = assessments.assessment_for(
+                gathered, (be_geo_id, code), spec, required, lc.points_window(state, today)[1], state.submitted
+            )
+            step = lc.renew_in_grace(state, a, today, rules)
+        new = step[0] if step else state
+        key = (be_geo_id, code)
+        j = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
+        if step is None and not announce and j.same_as(row):
             continue
-        new, t = step
-        await uow.conn.execute(_UPDATE, [{"k_be": be_geo_id, "k_code": code, **row_values(new, today, rules)}])
-        emit_transition(uow, row, level, required, new, t)
+        await uow.conn.execute(_UPDATE, [{"k_be": be_geo_id, "k_code": code, **row_values(new, today, rules, j)}])
+        if step is not None:
+            emit_transition(uow, row, level, required, new, step[1], j.icon)
+        elif announce or j.icon != row.icon:
+            events.status_changed(uow, be_geo_id, code, level, new, required, row.compliant, icon=j.icon)

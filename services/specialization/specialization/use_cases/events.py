@@ -16,8 +16,10 @@ def status_changed(
     points_required: int,
     compliant: bool,
     *,
+    icon: str | None,
     status: str | None = None,
 ) -> None:
+    """``icon``: SP-13 as ``use_cases.icons`` judged it for ``state`` today (None only when it cannot be known)."""
     uow.emit(
         c.StatusChanged(
             be_geo_id=be_geo_id,
@@ -29,6 +31,7 @@ def status_changed(
             period_end=state.period_end,
             points_required=points_required,
             compliant=compliant,
+            icon=icon,  # type: ignore[arg-type]
         )
     )
 

@@ -24,7 +24,6 @@ from specialization.tables import (
     memberships,
 )
 from specialization.use_cases import compliance, cycle
-from specialization.use_cases.assessments import split_mandatory_label
 
 
 async def membership_started(uow: UnitOfWork, e: c.MembershipStarted) -> None:
@@ -130,9 +129,12 @@ async def exam_replaced(uow: UnitOfWork, e: c.ExamReplaced, occurred_at: datetim
 
 
 async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
-    """CL-7/CL-8 points per partner, person, specialization and date; negative points correct a credit."""
+    """CL-7/CL-8 points per partner, person, specialization and date; negative points correct a credit.
+
+    A credit counts toward exactly the ``specializations`` learning says (its CL View totals count the same):
+    learning keeps every mandatory item's specialization among them (CL-3), so nothing is added here."""
     cco_id = await facts.resolve(uow.conn, e.cco_id)
-    codes = sorted(set(e.specializations) | {split_mandatory_label(m)[0] for m in e.mandatory_for})
+    codes = sorted(set(e.specializations))
     if not codes:
         return
     stmt = uow.db.insert_ignoring_duplicates(credits)
@@ -155,20 +157,22 @@ async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
 
 
 async def activity_published(uow: UnitOfWork, e: c.ActivityPublished) -> None:
-    """CL-3: the activity's mandatory specializations are replaced by what this publication says."""
+    """CL-3: the activity's mandatory items (specialization, cycle) are replaced by what this publication says."""
     today = await uow.today()
+    mine = mandatory_items.c.activity_id == e.activity_id
     existing = {
-        r.specialization: r.published_on
-        for r in (await uow.conn.execute(select(mandatory_items).where(mandatory_items.c.activity_id == e.activity_id))).all()
+        (r.specialization, r.cycle): r.published_on for r in (await uow.conn.execute(select(mandatory_items).where(mine))).all()
     }
-    await uow.conn.execute(delete(mandatory_items).where(mandatory_items.c.activity_id == e.activity_id))
+    await uow.conn.execute(delete(mandatory_items).where(mine))
+    wanted = sorted({(m.specialization, m.cycle) for m in e.mandatory})
     rows = [
-        {"activity_id": e.activity_id, "specialization": code, "title": e.title[:300], "published_on": existing.get(code, today)}
-        for code in sorted(set(e.mandatory_for))
+        {"activity_id": e.activity_id, "specialization": code, "cycle": cycle, "title": e.title[:300],
+         "published_on": existing.get((code, cycle), today)}
+        for code, cycle in wanted
     ]
     if rows:
         await uow.conn.execute(mandatory_items.insert(), rows)
-    affected = {split_mandatory_label(label)[0] for label in set(existing) | set(e.mandatory_for)}
+    affected = {code for code, _ in set(existing) | set(wanted)}
     if affected:
         from specialization.tables import partner_specializations as ps
 

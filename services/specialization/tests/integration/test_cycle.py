@@ -204,8 +204,9 @@ async def test_sp14_career_certification_expiry_vacates_and_no4_warns_90_days_ah
 async def test_sp13_icon_at_six_months_and_cl3_mandatory_items(start) -> None:
     async with start(start_date=APPROVED) as sp:
         await sp.catalog()
-        await approve(sp, "BG-1001")
-        await sp.feed(c.ActivityPublished(activity_id="must-1", title="Collab update", kind="course", points=5, mandatory_for=[SPEC]))
+        await approve(sp, "BG-1001")  # period 2027-01-15 .. 2028-01-15: cycle 2028
+        must = c.MandatoryItem(specialization=SPEC, cycle="2028")
+        await sp.feed(c.ActivityPublished(activity_id="must-1", title="Collab update", kind="course", points=5, specializations=[SPEC], mandatory=[must]))
         await sp.credit(40, date(2027, 3, 1))
         await sp.today(date(2027, 7, 14))
         s = await sp.status()
@@ -217,22 +218,30 @@ async def test_sp13_icon_at_six_months_and_cl3_mandatory_items(start) -> None:
         assert s["icon"] == "on_target" and s["mandatory_outstanding"] == [] and s["points_earned"] == 50
 
 
-async def test_cl3_mandatory_items_as_learning_sends_them_spec_slash_cycle(start) -> None:
-    """learning's events name mandatory items ``<specialization>/<cycle>`` (the cycle is the year of the anniversary
-    that ends the period): due only in that cycle, and a credit carrying only the label counts for the specialization."""
+async def test_cl3_mandatory_items_typed_by_specialization_and_cycle(start) -> None:
+    """learning's events carry mandatory items as ``{specialization, cycle}`` (the cycle is the year of the
+    anniversary that ends the period): due only in that cycle. A credit counts toward its ``specializations``
+    only (learning keeps each mandatory item's specialization among them); an event of an older learning, with
+    the deprecated ``"<spec>/<cycle>"`` strings only, is still read (the contract turns them into items)."""
     async with start(start_date=APPROVED) as sp:
         await sp.catalog()
         await approve(sp, "BG-1001")  # period 2027-01-15 .. 2028-01-15: cycle 2028
         await sp.feed(
-            c.ActivityPublished(activity_id="must-now", title="This cycle", kind="course", points=5, mandatory_for=[f"{SPEC}/2028"]),
+            c.ActivityPublished(
+                activity_id="must-now", title="This cycle", kind="course", points=5, specializations=[SPEC],
+                mandatory=[c.MandatoryItem(specialization=SPEC, cycle="2028")],
+            ),
             c.ActivityPublished(activity_id="must-later", title="Next cycle", kind="course", points=5, mandatory_for=[f"{SPEC}/2029"]),
         )
         assert (await sp.status())["mandatory_outstanding"] == ["must-now"]
-        await sp.feed(
+        await sp.feed(  # a credit naming the item but not counting for the specialization counts nowhere
             c.PartnerCredited(
                 credit_id=uuid.uuid4().hex, be_geo_id="BG-1001", cco_id="learner", entry_id=uuid.uuid4().hex,
                 activity_id="must-now", points=5, earned_on=APPROVED, mandatory_for=[f"{SPEC}/2028"],
             )
         )
+        s = await sp.status()
+        assert s["mandatory_outstanding"] == ["must-now"] and s["points_earned"] == 0
+        await sp.credit(5, APPROVED, activity="must-now")
         s = await sp.status()
         assert s["mandatory_outstanding"] == [] and s["points_earned"] == 5

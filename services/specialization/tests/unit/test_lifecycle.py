@@ -173,6 +173,31 @@ def test_sp13_icon_measures_the_renewed_year_from_the_anniversary() -> None:
     assert lc.icon(renewed, 0, 100, date(2028, 7, 15)) == "behind"
 
 
+def test_sp13_icon_changes_on_the_day_grey_ends_and_the_day_on_target_turns_behind() -> None:
+    """The next day the calendar alone changes the icon, agreeing with ``icon`` day by day (so the daily job
+    announces each change once, on its day)."""
+    s = held()
+    for points, rules in ((0, RULES), (50, RULES), (100, RULES), (50, lc.Rules(icon_inactive_months=5))):
+        day, expected = APPROVED, None
+        while day <= A:
+            today = lc.icon(s, points, 100, day, rules)
+            found = lc.icon_changes_on(s, points, 100, day, rules)
+            expected = next(
+                (d for d in (day + D(n) for n in range(1, (A - day).days + 1)) if lc.icon(s, points, 100, d, rules) != today),
+                None,
+            )
+            assert found == expected, (points, rules.icon_inactive_months, day)
+            day += D(17)
+    assert lc.icon_changes_on(s, 50, 100, APPROVED) == add_months(APPROVED, 6)  # grey ends: on target (50 ≥ 49.6)
+    assert lc.icon_changes_on(s, 50, 100, add_months(APPROVED, 6)) == APPROVED + D(183)  # 50 < 100 × 183/365
+    assert lc.icon_changes_on(s, 50, 100, add_months(APPROVED, 6), lc.Rules(icon_inactive_months=5)) == APPROVED + D(183)
+    assert lc.icon_changes_on(s, 10, 100, add_months(APPROVED, 7)) is None  # behind stays behind without points
+    assert lc.icon_changes_on(s, 100, 100, add_months(APPROVED, 7)) is None  # the whole year's points: on target to A
+    assert lc.icon_changes_on(s, 0, 0, APPROVED) is None  # not applicable (ATP)
+    grace = lc.SpecState("grace", APPROVED, A, APPROVED, grace_ends_on=A + D(10))
+    assert lc.icon_changes_on(grace, 99, 100, A + D(1)) is None  # past the anniversary the fraction stays 1
+
+
 def test_next_check_days() -> None:
     s = held()
     assert lc.next_check_on(s, APPROVED) == A - D(90)
