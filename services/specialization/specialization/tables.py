@@ -1,7 +1,7 @@
 """Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
 
 Catalog: levels, specializations, exam_replacements. Projections from other services' events: memberships,
-badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+planned_leaves, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
 allocations (role holders with history), applications.
 """
 
@@ -49,6 +49,17 @@ memberships = Table(
     Column("started_on", Date, primary_key=True),
     Column("ended_on", Date, nullable=True),  # the first day no longer a member
     Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+# identity.leave.planned / .cancelled: a member's announced end date, per membership; the highest revision wins
+planned_leaves = Table(
+    "planned_leaves",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("started_on", Date, primary_key=True),
+    Column("leaves_on", Date, nullable=True),  # the planned first day no longer a member; None: cancelled
+    Column("revision", Integer, nullable=False),
 )
 
 badges = Table(
