@@ -104,6 +104,10 @@ def identity_ops() -> dict[tuple[str, str], Op]:
     async def rejoin(w: World) -> None:
         await w.call("identity", "PUT", f"/v1/partners/{P}/members/tmp1", w.staff)
 
+    async def plan_leave(w: World) -> None:
+        await rejoin(w)
+        await w.call("identity", "DELETE", f"/v1/partners/{P}/members/tmp1?on=2026-12-31", w.staff)
+
     async def duplicates(w: World) -> None:
         n = _n()
         for cco in (f"dup{n}a", f"dup{n}b"):
@@ -141,6 +145,11 @@ def identity_ops() -> dict[tuple[str, str], Op]:
         ),
         ("DELETE", "/v1/partners/{be_geo_id}/members/{cco_id}"): Op(
             cells({a: 204 for a in ("staff", "system", "admin_p")}), path=f"/v1/partners/{P}/members/tmp1", before=rejoin
+        ),
+        # cancelling a planned leave manages members (MANAGE_MEMBERS), like ending one
+        ("DELETE", "/v1/partners/{be_geo_id}/members/{cco_id}/planned-leave"): Op(
+            cells({a: 204 for a in ("staff", "system", "admin_p")}), path=f"/v1/partners/{P}/members/tmp1/planned-leave",
+            before=plan_leave,
         ),
         ("GET", "/v1/partners/{be_geo_id}/admins"): Op(cells({a: 200 for a in PARTNER_SEERS}), path=f"/v1/partners/{P}/admins"),
         # the escalation: PAM of P (mixed is also admin of Q) never makes anyone P's admin

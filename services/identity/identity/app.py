@@ -9,6 +9,7 @@ from identity.api.individuals import router as individuals_router
 from identity.api.partners import router as partners_router
 from identity.api.tokens import router as tokens_router
 from identity.demo import seed
+from identity.jobs import JOBS
 from identity.settings import IdentitySettings
 from identity.tables import metadata
 from identity.use_cases.tokens import mint_for
@@ -19,6 +20,8 @@ from partnerhub.bus.contracts import (
     IndividualMerged,
     IndividualRegistered,
     IndividualUpdated,
+    LeaveCancelled,
+    LeavePlanned,
     MembershipEnded,
     MembershipStarted,
     PartnerRegistered,
@@ -40,11 +43,14 @@ SERVICE = ServiceDefinition(
         IndividualUpdated,
         MembershipStarted,
         MembershipEnded,
+        LeavePlanned,
+        LeaveCancelled,
         IndividualMerged,
         GrantChanged,
         AdminAssigned,
         AdminRemoved,
     ),
+    jobs=JOBS,
     seed=seed,
     description="Partners, CCO IDs, memberships with history, merges, access grants, partner admins and PAMs.",
     extras={"mint_token": mint_for},

@@ -49,7 +49,11 @@ memberships = Table(
     Column("cco_id", String(64), nullable=False, index=True),
     Column("be_geo_id", String(64), nullable=False, index=True),
     Column("started_on", Date, nullable=False),
-    Column("ended_on", Date, nullable=True),
+    Column("ended_on", Date, nullable=True),  # the first day no longer a member
+    # a planned end while still active (NO-4): the job ends the membership on that day
+    Column("leaves_on", Date, nullable=True),
+    # counts the plan changes (planned, replaced, cancelled): the events carry it, projections keep the highest
+    Column("leave_revision", Integer, nullable=False, default=0, server_default="0"),
     # ID-3: at most one active association per person
     Index(
         "uq_memberships_active_cco_id",

@@ -136,7 +136,7 @@ def role_plan(event: RoleAtRisk | RoleVacated, person_name: str | None) -> MailP
         "person_name": person_name,
     }
     if isinstance(event, RoleAtRisk):
-        context |= {"certification": event.certification, "vacant_on": _iso(event.vacant_on)}
+        context |= {"certification": event.certification, "vacant_on": _iso(event.vacant_on), "reason": event.reason}
         cause = (
             f"role_at_risk|{event.be_geo_id}|{event.specialization}|{event.role}|{event.cco_id}"
             f"|{event.certification}|{_iso(event.vacant_on)}"

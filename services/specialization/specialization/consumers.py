@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
+from specialization.use_cases import leaves
 from specialization.use_cases import projections as p
 
 
@@ -15,6 +16,14 @@ async def on_membership_started(uow: UnitOfWork, event: c.MembershipStarted) -> 
 
 async def on_membership_ended(uow: UnitOfWork, event: c.MembershipEnded) -> None:
     await p.membership_ended(uow, event)
+
+
+async def on_leave_planned(uow: UnitOfWork, event: c.LeavePlanned) -> None:
+    await leaves.leave_planned(uow, event)
+
+
+async def on_leave_cancelled(uow: UnitOfWork, event: c.LeaveCancelled) -> None:
+    await leaves.leave_cancelled(uow, event)
 
 
 async def on_individual_merged(uow: UnitOfWork, event: c.IndividualMerged) -> None:
@@ -56,6 +65,8 @@ async def on_activity_published(uow: UnitOfWork, event: c.ActivityPublished) -> 
 SUBSCRIPTIONS = {
     c.MembershipStarted: on_membership_started,
     c.MembershipEnded: on_membership_ended,
+    c.LeavePlanned: on_leave_planned,
+    c.LeaveCancelled: on_leave_cancelled,
     c.IndividualMerged: on_individual_merged,
     c.ExamPassed: on_exam_passed,
     c.ExamReplaced: on_exam_replaced,

@@ -21,6 +21,7 @@ from specialization.tables import (
     levels,
     memberships,
     partner_specializations,
+    planned_leaves,
     specializations,
 )
 
@@ -83,12 +84,21 @@ async def person_facts(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[st
 
 
 async def person_memberships(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, list[Membership]]:
+    """Each person's memberships; one still active ends on its planned leave date, if one was announced."""
     found: dict[str, list[Membership]] = defaultdict(list)
     for chunk in chunks(sorted(set(cco_ids))):
         rows = (await conn.execute(select(memberships).where(memberships.c.cco_id.in_(chunk)))).all()
+        plans = await planned_leaves_of(conn, chunk)
         for r in rows:
-            found[r.cco_id].append(Membership(r.be_geo_id, r.started_on, r.ended_on))
+            ends = r.ended_on or plans.get((r.cco_id, r.be_geo_id, r.started_on))
+            found[r.cco_id].append(Membership(r.be_geo_id, r.started_on, ends))
     return found
+
+
+async def planned_leaves_of(conn: AsyncConnection, cco_ids: list[str]) -> dict[tuple[str, str, date], date]:
+    """(cco_id, be_geo_id, started_on) -> the planned leave date, for plans not cancelled."""
+    stmt = select(planned_leaves).where(planned_leaves.c.cco_id.in_(cco_ids), planned_leaves.c.leaves_on.is_not(None))
+    return {(r.cco_id, r.be_geo_id, r.started_on): r.leaves_on for r in (await conn.execute(stmt)).all()}
 
 
 async def current_members(conn: AsyncConnection, be_geo_id: str, day: date) -> list[str]:

@@ -1,7 +1,7 @@
 """Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
 
 Catalog: levels, specializations. Projections from other services' events: exam_replacements (certification's
-CE-1 announcements), memberships, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+CE-1 announcements), memberships, planned_leaves, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
 allocations (role holders with history), applications.
 """
 
@@ -52,6 +52,17 @@ memberships = Table(
     Column("started_on", Date, primary_key=True),
     Column("ended_on", Date, nullable=True),  # the first day no longer a member
     Index("ix_memberships_be_geo_id", "be_geo_id"),
+)
+
+# identity.leave.planned / .cancelled: a member's announced end date, per membership; the highest revision wins
+planned_leaves = Table(
+    "planned_leaves",
+    metadata,
+    Column("cco_id", String(64), primary_key=True),
+    Column("be_geo_id", String(64), primary_key=True),
+    Column("started_on", Date, primary_key=True),
+    Column("leaves_on", Date, nullable=True),  # the planned first day no longer a member; None: cancelled
+    Column("revision", Integer, nullable=False),
 )
 
 badges = Table(

@@ -75,6 +75,34 @@ class MembershipEnded(Event):
     ended_on: date
 
 
+class LeavePlanned(Event):
+    TYPE, KEY, SUMMARY = (
+        "identity.leave.planned.v1",
+        "cco_id",
+        "A member will leave a partner on `leaves_on` (the membership's future `ended_on`, the first day no longer a"
+        " member); it stays active until then, and `identity.membership.ended` follows on the day (ID-3, NO-4)."
+        " A new plan of the same membership replaces the old one.",
+    )
+    cco_id: str
+    be_geo_id: str
+    started_on: date  # with cco_id and be_geo_id: which membership
+    leaves_on: date
+    revision: int = Field(description="counts the plan changes of this membership: apply only a higher one than seen")
+
+
+class LeaveCancelled(Event):
+    TYPE, KEY, SUMMARY = (
+        "identity.leave.cancelled.v1",
+        "cco_id",
+        "A planned leave was called off: the member stays, with no end date (ID-3, NO-4).",
+    )
+    cco_id: str
+    be_geo_id: str
+    started_on: date
+    leaves_on: date  # the date that had been planned
+    revision: int = Field(description="counts the plan changes of this membership: apply only a higher one than seen")
+
+
 class IndividualMerged(Event):
     TYPE, KEY, SUMMARY = (
         "identity.individual.merged.v1",
@@ -359,7 +387,7 @@ class RoleAtRisk(Event):
     TYPE, KEY, SUMMARY = (
         "specialization.role.at_risk.v1",
         "be_geo_id",
-        "A role holder's qualification expires within 90 days (NO-4).",
+        "A role holder's qualification expires within 90 days, or the holder announced leaving (NO-4).",
     )
     be_geo_id: str
     specialization: str
@@ -367,6 +395,8 @@ class RoleAtRisk(Event):
     cco_id: str
     certification: str
     vacant_on: date
+    # why the role falls vacant on `vacant_on` (added in a minor version; absent means qualification_lapsed)
+    reason: Literal["qualification_lapsed", "left"] = "qualification_lapsed"
 
 
 # the registry ----------------------------------------------------------------------------------
@@ -376,6 +406,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IndividualUpdated,
     MembershipStarted,
     MembershipEnded,
+    LeavePlanned,
+    LeaveCancelled,
     IndividualMerged,
     GrantChanged,
     AdminAssigned,

@@ -101,7 +101,13 @@ async def join(
 @router.delete(
     "/v1/partners/{be_geo_id}/members/{cco_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="End a person's membership of the partner (ID-3); history is kept",
+    summary="End a person's membership of the partner (ID-3), or plan its end for a later date (NO-4)",
+    description=(
+        "On or before today's business date the membership ends at once (history is kept). A later date is a"
+        " planned leave: the membership stays active with `leaves_on` until that day, `identity.leave.planned`"
+        " is emitted now and `identity.membership.ended` on the day. A new date replaces the plan; "
+        "`DELETE .../planned-leave` cancels it."
+    ),
     responses=READ_ONLY,
 )
 async def leave(
@@ -114,6 +120,23 @@ async def leave(
 ) -> Response:
     require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
     await use_cases.leave_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/v1/partners/{be_geo_id}/members/{cco_id}/planned-leave",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Cancel a member's planned leave: they stay, with no end date (NO-4)",
+    description="Emits `identity.leave.cancelled` when a leave was planned; otherwise changes nothing (still 204).",
+)
+async def cancel_leave(
+    be_geo_id: str = BeGeoIdPath,
+    cco_id: str = CcoIdPath,
+    db: Database = Depends(database_of),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
+    await use_cases.cancel_leave(db, cco_id=cco_id, be_geo_id=be_geo_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

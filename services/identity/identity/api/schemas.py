@@ -82,6 +82,9 @@ class MembershipOut(BaseModel):
     active: bool
     name: str | None = None
     email: str | None = None
+    leaves_on: date | None = Field(
+        None, description="a planned leave: the membership ends on this date (the first day no longer a member)"
+    )
 
 
 class MembersOut(BaseModel):

@@ -1,6 +1,8 @@
 """Memberships over time (ID-1, ID-3): at most one active association per person.
 
-Dates are business dates. A membership is active while ``ended_on`` is None.
+Dates are business dates. A membership is active while ``ended_on`` is None; ``ended_on`` is the first
+day the person is no longer a member. A leave may be planned ahead: ``leaves_on`` is the future
+``ended_on``, the membership stays active until that day (NO-4 needs it announced ahead).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 
 class MembershipRuleError(ValueError):
@@ -22,6 +25,7 @@ class Stint:
     be_geo_id: str
     started_on: date
     ended_on: date | None = None
+    leaves_on: date | None = None  # a planned end, while still active
 
     @property
     def active(self) -> bool:
@@ -56,13 +60,19 @@ def plan_join(history: Sequence[Stint], be_geo_id: str, on: date, today: date) -
     return JoinPlan(already_member=False, end=current)
 
 
-def check_leave(current: Stint, on: date, today: date) -> None:
-    if on > today:
-        raise MembershipRuleError(f"{on} is after the business date {today}.", "date-in-future")
+LeaveDecision = Literal["end", "plan", "unchanged"]
+
+
+def decide_leave(current: Stint, on: date, today: date) -> LeaveDecision:
+    """Leaving on ``on``: by the business date it ends now (``end``); a later date is planned and
+    replaces any earlier plan (``plan``); the date already planned changes nothing (``unchanged``)."""
     if on < current.started_on:
         raise MembershipRuleError(
             f"The membership started on {current.started_on}; it cannot end before.", "end-before-start"
         )
+    if on <= today:
+        return "end"
+    return "unchanged" if current.leaves_on == on else "plan"
 
 
 def combine_active(survivor: Sequence[Stint], retired: Sequence[Stint]) -> tuple[Stint | None, list[Stint]]:

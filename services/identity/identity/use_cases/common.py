@@ -46,6 +46,7 @@ class Membership:
     ended_on: date | None
     name: str | None = None
     email: str | None = None
+    leaves_on: date | None = None  # a planned end while still active (NO-4)
 
     @property
     def active(self) -> bool:
@@ -100,7 +101,7 @@ async def stints_of(conn: AsyncConnection, cco_ids: Sequence[str]) -> list[Stint
     rows = await conn.execute(
         select(memberships).where(memberships.c.cco_id.in_(cco_ids)).order_by(memberships.c.started_on, memberships.c.id)
     )
-    return [Stint(r.id, r.be_geo_id, r.started_on, r.ended_on) for r in rows]
+    return [Stint(r.id, r.be_geo_id, r.started_on, r.ended_on, r.leaves_on) for r in rows]
 
 
 async def load_individual(conn: AsyncConnection, cco_id: str) -> Individual:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select, update
 
-from identity.domain.memberships import combine_active
+from identity.domain.memberships import Stint, combine_active
 from identity.tables import grants, individuals, memberships, partner_roles
 from identity.use_cases.common import Individual, load_individual, stints_of
-from identity.use_cases.memberships import end_membership
+from identity.use_cases.memberships import end_membership, set_planned_leave
 from partnerhub.bus.contracts import IndividualMerged
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
@@ -67,17 +67,7 @@ async def _retire(uow: UnitOfWork, survivor: str, new: list[str]) -> list[str]:
     retired = new + [c for c in earlier if c not in new]
     # first the merge, so a consumer moves the retired IDs' records before it hears of their end
     uow.emit(IndividualMerged(survivor=survivor, retired=retired, merged_on=today))
-    # memberships: the most recent active one stays active; the others end on its start date
-    keep, to_end = combine_active(await stints_of(conn, [survivor]), await stints_of(conn, new))
-    for stint in to_end:
-        assert keep is not None
-        if (stint.be_geo_id, stint.started_on) == (keep.be_geo_id, keep.started_on):
-            # the same membership held under two IDs (same partner, same start): it is one membership, and
-            # nobody left; ending it would tell every consumer the survivor left that partner on the day it began
-            await conn.execute(delete(memberships).where(memberships.c.id == stint.id))
-            continue
-        await end_membership(uow, survivor, stint, keep.started_on, withdraw_grant=False)
-    await conn.execute(update(memberships).where(memberships.c.cco_id.in_(new)).values(cco_id=survivor))
+    await _combine_memberships(uow, survivor, new)
     # admin roles and grants: the union, the survivor's own row winning a tie
     for row in (await conn.execute(select(partner_roles).where(partner_roles.c.cco_id.in_(new)))).all():
         await conn.execute(
@@ -94,3 +84,42 @@ async def _retire(uow: UnitOfWork, survivor: str, new: list[str]) -> list[str]:
         )
     await conn.execute(delete(grants).where(grants.c.cco_id.in_(new)))
     return retired
+
+
+async def _combine_memberships(uow: UnitOfWork, survivor: str, new: list[str]) -> None:
+    """The most recent active membership stays active; the others end on its start date."""
+    conn = uow.conn
+    theirs = await stints_of(conn, new)
+    keep, to_end = combine_active(await stints_of(conn, [survivor]), theirs)
+    revisions = await _leave_revisions(uow, [survivor, *new])
+    duplicate_plans: list[Stint] = []
+    for stint in to_end:
+        assert keep is not None
+        if (stint.be_geo_id, stint.started_on) == (keep.be_geo_id, keep.started_on):
+            # the same membership held under two IDs (same partner, same start): it is one membership, and
+            # nobody left; ending it would tell every consumer the survivor left that partner on the day it began
+            duplicate_plans += [stint] if stint.leaves_on is not None else []
+            await conn.execute(delete(memberships).where(memberships.c.id == stint.id))
+            continue
+        await end_membership(uow, survivor, stint, keep.started_on, withdraw_grant=False)
+    await conn.execute(update(memberships).where(memberships.c.cco_id.in_(new)).values(cco_id=survivor))
+    if keep is not None:
+        await _keep_planned_leave(uow, survivor, keep, moved=keep in theirs, duplicates=duplicate_plans, revisions=revisions)
+
+
+async def _leave_revisions(uow: UnitOfWork, cco_ids: list[str]) -> dict[int, int]:
+    rows = await uow.conn.execute(select(memberships.c.id, memberships.c.leave_revision).where(memberships.c.cco_id.in_(cco_ids)))
+    return {r.id: r.leave_revision for r in rows}
+
+
+async def _keep_planned_leave(
+    uow: UnitOfWork, survivor: str, keep: Stint, *, moved: bool, duplicates: list[Stint], revisions: dict[int, int]
+) -> None:
+    """A merge never loses a planned leave (ID-2): the membership kept has its own plan, else the plan of the
+    same membership held under a retired ID. A plan that now belongs to the survivor is announced again under
+    it, with a revision above every plan announced for either ID, so projections take this one."""
+    leaves_on = keep.leaves_on or next((s.leaves_on for s in duplicates), None)
+    if leaves_on is None or (keep.leaves_on is not None and not moved):
+        return  # no plan, or the survivor's own plan on its own membership: nothing changed
+    above = max(revisions.get(s.id, 0) for s in (keep, *duplicates))
+    await set_planned_leave(uow, survivor, keep, leaves_on, seen=revisions.get(keep.id, 0), above=above)

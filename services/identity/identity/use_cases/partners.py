@@ -52,7 +52,7 @@ async def list_members(db: Database, be_geo_id: str, *, include_former: bool = F
     async with db.engine.connect() as conn:
         await require_partner(conn, be_geo_id)
         rows = await conn.execute(query)
-        return [Membership(r.cco_id, r.be_geo_id, r.started_on, r.ended_on, r.name, r.email) for r in rows]
+        return [Membership(r.cco_id, r.be_geo_id, r.started_on, r.ended_on, r.name, r.email, r.leaves_on) for r in rows]
 
 
 async def list_roles(db: Database, be_geo_id: str) -> list[PartnerRole]:

@@ -66,6 +66,8 @@ MATRIX = [
     ("GET", f"/v1/partners/{P1}/admins", None, _expect({r: 200 for r in ("staff", "system", "admin", "pam")})),
     ("PUT", f"/v1/partners/{P1}/members/m1", None, _expect({"staff": 200, "system": 200, "admin": 200})),
     ("DELETE", f"/v1/partners/{P1}/members/m3", None, _expect({"staff": 204, "system": 204, "admin": 204})),
+    # cancelling a planned leave manages members too (MANAGE_MEMBERS): not PAMs, not individuals
+    ("DELETE", f"/v1/partners/{P1}/members/m2/planned-leave", None, _expect({"staff": 204, "system": 204, "admin": 204})),
     ("PUT", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 200, "admin": 200})),
     ("DELETE", f"/v1/partners/{P1}/admins/m3", None, _expect({"staff": 204, "admin": 204})),
     ("PUT", f"/v1/pams/m3/partners/{P1}", None, _expect({"staff": 200})),
@@ -121,11 +123,15 @@ async def test_refused_callers_change_nothing(identity) -> None:
         for cco in ("m1", "ada", "oscar"):
             await api.person(cco)
         await api.join("m1", P1)
+        planned = await api.http.delete(f"/v1/partners/{P1}/members/m1?on=2027-05-01", headers=api.staff())
+        assert planned.status_code == 204  # a planned leave, for the refused cancellation to (not) undo
         before = await api.events()
         other_admin = _headers(api, "other_admin")
         for method, path, body in [
             ("PUT", f"/v1/partners/{P1}/members/oscar", None),
             ("DELETE", f"/v1/partners/{P1}/members/m1", None),
+            ("DELETE", f"/v1/partners/{P1}/members/m1?on=2027-06-01", None),
+            ("DELETE", f"/v1/partners/{P1}/members/m1/planned-leave", None),
             ("PUT", f"/v1/partners/{P1}/admins/oscar", None),
             ("PATCH", "/v1/individuals/m1", {"email": "mine@evil.example"}),
             ("PUT", f"/v1/individuals/m1/grants/{P1}", None),

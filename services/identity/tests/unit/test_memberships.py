@@ -9,8 +9,8 @@ import pytest
 from identity.domain.memberships import (
     MembershipRuleError,
     Stint,
-    check_leave,
     combine_active,
+    decide_leave,
     plan_join,
 )
 
@@ -44,11 +44,20 @@ def test_id3_history_never_overlaps(history, on, slug) -> None:
 
 def test_id3_leaving_needs_a_date_within_the_membership() -> None:
     stint = Stint(1, "P1", date(2027, 3, 1))
-    check_leave(stint, date(2027, 3, 1), TODAY)
-    with pytest.raises(MembershipRuleError):
-        check_leave(stint, date(2027, 2, 28), TODAY)
-    with pytest.raises(MembershipRuleError):
-        check_leave(stint, date(2027, 6, 2), TODAY)
+    assert decide_leave(stint, date(2027, 3, 1), TODAY) == "end"
+    with pytest.raises(MembershipRuleError) as err:
+        decide_leave(stint, date(2027, 2, 28), TODAY)
+    assert err.value.slug == "end-before-start"
+
+
+def test_id3_no4_a_date_after_today_is_a_planned_leave_and_a_new_date_replaces_it() -> None:
+    stint = Stint(1, "P1", date(2027, 3, 1))
+    assert decide_leave(stint, TODAY, TODAY) == "end"
+    assert decide_leave(stint, date(2027, 6, 2), TODAY) == "plan"
+    planned = Stint(1, "P1", date(2027, 3, 1), leaves_on=date(2027, 9, 1))
+    assert decide_leave(planned, date(2027, 9, 1), TODAY) == "unchanged"
+    assert decide_leave(planned, date(2027, 8, 1), TODAY) == "plan"
+    assert decide_leave(planned, date(2027, 5, 1), TODAY) == "end"  # a past date still ends at once
 
 
 def test_id2_most_recent_active_membership_stays_active() -> None:

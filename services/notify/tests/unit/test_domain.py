@@ -134,6 +134,24 @@ def test_templates_autoescape_html_only_and_name_the_dates() -> None:
     assert long_date("2027-01-09") == "9 January 2027"
 
 
+def test_no4_at_risk_mail_says_whether_the_holder_leaves_or_a_certification_expires() -> None:
+    templates = Templates()
+    base = {
+        "recipient_name": "Ada", "specialization": "SEC", "partner_label": "Acme", "role": "SE",
+        "person_label": "Hank (CCO ID H1)",
+    }
+    for reason, says, never in (("left", "who leaves the partner", "certification expires"),
+                                ("qualification_lapsed", "whose CCNP certification expires", "leaves the partner")):
+        event = RoleAtRisk(be_geo_id="B1", specialization="SEC", role="SE", cco_id="H1",
+                           certification="CCNP" if reason != "left" else "", vacant_on=date(2027, 9, 1), reason=reason)
+        rendered = templates.render("role_at_risk", {**base, **role_plan(event, "Hank").context})
+        assert says in rendered.text and never not in rendered.text, rendered.text
+        assert "1 September 2027" in rendered.subject and says.split()[-1] in rendered.html
+    # a context recorded before `reason` existed still renders (the certification wording)
+    old = {**base, "role_name": "Systems Engineer", "certification": "CCNP", "vacant_on": "2027-09-01"}
+    assert "whose CCNP certification expires" in templates.render("role_at_risk", old).text
+
+
 def test_no3_smtp_errors_classified_permanent_only_for_5xx_on_recipient_or_message() -> None:
     refused = aiosmtplib.SMTPRecipientsRefused([aiosmtplib.SMTPRecipientRefused(550, "no such user", "a@b.io")])
     busy = aiosmtplib.SMTPRecipientsRefused([aiosmtplib.SMTPRecipientRefused(451, "later", "a@b.io")])

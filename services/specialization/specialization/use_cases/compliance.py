@@ -76,10 +76,15 @@ async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore
 
 
 async def vacate(uow: UnitOfWork, row, on: date, reason: str) -> None:  # type: ignore[no-untyped-def]
-    """SP-14: the role falls vacant; the specialization is non-compliant until it is refilled."""
-    await uow.conn.execute(
-        update(allocations).where(allocations.c.id == row.id).values(ended_on=on, end_reason=reason or "vacated")
+    """SP-14: the role falls vacant; the specialization is non-compliant until it is refilled.
+
+    Once: the daily job and a consumer (e.g. identity's ``membership.ended`` on the leaving day) may vacate the
+    same holder at the same time; only the one whose update still finds the allocation active emits."""
+    done = await uow.conn.execute(
+        update(allocations).where(allocations.c.id == row.id, ACTIVE).values(ended_on=on, end_reason=reason or "vacated")
     )
+    if done.rowcount != 1:
+        return
     uow.emit(
         c.RoleVacated(
             be_geo_id=row.be_geo_id,
@@ -115,9 +120,13 @@ async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], to
         compliant = all(role in filled for role in spec.roles)
         if compliant == row.compliant:
             continue
-        await uow.conn.execute(
-            update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(compliant=compliant)
+        done = await uow.conn.execute(  # once, when a concurrent vacancy of the same partner got there first
+            update(ps)
+            .where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code, ps.c.compliant != compliant)
+            .values(compliant=compliant)
         )
+        if done.rowcount != 1:
+            continue
         events.status_changed(  # compliance does not move the icon: the one last announced still holds
             uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon
         )
@@ -136,29 +145,31 @@ async def vacate_due(uow: UnitOfWork, day: date) -> None:
         await update_compliance(uow, {(r.be_geo_id, r.specialization) for r in rows}, day)
 
 
-async def warn_at_risk(uow: UnitOfWork, day: date) -> None:
-    """NO-4: a holder's qualifying certification ends within 90 days: say when the role falls vacant."""
-    rows = (
-        await uow.conn.execute(
-            select(allocations).where(
-                ACTIVE,
-                allocations.c.at_risk_on.is_not(None),
-                allocations.c.at_risk_on <= day,
-                allocations.c.at_risk_sent.is_(False),
-            )
-        )
-    ).all()
+async def warn_at_risk(uow: UnitOfWork, day: date, *, ids: Sequence[int] | None = None) -> None:
+    """NO-4: a holder's qualifying certification ends within 90 days, or the holder leaves: say when the
+    role falls vacant. ``ids``: only those allocations (a planned leave is warned about when announced)."""
+    where = [
+        ACTIVE,
+        allocations.c.at_risk_on.is_not(None),
+        allocations.c.at_risk_on <= day,
+        allocations.c.at_risk_sent.is_(False),
+    ]
+    if ids is not None:
+        where.append(allocations.c.id.in_(list(ids)))
+    rows = (await uow.conn.execute(select(allocations).where(*where))).all()
     for row in rows:
         if row.vacates_on is None or row.vacates_on == FOREVER:
             continue
+        left = row.vacate_reason == "left"
         uow.emit(
             c.RoleAtRisk(
                 be_geo_id=row.be_geo_id,
                 specialization=row.specialization,
                 role=row.role,
                 cco_id=row.cco_id,
-                certification=row.certification or row.vacate_reason or "",
+                certification=row.certification or ("" if left else row.vacate_reason or ""),
                 vacant_on=row.vacates_on,
+                reason="left" if left else "qualification_lapsed",
             )
         )
     if rows:

@@ -23,7 +23,7 @@ from specialization.tables import (
     mandatory_items,
     memberships,
 )
-from specialization.use_cases import compliance, cycle
+from specialization.use_cases import compliance, cycle, leaves
 
 
 async def membership_started(uow: UnitOfWork, e: c.MembershipStarted) -> None:
@@ -199,6 +199,7 @@ async def individual_merged(uow: UnitOfWork, e: c.IndividualMerged) -> None:
             )
         )
     await uow.conn.execute(delete(memberships).where(memberships.c.cco_id.in_(retired)))
+    await leaves.individual_merged(uow, survivor, retired)
 
     for p in (await uow.conn.execute(select(exam_passes).where(exam_passes.c.cco_id.in_(retired)))).all():
         await _record_pass(uow, survivor, p.exam_number, p.passed_on)

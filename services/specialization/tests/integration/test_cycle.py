@@ -174,7 +174,8 @@ async def test_sp4_no_retest_changed_exam_number_and_no4_at_risk(start) -> None:
         assert await sp.outbox(c.RoleAtRisk.TYPE) == []
         await sp.today(date(2027, 6, 3))
         assert await sp.outbox(c.RoleAtRisk.TYPE) == [
-            {"be_geo_id": "BG-1001", "specialization": SPEC, "role": "FE", "cco_id": team["FE"], "certification": "exams", "vacant_on": "2027-09-01"}
+            {"be_geo_id": "BG-1001", "specialization": SPEC, "role": "FE", "cco_id": team["FE"], "certification": "exams", "vacant_on": "2027-09-01",
+             "reason": "qualification_lapsed"}
         ]
         await sp.today(date(2027, 8, 31))
         assert (await sp.status())["vacancies"] == []
