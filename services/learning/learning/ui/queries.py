@@ -163,13 +163,6 @@ def grace_days_left(note: dict[str, Any] | None, today: date) -> int | None:
     return (note["grace_ends_on"] - today).days + 1
 
 
-def live_alerts(alerts: list[dict[str, Any]], today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(vacant roles, roles at risk): a role at risk is shown until the day it falls vacant."""
-    vacant = [a for a in alerts if a["kind"] == "vacated"]
-    at_risk = [a for a in alerts if a["kind"] == "at_risk" and a["on_date"] > today]
-    return vacant, at_risk
-
-
 # the detail page: what earned the points -------------------------------------------------------
 async def activities_of(
     db: Database, be_geo_id: str, specialization: str, period: dict[str, Any] | None, cco_ids: list[str]

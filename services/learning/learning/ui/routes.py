@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
 from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
+from learning.domain.alerts import live_alerts
 from learning.ui import queries
 from learning.ui.csrf import CsrfGuard
 from learning.use_cases import views
@@ -306,7 +307,7 @@ async def partners_overview(
 
 
 def _decorate(spec: dict[str, Any], note: dict[str, Any] | None, alerts: list[dict[str, Any]], today: Any) -> dict[str, Any]:
-    vacant, at_risk = queries.live_alerts(alerts, today)
+    vacant, at_risk = live_alerts(alerts, today)
     required, earned = spec["points_required"], spec["points_earned"]
     return {
         **spec,

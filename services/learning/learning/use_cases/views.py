@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from learning.domain.alerts import roles_section
 from learning.domain.periods import Period, cycle_of, elapsed_fraction, mandatory_in
 from learning.tables import (
     activities,
@@ -21,6 +23,7 @@ from learning.tables import (
     memberships,
     people,
     periods,
+    role_alerts,
 )
 from partnerhub.db import lookups
 from partnerhub.db.uow import Database
@@ -67,6 +70,7 @@ async def cl_view(
         if specialization:
             query = query.where(periods.c.specialization == specialization)
         rows = (await conn.execute(query.order_by(periods.c.specialization))).all()
+        alerts = await _role_alerts(conn, be_geo_id)
         current = _current_members(be_geo_id, today)
         members_total = int(await conn.scalar(select(func.count()).select_from(current)) or 0)
         dated = {r.specialization: Period(r.period_start, r.period_end) for r in rows if r.period_start and r.period_end}
@@ -107,11 +111,25 @@ async def cl_view(
                 "elapsed_fraction": round(elapsed_fraction(period, today), 4) if period else None,
                 "icon": row.icon,  # SP-13: specialization's, from specialization.status.changed
                 "mandatory_outstanding": outstanding,
+                "roles": roles_section(alerts.get(spec, []), today),  # SP-14, NO-4: as the summary page shows
                 "people": current_people,
                 "previous_employees": {"title": PREVIOUS_EMPLOYEE, "total": previous_total, "people": previous_people},
             }
         )
     return {"be_geo_id": be_geo_id, "as_of": today, "members": members_total, "specializations": views}
+
+
+async def _role_alerts(conn: AsyncConnection, be_geo_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The partner's projected role alerts (specialization.role.vacated / at_risk), by specialization."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    rows = await conn.execute(
+        select(role_alerts, people.c.name)
+        .select_from(role_alerts.outerjoin(people, people.c.cco_id == role_alerts.c.cco_id))
+        .where(role_alerts.c.be_geo_id == be_geo_id)
+    )
+    for r in rows:
+        found.setdefault(r.specialization, []).append(dict(r._mapping))
+    return found
 
 
 async def _totals(conn, be_geo_id: str, today: date, specs: list[str]) -> dict[str, tuple[int, int, int]]:  # type: ignore[no-untyped-def]

@@ -180,10 +180,18 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
         page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "SE vacant</strong> since 2026-05-20" in page and "SE at risk" not in page
         assert "AM at risk</strong>: falls vacant on 2026-08-01" in page
+        # the JSON CL View has the same roles section as the page (SP-14, NO-4)
+        view = (await client.get("/v1/partners/P1/cl-view", headers=admin)).json()
+        (section,) = [s for s in view["specializations"] if s["specialization"] == spec]
+        assert [(r["role"], r["holder"], r["status"], r["vacant_on"]) for r in section["roles"]] == [
+            ("AM", "amy", "at_risk", "2026-08-01"), ("SE", "sam", "vacant", "2026-05-20"),
+        ]
         # compliant again (the role refilled): the vacancy goes; the at-risk line goes on its vacancy date
         await applied(runtime, status("P1", spec, compliant=True), producer="specialization", at=now + timedelta(seconds=2))
         page = html(await client.get("/ui/partners/P1", headers=admin))
         assert "SE vacant" not in page and "AM at risk" in page
+        view = (await client.get("/v1/partners/P1/cl-view", headers=admin)).json()
+        assert [r["role"] for s in view["specializations"] for r in s["roles"]] == ["AM"]
         r = await client.put("/v1/admin/today", params={"wait": "true"}, json={"date": "2026-08-01"}, headers=system.staff())
         assert r.status_code == 200
         assert "AM at risk" not in html(await client.get("/ui/partners/P1", headers=admin))
