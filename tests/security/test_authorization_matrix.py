@@ -14,8 +14,7 @@ second application), another partner's admin or PAM gets 404 (as if absent), a c
 the right gets 403, no token 401. Refused writes run first and the databases of the service are
 compared before and after them: a refused write changes nothing.
 
-All five services run together in standalone mode (the policy is the same code in both modes;
-the distributed mode runs the services' own authorization tests).
+All five services run together, in both modes (standalone; PostgreSQL and RabbitMQ).
 """
 
 from __future__ import annotations
@@ -26,14 +25,13 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from partnerhub.registry import discover
-from partnerhub.testing import bearer, eventually, start_system
+from partnerhub.testing import bearer, eventually
 
 P, Q = "100001", "100002"
 TODAY = "2026-03-01"
@@ -482,9 +480,9 @@ async def _check(w: World, service: str, method: str, template: str, op: Op, act
 
 
 @pytest.mark.timeout(600)
-async def test_every_operation_as_every_actor(tmp_path: Path) -> None:
+async def test_every_operation_as_every_actor(system_factory: Any) -> None:
     definitions = [discover()[name] for name in SERVICE_OPS]
-    async with start_system(definitions, "standalone", tmp_path=tmp_path, start_date=TODAY) as system:
+    async with system_factory(*definitions, start_date=TODAY) as system:
         w = World(system)
         await seed(w)
         tables = {name: {**platform_ops(), **ops()} for name, ops in SERVICE_OPS.items()}
