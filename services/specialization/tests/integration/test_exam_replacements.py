@@ -73,7 +73,8 @@ async def test_no4_required_replacement_within_90_days_warns_at_once(start) -> N
         ends = TODAY + timedelta(days=30)
         await sp.feed(replaced(True, ends))
         assert await sp.outbox(c.RoleAtRisk.TYPE) == [
-            {"be_geo_id": PARTNER, "specialization": SPEC, "role": "FE", "cco_id": team["FE"], "certification": "exams", "vacant_on": ends.isoformat()}
+            {"be_geo_id": PARTNER, "specialization": SPEC, "role": "FE", "cco_id": team["FE"], "certification": "exams", "vacant_on": ends.isoformat(),
+             "reason": "qualification_lapsed"}
         ], "warned on the announcement, not on the next day's job"
         assert (await sp.status())["vacancies"] == []
         await sp.today(ends)
