@@ -101,7 +101,7 @@ async def test_no4_sp14_id3_a_planned_leave_warns_the_admins_at_once_and_vacates
 
         async def move(day: str) -> None:
             for name in ("identity", "specialization", "notify"):
-                r = await system.clients[name].put("/v1/admin/today", json={"date": day}, headers=staff)
+                r = await system.clients[name].put("/v1/admin/today", params={"wait": "true"}, json={"date": day}, headers=staff)
                 assert r.status_code == 200, (name, r.text)
 
         await move("2027-08-31")

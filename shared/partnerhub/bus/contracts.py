@@ -169,6 +169,27 @@ class ExamReplaced(Event):
     )
 
 
+class RequirementsChanged(Event):
+    TYPE, KEY, SUMMARY = (
+        "certification.requirements.changed.v1",
+        "code",
+        "A certification's requirements got a version (CE-2, CE-4, CE-10): which exams make it up, its kind and "
+        "term, from `effective_on`. Certification owns them; a badge is judged by the version in force when it "
+        "was achieved or renewed, and a job role naming a Specialist badge is met by its component exams too.",
+    )
+    code: str = Field(description="the certification's code")
+    name: str
+    kind: BadgeKind
+    version: int = Field(ge=1, description="1, 2, ... in the order the versions were written")
+    effective_on: date | None = Field(
+        description="the first day this version is in force; None for a first version, in force since always"
+    )
+    required_exams: list[list[str]] = Field(description="alternatives: passing every exam of one achieves it")
+    renewal_exams: list[list[str]] | None = Field(None, description="CE-5 alternatives; None: the required exams")
+    prerequisites: list[str] = Field(default_factory=list, description="any one of them active (CE-2)")
+    validity_months: int = Field(ge=1)
+
+
 class BadgeAchieved(Event):
     TYPE, KEY, SUMMARY = "certification.badge.achieved.v1", "cco_id", "A certification was achieved (CE-3)."
     cco_id: str
@@ -176,6 +197,7 @@ class BadgeAchieved(Event):
     kind: BadgeKind
     achieved_on: date
     expires_on: date | None
+    requirements_version: int | None = Field(None, description="the version of the requirements it was achieved under (CE-4)")
 
 
 class BadgeRenewed(Event):
@@ -185,6 +207,7 @@ class BadgeRenewed(Event):
     kind: BadgeKind
     renewed_on: date
     expires_on: date | None
+    requirements_version: int | None = Field(None, description="the version of the requirements it was renewed under (CE-5)")
 
 
 class BadgeExtended(Event):
@@ -414,6 +437,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     AdminRemoved,
     ExamPassed,
     ExamReplaced,
+    RequirementsChanged,
     BadgeAchieved,
     BadgeRenewed,
     BadgeExtended,
