@@ -51,6 +51,11 @@ async def cl_view(
     specialization: str | None = Query(None, pattern=SPEC_PATTERN),
     people_limit: int = Query(100, ge=0, le=10_000, description="people listed per group in JSON (the CSV lists all)"),
     format: str | None = Query(None, pattern="^(json|csv)$", description="overrides the Accept header"),
+    bom: bool = Query(True, description="CSV: begin with a UTF-8 byte-order mark, so Excel reads accents right"),
+    header: str = Query(
+        "keys", pattern="^(keys|titles)$",
+        description="CSV: the first line holds the stable column keys (`keys`) or titles in words (`titles`)",
+    ),
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
@@ -61,7 +66,7 @@ async def cl_view(
         runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
     )
     if as_csv:
-        return csv_response(view)
+        return csv_response(view, bom=bom, titles=header == "titles")
     return json_response(view)
 
 
@@ -79,10 +84,17 @@ def json_response(view: dict[str, Any]) -> Response:
     return Response(body.encode("utf-8"), media_type="application/json")
 
 
-def csv_response(view: dict[str, Any]) -> Response:
-    """The CL View export (the API's and the pages' download): one line per person per specialization."""
+UTF8_BOM = "\ufeff"
+
+
+def csv_response(view: dict[str, Any], *, bom: bool = True, titles: bool = False) -> Response:
+    """The CL View export (the API's and the pages' download): one line per person per specialization.
+
+    UTF-8 with a byte-order mark by default, so Excel reads "Zoë" as written (``bom=False`` for tools that
+    want none); text cells that would start a formula are neutralised (``views.spreadsheet_safe``)."""
+    text = views.cl_view_csv(view, titles=titles)
     return Response(
-        views.cl_view_csv(view),
+        (UTF8_BOM + text) if bom else text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="cl-view-{view["be_geo_id"]}-{view["as_of"]}.csv"'},
     )

@@ -371,12 +371,13 @@ async def export_csv(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
-    """The same CSV as ``GET /v1/partners/{be_geo_id}/cl-view`` with ``Accept: text/csv``."""
+    """The CSV of ``GET /v1/partners/{be_geo_id}/cl-view?format=csv&header=titles``: for a spreadsheet, so
+    the first line names the columns in words (the API's default first line holds the stable keys)."""
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
     today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
-    return csv_response(view)
+    return csv_response(view, titles=True)
 
 
 @router.get("/{rest:path}")

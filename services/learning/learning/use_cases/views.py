@@ -242,39 +242,62 @@ CSV_COLUMNS = [
     "be_geo_id", "specialization", "status", "period_start", "period_end", "points_required", "points_earned",
     "icon", "mandatory_outstanding", "group", "cco_id", "name", "points",
 ]
+# the same columns in the words of the people who open the file (``?header=titles``, the pages' download)
+CSV_TITLES = [
+    "Partner ID", "Specialization", "Status", "Period start", "Period end", "Points required", "Points earned",
+    "Progress", "Mandatory items outstanding", "Group", "CCO ID", "Name", "Points",
+]
+# OWASP "CSV injection": a text cell that begins with one of these is read as a formula by spreadsheets
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """A text cell a spreadsheet shows as text: one beginning like a formula gets a leading apostrophe
+    (OWASP's advice; people type their own names, so ``=HYPERLINK(...)`` must not reach an admin's sheet
+    as a formula). Numbers stay numbers: ``-2`` points is a number, not a formula."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def _csv_head(view: dict[str, Any], s: dict[str, Any]) -> list[Any]:
     """The columns a specialization's lines share."""
     period = s["period"] or {}
     return [
-        view["be_geo_id"], s["specialization"], s["status"], period.get("start", ""), period.get("end", ""),
-        s["points_required"], s["points_earned"], s["icon"],
-        " ".join(m["activity_id"] for m in s["mandatory_outstanding"]),
+        spreadsheet_safe(cell)
+        for cell in (
+            view["be_geo_id"], s["specialization"], s["status"], period.get("start", ""), period.get("end", ""),
+            s["points_required"], s["points_earned"], s["icon"],
+            " ".join(m["activity_id"] for m in s["mandatory_outstanding"]),
+        )
     ]
 
 
-def cl_view_rows(view: dict[str, Any]) -> list[list[Any]]:
+def _person_cells(group: str, p: dict[str, Any]) -> tuple[Any, ...]:
+    return (group, spreadsheet_safe(p["cco_id"]), spreadsheet_safe(p["name"] or ""), p["points"])
+
+
+def cl_view_rows(view: dict[str, Any], *, titles: bool = False) -> list[list[Any]]:
     """The CSV export: one line per person per specialization."""
-    out: list[list[Any]] = [list(CSV_COLUMNS)]
+    out: list[list[Any]] = [list(CSV_TITLES if titles else CSV_COLUMNS)]
     for s in view["specializations"]:
         head = _csv_head(view, s)
         if not s["people"] and not s["previous_employees"]["people"]:
             out.append([*head, "", "", "", ""])
         for p in s["people"]:
-            out.append([*head, "current", p["cco_id"], p["name"] or "", p["points"]])
+            out.append([*head, *_person_cells("current", p)])
         for p in s["previous_employees"]["people"]:
-            out.append([*head, PREVIOUS_EMPLOYEE, p["cco_id"], p["name"] or "", p["points"]])
+            out.append([*head, *_person_cells(PREVIOUS_EMPLOYEE, p)])
     return out
 
 
-def cl_view_csv(view: dict[str, Any]) -> str:
+def cl_view_csv(view: dict[str, Any], *, titles: bool = False) -> str:
     """``cl_view_rows`` written by ``csv.writer``, the same text: each specialization's shared columns are
     encoded once and written before each of its people's four columns (a field is quoted or not on its
     own, so a line written in two parts is the line written at once)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_TITLES if titles else CSV_COLUMNS)
     for s in view["specializations"]:
         head = _csv_head(view, s)
         if not s["people"] and not s["previous_employees"]["people"]:
@@ -286,7 +309,7 @@ def cl_view_csv(view: dict[str, Any]) -> str:
         for group, members in (("current", s["people"]), (PREVIOUS_EMPLOYEE, s["previous_employees"]["people"])):
             for p in members:
                 buffer.write(prefix)
-                writer.writerow((group, p["cco_id"], p["name"] or "", p["points"]))
+                writer.writerow(_person_cells(group, p))
     return buffer.getvalue()
 
 

@@ -135,3 +135,28 @@ async def test_cl10_csv_export_lists_everyone(learning) -> None:
         ("Previous Employee", "ben", "10"),
     }
     assert all(row["points_earned"] == "20" and row["specialization"] == "ENT" for row in rows)
+
+
+async def test_cl10_csv_is_excel_safe_a_typed_formula_stays_text_and_accents_survive(learning) -> None:
+    """Issue "for the people who use it": names are typed by the people themselves; the export an admin opens
+    in a spreadsheet starts with a UTF-8 byte-order mark and never hands the sheet a formula."""
+    from partnerhub.bus.contracts import IndividualRegistered
+
+    await _setup(learning, partners=("P",))
+    await learning.today("2026-10-01")
+    for cco_id, name in (("zoe", "Zoë Æsir"), ("eve", '=HYPERLINK("http://evil.example","pay")')):
+        await learning.applied(IndividualRegistered(cco_id=cco_id, name=name, email=f"{cco_id}@example.com"))
+        await learning.join(cco_id, "P", "2026-01-01")
+        await learning.complete(cco_id, "A1", "2026-02-01")
+    r = await learning.client.get("/v1/partners/P/cl-view", params={"format": "csv"}, headers=learning.staff)
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert {row["cco_id"]: row["name"] for row in rows} == {
+        "zoe": "Zoë Æsir", "eve": '\'=HYPERLINK("http://evil.example","pay")',
+    }
+    plain = await learning.client.get(
+        "/v1/partners/P/cl-view", params={"format": "csv", "bom": "false", "header": "titles"}, headers=learning.staff
+    )
+    assert plain.content.startswith(b"Partner ID,Specialization,Status,")
+    bad = await learning.client.get("/v1/partners/P/cl-view", params={"format": "csv", "header": "x"}, headers=learning.staff)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")

@@ -91,8 +91,8 @@ class Site:
         r = await self.api.post("/v1/completions", json=body, headers=bearer(self.runtime.settings, "lms", "system"))
         assert r.status_code in (200, 201), r.text
 
-    async def api_csv(self, partner: str, specialization: str | None = None) -> str:
-        params = {"specialization": specialization} if specialization else {}
+    async def api_csv(self, partner: str, specialization: str | None = None, **extra: str) -> str:
+        params = ({"specialization": specialization} if specialization else {}) | extra
         r = await self.api.get(
             f"/v1/partners/{partner}/cl-view", params=params, headers={**self.staff, "Accept": "text/csv"}
         )

@@ -142,9 +142,15 @@ async def test_cl8_detail_previous_employee_activities_and_csv(seeded, ui, brows
     assert download.suggested_filename == "cl-view-P100-2026-09-01.csv"
     saved = tmp_path / download.suggested_filename
     await download.save_as(saved)
-    text = saved.read_bytes().decode("utf-8")
-    assert text == await seeded.api_csv("P100", "ADV-COLLAB-ARCH")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    raw = saved.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark: Excel reads accents as written
+    text = raw.decode("utf-8-sig")
+    # the spreadsheet's first line names the columns in words; the lines below are the API's
+    titles, _, body = text.partition("\r\n")
+    assert titles.startswith("Partner ID,Specialization,Status,") and titles.endswith(",CCO ID,Name,Points")
+    keyed = (await seeded.api_csv("P100", "ADV-COLLAB-ARCH")).removeprefix("\ufeff")
+    assert body == keyed.partition("\r\n")[2]
+    rows = list(csv.DictReader(io.StringIO(keyed)))
     people = {(r["group"], r["cco_id"]): int(r["points"]) for r in rows}
     assert people == {
         ("current", "sam.se"): 33, ("current", "fay.fe"): 20, ("current", "ivy.ind"): 10,

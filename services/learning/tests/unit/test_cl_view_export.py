@@ -58,9 +58,9 @@ VIEW = {
 }
 
 
-def _generic_csv(view: dict) -> str:
+def _generic_csv(view: dict, titles: bool = False) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(cl_view_rows(view))
+    csv.writer(buffer).writerows(cl_view_rows(view, titles=titles))
     return buffer.getvalue()
 
 
@@ -72,7 +72,27 @@ def test_cl10_csv_export_is_the_csv_of_the_rows() -> None:
     assert rows[3][-4:] == ["current", "cé", "Line\nbreak, and ünïcode", "-2"]
     assert rows[4][8:] == ["M-1 M,2", PREVIOUS_EMPLOYEE, "x.1", "Former, Employee", "12"]
     response = csv_response(VIEW)
-    assert response.body == text.encode("utf-8")
+    assert response.body == ("\ufeff" + text).encode("utf-8")  # Excel-safe: a byte-order mark first
+    assert csv_response(VIEW, bom=False).body == text.encode("utf-8")
+
+
+def test_cl10_csv_titles_name_the_columns_in_words_over_the_same_lines() -> None:
+    keyed, titled = cl_view_csv(VIEW).split("\r\n", 1), cl_view_csv(VIEW, titles=True).split("\r\n", 1)
+    assert keyed[1] == titled[1]
+    assert titled[0].split(",")[:3] == ["Partner ID", "Specialization", "Status"]
+    assert cl_view_csv(VIEW, titles=True) == _generic_csv(VIEW, titles=True)
+
+
+def test_cl10_csv_cells_that_would_be_formulas_stay_text() -> None:
+    """OWASP CSV injection: a name people typed themselves never reaches a spreadsheet as a formula."""
+    hostile = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+    people = [{"cco_id": f"p{i}", "name": name, "points": -3} for i, name in enumerate(hostile)]
+    view = {**VIEW, "be_geo_id": "=P", "specializations": [_spec("ENT", people, [])]}
+    rows = list(csv.reader(io.StringIO(cl_view_csv(view))))
+    assert [r[11] for r in rows[1:]] == ["'" + name for name in hostile]
+    assert {r[0] for r in rows[1:]} == {"'=P"}
+    assert {r[12] for r in rows[1:]} == {"-3"}  # numbers stay numbers
+    assert cl_view_csv(view) == _generic_csv(view)
 
 
 def test_cl10_csv_export_of_a_partner_without_specializations_is_the_header() -> None:
