@@ -86,13 +86,14 @@ PAGE_POLICY = (
 )
 # JSON, CSV, files: nothing in them may run or load anything
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# FastAPI's Swagger UI and ReDoc: their bundles come from jsDelivr and start with an inline script
+# Swagger UI and ReDoc: their bundles are served by the service itself (fastapi-offline, no CDN) and
+# start with an inline script; nothing is loaded from anywhere else
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' data: https://fonts.gstatic.com; img-src 'self' data: https:; worker-src 'self' blob:; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; img-src 'self' data:; worker-src 'self' blob:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
+DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 _COMMON_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import MetaData
 
 from partnerhub.auth import Authenticator
@@ -31,7 +32,12 @@ from partnerhub.db.engine import make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
 from partnerhub.errors import install_problem_handlers
-from partnerhub.http import RequestContextMiddleware, SecurityHeadersMiddleware, platform_router
+from partnerhub.http import (
+    DOCS_PATHS,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    platform_router,
+)
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
@@ -136,7 +142,8 @@ class ServiceRuntime:
                 if own_lifespan:
                     await self.stop()
 
-        app = FastAPI(
+        # Swagger UI and ReDoc from the package's own files: the docs work with no internet (fastapi-offline)
+        app = FastAPIOffline(
             title=f"partnerhub {self.definition.title}",
             description=self.definition.description,
             version="1.0.0",
@@ -152,7 +159,7 @@ class ServiceRuntime:
         )
         app.add_middleware(RequestContextMiddleware, service=self.name)  # refusals are logged too
         app.add_middleware(
-            SecurityHeadersMiddleware, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+            SecurityHeadersMiddleware, docs_paths=DOCS_PATHS
         )
         install_openapi(app)
         app.include_router(platform_router)
