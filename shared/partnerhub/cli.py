@@ -6,11 +6,12 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import httpx
 import typer
@@ -26,7 +27,7 @@ app.add_typer(today_app, name="today")
 MULTI_PROCESS_URLS = [f"http://127.0.0.1:{p}" for p in range(8001, 8006)]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
 
@@ -59,6 +60,8 @@ def standalone(
 
     from partnerhub.standalone import Standalone
 
+    # the port first: a busy one is said at once, before migrations, seeding and the demo story run
+    listener = _listen(host, port)
     if reset and data_dir.exists():
         shutil.rmtree(data_dir)
     first = date.fromisoformat(start_date) if start_date else None
@@ -67,7 +70,22 @@ def standalone(
     system = Standalone(
         data_dir, demo=demo, start_date=first, base_url=f"http://{host}:{port}", banner=True, overrides=overrides
     )
-    uvicorn.run(system.app, host=host, port=port, log_config=None, access_log=False)
+    server = uvicorn.Server(uvicorn.Config(system.app, host=host, port=port, log_config=None, access_log=False))
+    server.run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A bound, listening socket for the server, or a clear failure when the address is taken."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        _fail(f"cannot listen on {host}:{port} ({exc.strerror}): is another system running there? choose --port")
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
 
 
 @app.command()
@@ -116,9 +134,12 @@ def migrate(
 def today_set(
     new_date: Annotated[str, typer.Argument(metavar="DATE", help="YYYY-MM-DD")],
     url: Annotated[
-        list[str] | None, typer.Option(help="a base URL to move (repeatable); default: the standalone system")
+        list[str] | None, typer.Option(help="a base URL to move (repeatable); default: the standalone of --data-dir")
     ] = None,
     multi: Annotated[bool, typer.Option(help="move the five services on ports 8001-8005")] = False,
+    data_dir: Annotated[
+        Path, typer.Option(help="the data folder of the running standalone to move (it says where it listens)")
+    ] = Path("data"),
     token: Annotated[str | None, typer.Option(envvar="PARTNERHUB_TOKEN", help="a program-staff bearer token")] = None,
     wait: Annotated[
         bool, typer.Option(help="wait until each service's daily jobs are done, printing progress (--no-wait: only start)")
@@ -127,12 +148,15 @@ def today_set(
 ) -> None:
     """Move manual clocks forward; each service runs its daily jobs for every day passed.
 
-    The services move one after the other, each one's jobs done before the next one moves."""
+    Which system: --url, or --multi, or else the standalone whose data folder is --data-dir (default
+    `data`, as `make run` uses): it writes its address there while it runs. There is no silent default
+    port, so the command never moves another system's clock. The services move one after the other,
+    each one's jobs done before the next one moves."""
     try:
         date.fromisoformat(new_date)
     except ValueError:
         _fail(f"{new_date!r} is not a date (YYYY-MM-DD)")
-    targets = url or (MULTI_PROCESS_URLS if multi else ["http://127.0.0.1:8000"])
+    targets = url or (MULTI_PROCESS_URLS if multi else [_standalone_url(data_dir)])
     bearer = token or mint_token(_shared_settings(), "partnerhub-cli", ["program_staff"], ttl_seconds=3600)
     headers = {"Authorization": f"Bearer {bearer}"}
     with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
@@ -143,6 +167,23 @@ def today_set(
             if wait and answer.get("running"):
                 answer = _follow(client, base, endpoint, headers, poll)
             typer.echo(json.dumps(answer, indent=2))
+
+
+def _standalone_url(data_dir: Path) -> str:
+    """The address a running standalone wrote into its data folder."""
+    from partnerhub.standalone import ADDRESS_FILE
+
+    path = data_dir / ADDRESS_FILE
+    try:
+        url = json.loads(path.read_text())["url"]
+    except FileNotFoundError:
+        _fail(
+            f"no standalone system is running with the data folder {data_dir.resolve()} (it writes {ADDRESS_FILE} "
+            "there while it runs); give its folder with --data-dir, or the address with --url"
+        )
+    except (ValueError, KeyError, TypeError):
+        _fail(f"{path} does not say where the standalone listens; give the address with --url")
+    return str(url)
 
 
 def _call(client: httpx.Client, method: str, endpoint: str, headers: dict[str, str], **kwargs: Any) -> dict[str, Any]:

@@ -6,6 +6,8 @@ and for demos: dev tokens on, manual clock, demo data. Not for production.
 from __future__ import annotations
 
 import html
+import json
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
@@ -36,6 +38,15 @@ from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
+# who the demo data makes, as the banner and the overview page name them (identity's demo_data.json)
+DEMO_PEOPLE = (
+    ("ada.admin", "partner admin of Acme Networks (100001)"),
+    ("gil.globex", "partner admin of Globex Integration (100002)"),
+    ("pat.pam", "partner account manager (PAM) of both"),
+    ("sam.se", "a systems engineer at Acme; sam.engineer2 is his duplicate CCO ID"),
+    ("staff.ana", "program staff: sees every partner"),
+)
+ADDRESS_FILE = "standalone.json"  # in the data folder while the system runs: {"url": ..., "pid": ...}
 INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }\n"
 
 
@@ -109,8 +120,15 @@ class Standalone:
                 if runtime.definition.seed is not None:
                     await runtime.definition.seed(runtime)
             await self._demo_story()
+        self.address_file.write_text(json.dumps({"url": self.base_url, "pid": os.getpid()}) + "\n")
         if self.banner:
             print(self.banner_text(), flush=True)
+
+    @property
+    def address_file(self) -> Path:
+        """Where a running standalone says where it listens: ``partnerhub today set`` reads it from the data
+        folder, so it moves this system's clock, never a default port's."""
+        return self.data_dir / ADDRESS_FILE
 
     async def _demo_story(self) -> None:
         """After the seeds: the optional cross-service storyline (``deploy/demo/story.py`` of the repository, or the
@@ -131,12 +149,18 @@ class Standalone:
             log.exception("demo story failed", path=str(path))
 
     async def stop(self) -> None:
+        self.address_file.unlink(missing_ok=True)
         await self.clocks.stop()
         for runtime in reversed(list(self.runtimes.values())):
             await runtime.stop()
 
     def staff_token(self) -> str:
         return mint_token(self.settings, "staff.ana", ["program_staff"], ttl_seconds=12 * 3600)
+
+    def _mail_folder(self) -> Path | None:
+        notify = self.runtimes.get("notify")
+        folder = getattr(notify.settings, "mail_folder", None) if notify else None
+        return Path(folder()) if callable(folder) and not getattr(notify.settings, "smtp_host", "") else None
 
     def banner_text(self) -> str:
         lines = [
@@ -145,10 +169,19 @@ class Standalone:
             f"  data folder     {self.data_dir.resolve()}",
             f"  overview        {self.base_url}/",
         ]
+        if "learning" in self.runtimes:
+            lines.append(f"  CL View pages   {self.base_url}/learning/ui/   (partner admins, PAMs, program staff)")
         for name in self.runtimes:
             lines.append(f"  {name:<16}{self.base_url}/{name}/docs   (health {self.base_url}/{name}/healthz)")
+        if self.demo:
+            lines += ["  demo people     sign in as any of them on the CL View's sign-in page:"]
+            lines += [f"                  {who:<12} {what}" for who, what in DEMO_PEOPLE]
+        mail = self._mail_folder()
+        if mail is not None:
+            lines.append(f"  mail            written as .eml files to {mail.resolve()} (no SMTP server set)")
         lines += [
-            f"  move the date   partnerhub today set YYYY-MM-DD   (or PUT {self.base_url}/v1/admin/today)",
+            f"  move the date   partnerhub today set YYYY-MM-DD --data-dir {self.data_dir}"
+            f"   (or PUT {self.base_url}/v1/admin/today)",
             "  a program-staff token for the docs' Authorize button (12 h):",
             f"  {self.staff_token()}",
             "",
@@ -186,13 +219,29 @@ class Standalone:
                 f'<a href="/{n}/asyncapi.json">AsyncAPI</a> · <a href="/{n}/healthz">health</a></li>'
                 for n, r in self.runtimes.items()
             )
+            pages = (
+                '<p class="lead"><a href="/learning/ui/">Open the CL View</a>: partners\' Continuous Learning '
+                "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
+                if "learning" in self.runtimes else ""
+            )
+            people = (
+                "<h2>Demo people</h2><p>Sign in as any of them on the CL View's sign-in page.</p><ul>"
+                + "".join(f"<li><b>{html.escape(w)}</b>: {html.escape(d)}</li>" for w, d in DEMO_PEOPLE)
+                + "</ul>"
+                if self.demo else ""
+            )
+            mail = self._mail_folder()
+            mailed = (
+                f"<p>Mail is written as .eml files to <code>{html.escape(str(mail.resolve()))}</code>.</p>"
+                if mail is not None else ""
+            )
             return (
                 "<!doctype html><html lang=en><head><meta charset=utf-8><title>partnerhub</title>"
                 '<meta name=viewport content="width=device-width,initial-scale=1">'
                 '<link rel=stylesheet href="/index.css"></head>'
                 "<body>"
                 "<h1>partnerhub</h1><p>Standalone mode: every service in one process (dev only).</p>"
-                f"<ul>{items}</ul></body></html>"
+                f"{pages}<h2>Services</h2><ul>{items}</ul>{people}{mailed}</body></html>"
             )
 
         @app.get("/index.css", include_in_schema=False)

@@ -84,3 +84,17 @@ async def test_a_failing_service_stops_the_root_jump_before_the_next_one(tmp_pat
             assert first.days == second.days == days(START, date(2027, 1, 8))
     finally:
         await system.stop()
+
+
+async def test_a_running_standalone_says_where_it_listens_in_its_data_folder(tmp_path) -> None:
+    """`partnerhub today set` reads the address from the data folder; it is there only while the system runs."""
+    import json
+
+    system = Standalone(tmp_path, definitions=[SteeredJob().definition("probe_a")], start_date=START,
+                        base_url="http://127.0.0.1:8765")
+    await system.start()
+    try:
+        assert json.loads((tmp_path / "standalone.json").read_text())["url"] == "http://127.0.0.1:8765"
+    finally:
+        await system.stop()
+    assert not (tmp_path / "standalone.json").exists()

@@ -56,3 +56,33 @@ def test_today_set_fails_when_a_daily_job_failed(server) -> None:
     result = CliRunner().invoke(cli.app, ["today", "set", "2027-01-04", "--url", "http://clock.test", "--poll", "0"])
     assert result.exit_code == 2
     assert "stopped at 2027-01-02: daily job j failed on 2027-01-03" in result.output
+
+
+def test_today_set_moves_the_standalone_of_the_data_folder_never_a_default_port(server, tmp_path) -> None:
+    """Issue "for the people who use it" 3: the command finds the system from its data folder or --url."""
+    seen, states = server
+    result = CliRunner().invoke(cli.app, ["today", "set", "2027-01-04", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and seen == []
+    assert "no standalone system is running with the data folder" in result.output
+    (tmp_path / "standalone.json").write_text(json.dumps({"url": "http://127.0.0.1:8123", "pid": 1}))
+    states.append(progress("2027-01-04", 3, running=False))
+    result = CliRunner().invoke(cli.app, ["today", "set", "2027-01-04", "--data-dir", str(tmp_path), "--poll", "0"])
+    assert result.exit_code == 0, result.output
+    assert str(seen[0].url).startswith("http://127.0.0.1:8123/v1/admin/today")
+    (tmp_path / "standalone.json").write_text("not json")
+    result = CliRunner().invoke(cli.app, ["today", "set", "2027-01-04", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--url" in result.output
+
+
+def test_standalone_on_a_busy_port_says_so_before_migrating_anything(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        data = tmp_path / "data"
+        result = CliRunner().invoke(cli.app, ["standalone", "--port", str(port), "--data-dir", str(data)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert not data.exists(), "nothing was migrated, seeded or written"
