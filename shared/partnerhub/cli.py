@@ -15,10 +15,11 @@ from typing import Annotated, Any, NoReturn
 
 import httpx
 import typer
+from pydantic import ValidationError
 
 from partnerhub.auth import ROLES, mint_token
 from partnerhub.registry import discover, load
-from partnerhub.settings import ServiceSettings
+from partnerhub.settings import ServiceSettings, settings_error_lines
 
 app = typer.Typer(help="partnerhub: run, migrate and operate the partner program services.", no_args_is_help=True)
 today_app = typer.Typer(help="The business date of manual clocks.", no_args_is_help=True)
@@ -37,6 +38,17 @@ def _definition(service: str):  # type: ignore[no-untyped-def]
         return load(service)
     except LookupError as exc:
         _fail(str(exc))
+
+
+def _settings(definition) -> ServiceSettings:  # type: ignore[no-untyped-def]
+    """The service's settings from the environment; refused ones are printed one line each
+    (JSON unless LOG_FORMAT=console, never a secret's value) and the command exits with 2."""
+    try:
+        return definition.settings_cls()
+    except ValidationError as exc:
+        for line in settings_error_lines(definition.settings_cls, exc):
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -100,7 +112,7 @@ def serve(
     from partnerhub.service import ServiceRuntime
 
     definition = _definition(service)
-    settings = definition.settings_cls()
+    settings = _settings(definition)
     runtime = ServiceRuntime(definition, settings)
     uvicorn.run(
         runtime.app,
@@ -123,7 +135,7 @@ def migrate(
 
     definitions = list(discover().values()) if service == "all" else [_definition(service)]
     for definition in definitions:
-        settings = definition.settings_cls()
+        settings = _settings(definition)
         configure_logging(settings.log_format, settings.log_level)
         typer.echo(f"migrating {definition.name} ...")
         asyncio.run(run_migrations(definition.name, definition.migrations_dir, settings.database_url))

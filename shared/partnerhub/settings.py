@@ -7,10 +7,13 @@ the broker URL or the JWT issuer), then the default below.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import os
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
+from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -23,8 +26,24 @@ CLOCK_MAX_JUMP_DAYS = 5 * 366  # five years: more than any step of the tests, th
 SHARED_PREFIX = "PARTNERHUB_"
 
 
-class InsecureSettings(ValueError):
+class SettingsProblems(ValueError):
+    """Settings that do not fit together, each named: ``{field: what is wrong}``.
+
+    The message joins them (``<service>: <what>: <field> <problem>; ...``); ``problems`` keeps them
+    apart so that a service's start can print one line per bad setting (see ``settings_errors``).
+    """
+
+    def __init__(self, service: str, what: str, problems: dict[str, str]) -> None:
+        self.service = service
+        self.problems = dict(problems)
+        super().__init__(f"{service}: {what}: " + "; ".join(f"{k} {v}" for k, v in problems.items()))
+
+
+class InsecureSettings(SettingsProblems):
     """A production setting that must not keep its development default."""
+
+    def __init__(self, service: str, problems: dict[str, str]) -> None:
+        super().__init__(service, "insecure production settings", problems)
 
 
 class ServiceSettings(BaseSettings):
@@ -102,23 +121,63 @@ class ServiceSettings(BaseSettings):
         shared = EnvSettingsSource(settings_cls, env_prefix=SHARED_PREFIX)
         return init_settings, env_settings, shared, dotenv_settings, file_secret_settings
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        # the message never repeats the value: it holds the database password
+        if value:
+            from sqlalchemy.engine import make_url
+
+            try:
+                url = make_url(value)
+                url.get_backend_name()
+                _ = url.port
+            except Exception:
+                raise ValueError(
+                    "is not a SQLAlchemy URL such as postgresql+asyncpg://user:password@host:5432/database"
+                ) from None
+        return value
+
+    @field_validator("rabbitmq_url")
+    @classmethod
+    def _rabbitmq_url_parses(cls, value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            _ = parts.port
+        except ValueError:
+            raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost") from None
+        if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+            raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost")
+        return value
+
     @model_validator(mode="after")
     def _defaults_and_safety(self) -> ServiceSettings:
         if not self.database_url:
             self.database_url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/partnerhub_{self.service_name}"
-        if self.environment == "production":
-            problems = []
-            if self.dev_tokens:
-                problems.append("dev_tokens must be off")
-            if self.jwt_algorithm == "HS256" and (
-                self.jwt_secret is None or self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
-            ):
-                problems.append("jwt_secret must not be the development secret")
-            if self.clock == "manual":
-                problems.append("clock must be system")
-            if problems:
-                raise InsecureSettings(f"{self.service_name}: insecure production settings: " + "; ".join(problems))
+        conflicts = self.conflicts()
+        insecure = self.production_problems() if self.environment == "production" else {}
+        if insecure and not conflicts:
+            raise InsecureSettings(self.service_name, insecure)
+        if conflicts or insecure:
+            raise SettingsProblems(self.service_name, "bad settings", {**conflicts, **insecure})
         return self
+
+    def conflicts(self) -> dict[str, str]:
+        """Settings that do not fit together in any environment; a service adds its own."""
+        return {}
+
+    def production_problems(self) -> dict[str, str]:
+        """What ``environment=production`` refuses, by field; a service adds its own."""
+        problems: dict[str, str] = {}
+        if self.dev_tokens:
+            problems["dev_tokens"] = "must be off"
+        if self.jwt_algorithm == "HS256" and (
+            self.jwt_secret is None or self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+        ):
+            problems["jwt_secret"] = "must not be the development secret"
+        if self.clock == "manual":
+            problems["clock"] = "must be system"
+        return problems
 
     @classmethod
     def env_prefix(cls) -> str:
@@ -129,3 +188,86 @@ class ServiceSettings(BaseSettings):
         data = self.model_dump()
         data.update(values)
         return type(self).model_validate(data)
+
+
+# --- reporting bad settings at start, one line each, never a secret's value ---
+
+SECRET_WORDS = ("password", "secret", "private_key", "url", "token")
+
+
+def env_names(cls: type[ServiceSettings], field: str) -> list[str]:
+    """The environment variables a field is read from, in the order they are looked up."""
+    return [f"{cls.env_prefix()}{field}".upper(), f"{SHARED_PREFIX}{field}".upper()]
+
+
+def _env_name(cls: type[ServiceSettings], field: str) -> str:
+    names = env_names(cls, field)
+    return next((n for n in names if n in os.environ), names[0])
+
+
+def _secret_values(cls: type[ServiceSettings]) -> list[str]:
+    """The values (and URL passwords) of every secret-like setting in the environment."""
+    found: list[str] = []
+    for name, field in cls.model_fields.items():
+        secret_type = "SecretStr" in str(field.annotation)
+        if not (secret_type or any(word in name for word in SECRET_WORDS)):
+            continue
+        for env in env_names(cls, name):
+            value = os.environ.get(env)
+            if not value:
+                continue
+            found.append(value)
+            try:
+                password = urlsplit(value).password
+            except ValueError:
+                password = None
+            if not password and "@" in value and ":" in value.split("@", 1)[0]:
+                password = value.split("@", 1)[0].rsplit(":", 1)[-1]  # an URL too broken to split
+            if password:
+                found += [password, unquote(password)]
+    return sorted({v for v in found if len(v) >= 3}, key=len, reverse=True)
+
+
+def settings_errors(cls: type[ServiceSettings], exc: ValidationError) -> list[dict[str, str]]:
+    """One ``{service, setting, problem}`` per bad setting of ``exc``, secrets' values blanked out."""
+    rows: list[dict[str, str]] = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+        cause = (error.get("ctx") or {}).get("error")
+        if not loc and isinstance(cause, SettingsProblems):
+            for field, problem in cause.problems.items():
+                rows.append({"setting": _env_name(cls, field), "problem": problem})
+        elif loc and loc[0] in cls.model_fields:
+            rows.append({"setting": _env_name(cls, loc[0]), "problem": str(error.get("msg", "invalid"))})
+        else:
+            rows.append({"setting": ".".join(loc) or "(settings)", "problem": str(error.get("msg", "invalid"))})
+    secrets = _secret_values(cls)
+    for row in rows:
+        row["problem"] = row["problem"].removeprefix("Value error, ")
+        for secret in secrets:
+            row["problem"] = row["problem"].replace(secret, "***")
+        row["service"] = cls.service_name
+    return rows
+
+
+def settings_error_lines(cls: type[ServiceSettings], exc: ValidationError) -> list[str]:
+    """The lines a service prints when its settings are refused: JSON unless LOG_FORMAT=console."""
+    fmt = next((os.environ[n] for n in env_names(cls, "log_format") if os.environ.get(n)), "json")
+    lines = []
+    for row in settings_errors(cls, exc):
+        if fmt.strip().lower() == "console":
+            lines.append(f"error: {row['service']}: bad setting {row['setting']}: {row['problem']}")
+        else:
+            lines.append(
+                json.dumps(
+                    {
+                        "event": "bad setting",
+                        "level": "error",
+                        "service": row["service"],
+                        "setting": row["setting"],
+                        "problem": row["problem"],
+                        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+                    }
+                )
+            )
+    return lines

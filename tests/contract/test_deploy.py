@@ -64,28 +64,68 @@ def test_compose_env_names_are_real_settings_and_commands_are_real() -> None:
 def test_compose_service_ports_match_the_architecture() -> None:
     services = _compose()["services"]
     for name, definition in SERVICES.items():
-        assert services[name]["ports"] == [f"{definition.port}:{definition.port}"]
+        assert services[name]["ports"] == [f"127.0.0.1:{definition.port}:{definition.port}"]
         assert services[name]["command"] == ["serve", name]
 
 
-@pytest.mark.parametrize("manifest", sorted((ROOT / "deploy" / "k8s").glob("*.yaml")), ids=lambda p: p.stem)
-def test_kubernetes_manifests_use_real_settings_and_pass_production_checks(manifest: Path) -> None:
-    documents = [d for d in yaml.safe_load_all(manifest.read_text()) if d]
-    deployment = next(d for d in documents if d["kind"] == "Deployment")
-    container = deployment["spec"]["template"]["spec"]["containers"][0]
+K8S = ROOT / "deploy" / "k8s"
+# what the operator's Secrets hold, by key (any value of the right shape)
+SECRET_VALUES = {
+    "jwt-public-key": "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----",
+    "rabbitmq-url": "amqps://partnerhub:secret@rabbitmq.example.com:5671/partnerhub",
+    "learning-ui-csrf-secret": "a-real-csrf-secret-0123456789abcdef",
+    "username": "relay-user",
+    "password": "relay-password",
+}
+
+
+def _config_map() -> dict[str, str]:
+    documents = [d for d in yaml.safe_load_all((K8S / "config.yaml").read_text()) if d]
+    return next(d for d in documents if d["kind"] == "ConfigMap")["data"]
+
+
+def _value(item: dict) -> str:
+    if "value" in item:
+        return item["value"]
+    source = item["valueFrom"]
+    if "configMapKeyRef" in source:
+        return _config_map()[source["configMapKeyRef"]["key"]]
+    key = source["secretKeyRef"]["key"]
+    if key.endswith("-database-url"):
+        return f"postgresql+asyncpg://partnerhub:secret@postgres.example.com:5432/{key.removesuffix('-database-url')}"
+    return SECRET_VALUES[key]
+
+
+def _containers(kind: str) -> list[dict]:
+    found = []
+    for manifest in sorted(K8S.glob("*.yaml")):
+        for document in yaml.safe_load_all(manifest.read_text()):
+            if document and document["kind"] == kind:
+                found.extend(document["spec"]["template"]["spec"]["containers"])
+    return found
+
+
+@pytest.mark.parametrize("container", _containers("Deployment"), ids=lambda c: c["name"])
+def test_kubernetes_manifests_use_real_settings_and_pass_production_checks(container: dict) -> None:
     _check_command(container["args"])
     service = container["args"][1]
-    env = {}
-    for item in container["env"]:
-        assert _setting_exists(item["name"]), f"{item['name']} is not a setting"
-        env[item["name"]] = item.get("value", "from-a-secret")
-    # the manifest's values, with secrets filled in, are accepted by the production checks
     prefix = SERVICES[service].settings_cls.env_prefix()
     values = {}
-    for name, value in env.items():
+    for item in container["env"]:
+        name = item["name"]
+        assert _setting_exists(name), f"{name} is not a setting"
         field = name[len(SHARED_PREFIX) :] if name.startswith(SHARED_PREFIX) else name[len(prefix) :]
-        values[field.lower()] = value
-    values["jwt_public_key"] = "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----"
+        values[field.lower()] = _value(item)
+    # the manifest's values, with the ConfigMap's and the Secrets' filled in, pass the production checks
     settings = SERVICES[service].settings_cls(**values)
     assert settings.environment == "production"
     assert settings.dev_tokens is False
+    assert settings.migrate_on_start is False
+
+
+def test_the_migration_job_uses_real_settings_and_commands() -> None:
+    (container,) = _containers("Job")
+    _check_command(container["args"])
+    for item in container["env"]:
+        assert _setting_exists(item["name"]), f"{item['name']} is not a setting"
+        _value(item)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from partnerhub.settings import InsecureSettings, ServiceSettings
+from partnerhub.settings import ServiceSettings
 
 
 class LearningSettings(ServiceSettings):
@@ -34,8 +34,8 @@ class LearningSettings(ServiceSettings):
         "empty: derived from the HS256 JWT secret (production with RS256/ES256 must set it)",
     )
 
-    @model_validator(mode="after")
-    def _csrf_key_in_production(self) -> LearningSettings:
-        if self.environment == "production" and self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
-            raise InsecureSettings("learning: insecure production settings: ui_csrf_secret must be set (RS256/ES256)")
-        return self
+    def production_problems(self) -> dict[str, str]:
+        problems = super().production_problems()
+        if self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            problems["ui_csrf_secret"] = "must be set (RS256/ES256)"
+        return problems
