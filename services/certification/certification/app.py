@@ -20,6 +20,7 @@ from partnerhub.bus.contracts import (
     ExamPassed,
     ExamReplaced,
     ReminderDue,
+    RequirementsChanged,
 )
 from partnerhub.service import ServiceDefinition
 
@@ -32,9 +33,9 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(catalog_router, results_router, individuals_router),
     subscriptions=SUBSCRIPTIONS,
-    produces=(ExamPassed, ExamReplaced, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
+    produces=(ExamPassed, ExamReplaced, RequirementsChanged, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
     jobs=JOBS,
     seed=seed,
     raw_bodies=("/v1/exam-results/imports",),  # a bulk upload, streamed to disk under import_max_bytes
-    description="Exam and certification catalogs, exam results, agreements, badges with validity, certificates, reminders.",
+    description="Exam and certification catalogs (requirements by version), exam results, agreements, badges with validity, certificates, reminders.",
 )

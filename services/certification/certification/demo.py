@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from certification.domain.catalog import CertificationDef, ExamDef
 from certification.settings import CertificationSettings
-from certification.tables import certifications
+from certification.tables import certification_versions
 from certification.use_cases import catalog
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ DEMO_FILE = Path(__file__).parent / "demo_catalog.json"
 
 async def seed(runtime: ServiceRuntime) -> None:
     async with runtime.db.engine.connect() as conn:
-        if await conn.scalar(select(func.count()).select_from(certifications)):
+        if await conn.scalar(select(func.count()).select_from(certification_versions)):
             return  # already seeded
     settings = runtime.settings
     assert isinstance(settings, CertificationSettings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -10,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification.domain.badges import BadgeState
-from certification.domain.catalog import Catalog, CertificationDef, ExamDef
-from certification.tables import aliases, badges, certifications, exams, holders
+from certification.domain.catalog import Catalog, CertificationDef, ExamDef, version_in_force
+from certification.tables import aliases, badges, certification_versions, exams, holders
 from partnerhub.db import lookups
 from partnerhub.db.uow import Database
 
@@ -34,6 +35,7 @@ def exam_def(row: Any) -> ExamDef:
 
 
 def certification_def(row: Any) -> CertificationDef:
+    """One version of a certification (a ``certification_versions`` row)."""
     return CertificationDef(
         code=row.code,
         name=row.name,
@@ -42,16 +44,44 @@ def certification_def(row: Any) -> CertificationDef:
         validity_months=row.validity_months,
         prerequisites=tuple(row.prerequisites),
         renewal_exams=tuple(tuple(alt) for alt in row.renewal_exams) if row.renewal_exams else None,
+        version=row.version,
+        effective_on=row.effective_on,
     )
+
+
+def version_row(cert: CertificationDef) -> dict[str, Any]:
+    return {
+        "code": cert.code,
+        "version": cert.version,
+        "effective_on": cert.effective_on,
+        "name": cert.name,
+        "kind": cert.kind,
+        "required_exams": [list(a) for a in cert.required_exams],
+        "renewal_exams": [list(a) for a in cert.renewal_exams] if cert.renewal_exams else None,
+        "prerequisites": list(cert.prerequisites),
+        "validity_months": cert.validity_months,
+    }
+
+
+async def load_versions(conn: AsyncConnection, code: str | None = None) -> list[CertificationDef]:
+    """Every version (of one certification, or of all), by code and version."""
+    stmt = select(certification_versions).order_by(certification_versions.c.code, certification_versions.c.version)
+    if code is not None:
+        stmt = stmt.where(certification_versions.c.code == code)
+    return [certification_def(r) for r in await conn.execute(stmt)]
+
+
+async def names_in_force(conn: AsyncConnection, day: date) -> dict[str, str]:
+    """Each certification's name as the version in force on ``day`` has it."""
+    grouped: dict[str, list[CertificationDef]] = {}
+    for version in await load_versions(conn):
+        grouped.setdefault(version.code, []).append(version)
+    return {code: version_in_force(history, day).name for code, history in grouped.items()}
 
 
 async def load_catalog(conn: AsyncConnection) -> Catalog:
     exam_rows = (await conn.execute(select(exams))).all()
-    cert_rows = (await conn.execute(select(certifications))).all()
-    return Catalog(
-        exams={r.number: exam_def(r) for r in exam_rows},
-        certifications={r.code: certification_def(r) for r in cert_rows},
-    )
+    return Catalog.of((exam_def(r) for r in exam_rows), await load_versions(conn))
 
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
@@ -110,6 +140,7 @@ def badge_state(row: Any) -> BadgeState:
         renewed_on=row.renewed_on,
         extension_reason=row.extension_reason,
         status=row.status,
+        version=row.requirements_version,
     )
 
 

@@ -25,17 +25,21 @@ exams = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
-certifications = Table(
-    "certifications",
+# cert0005: every version of a certification's requirements (CE-4); the first in force since always
+# (effective_on NULL), each later one from its effective_on; rows are only ever added
+certification_versions = Table(
+    "certification_versions",
     metadata,
     Column("code", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_on", Date, nullable=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("required_exams", JSON, nullable=False),
     Column("renewal_exams", JSON, nullable=True),
     Column("prerequisites", JSON, nullable=False),
     Column("validity_months", Integer, nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 exam_results = Table(
@@ -82,6 +86,7 @@ badges = Table(
     Column("renewed_on", Date, nullable=True),
     Column("expires_on", Date, nullable=False),
     Column("extension_reason", String(200), nullable=True),
+    Column("requirements_version", Integer, nullable=False, server_default=text("1")),  # cert0005, CE-4
     Column("next_reminder_on", Date, nullable=True),
     Column("next_reminder_months", Integer, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
@@ -10,8 +11,10 @@ from certification.api.schemas import (
     CERT_CODE_PATTERN,
     CertificationIn,
     CertificationOut,
+    CertificationVersionsOut,
     ExamIn,
     ExamOut,
+    RequirementsVersionOut,
 )
 from certification.domain.catalog import CertificationDef, ExamDef, program_category
 from certification.domain.rows import EXAM_NUMBER_PATTERN
@@ -27,16 +30,37 @@ ExamNumberPath = Path(pattern=EXAM_NUMBER_PATTERN, description="an exam number")
 CodePath = Path(pattern=CERT_CODE_PATTERN, description="a certification code")
 
 
+def _requirements(cert: CertificationDef) -> dict[str, Any]:
+    return {
+        "name": cert.name,
+        "kind": cert.kind,
+        "required_exams": [list(a) for a in cert.required_exams],
+        "renewal_exams": [list(a) for a in cert.renewal_exams] if cert.renewal_exams else None,
+        "prerequisites": list(cert.prerequisites),
+        "validity_months": cert.validity_months,
+    }
+
+
 def _cert_out(cert: CertificationDef) -> CertificationOut:
     return CertificationOut(
         code=cert.code,
-        name=cert.name,
-        kind=cert.kind,
-        required_exams=[list(a) for a in cert.required_exams],
-        renewal_exams=[list(a) for a in cert.renewal_exams] if cert.renewal_exams else None,
-        prerequisites=list(cert.prerequisites),
-        validity_months=cert.validity_months,
+        **_requirements(cert),
         program_category=program_category(cert.kind),
+        version=cert.version,
+        effective_on=cert.effective_on,
+    )
+
+
+def _versions_out(found: catalog.CertificationVersions) -> CertificationVersionsOut:
+    current = found.in_force
+    return CertificationVersionsOut(
+        **_cert_out(current).model_dump(),
+        versions=[
+            RequirementsVersionOut(
+                version=v.version, effective_on=v.effective_on, in_force=v.version == current.version, **_requirements(v)
+            )
+            for v in found.versions
+        ],
     )
 
 
@@ -80,8 +104,21 @@ async def get_exam(
 
 @router.put(
     "/certifications/{code}",
-    summary="Create or replace a certification (CE-2, CE-4; program staff)",
-    responses={201: {"description": "created"}, 422: {"description": "unknown exams or prerequisites, or a cycle"}},
+    summary="Create a certification or add a version of its requirements (CE-2, CE-4; program staff)",
+    description="The first write creates version 1, in force since always. A later write with other requirements "
+    "adds a version in force from `effective_on` (default: today's business date); versions already written never "
+    "change, and a badge keeps the term of the version it was achieved or renewed under. A write equal to the "
+    "latest version adds nothing. A latest version not yet in force can be superseded by a new one with the same "
+    "`effective_on` (both stay listed; the later one wins). Each new version publishes "
+    "`certification.requirements.changed`. The answer is the certification as GET shows it.",
+    responses={
+        201: {"description": "created (version 1)"},
+        409: {"description": "another write of the same certification committed a version first; read it and retry"},
+        422: {
+            "description": "unknown exams or prerequisites, a prerequisite cycle (over all versions), a change of kind, "
+            "or an `effective_on` before today or before the latest version's effective date; nothing changed"
+        },
+    },
     openapi_extra=never(404),
 )
 async def put_certification(
@@ -90,7 +127,7 @@ async def put_certification(
     code: str = CodePath,
     runtime: ServiceRuntime = Depends(runtime_of),
     _: Principal = Depends(require_roles("program_staff")),
-) -> CertificationOut:
+) -> CertificationVersionsOut:
     settings = runtime.settings
     assert isinstance(settings, CertificationSettings)
     cert = CertificationDef(
@@ -102,20 +139,21 @@ async def put_certification(
         prerequisites=tuple(dict.fromkeys(body.prerequisites)),
         validity_months=body.validity_months or settings.default_validity(body.kind),
     )
-    if await catalog.put_certification(runtime.db, cert):
+    found, created = await catalog.put_certification(runtime.db, cert, body.effective_on)
+    if created:
         response.status_code = status.HTTP_201_CREATED
-    return _cert_out(cert)
+    return _versions_out(found)
 
 
-@router.get("/certifications", summary="The certification catalog")
+@router.get("/certifications", summary="The certification catalog: each certification's requirements in force today (CE-4)")
 async def list_certifications(
     db: Database = Depends(database_of), _: Principal = Depends(current_principal)
 ) -> list[CertificationOut]:
     return [_cert_out(c) for c in await catalog.list_certifications(db)]
 
 
-@router.get("/certifications/{code}", summary="One certification")
+@router.get("/certifications/{code}", summary="One certification: its requirements in force today and every version (CE-4)")
 async def get_certification(
     code: str = CodePath, db: Database = Depends(database_of), _: Principal = Depends(current_principal)
-) -> CertificationOut:
-    return _cert_out(await catalog.get_certification(db, code))
+) -> CertificationVersionsOut:
+    return _versions_out(await catalog.get_certification(db, code))

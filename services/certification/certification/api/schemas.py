@@ -54,9 +54,17 @@ class CertificationIn(BaseModel):
     renewal_exams: Alternatives | None = Field(None, description="alternatives that renew it (CE-5); default: required_exams")
     prerequisites: list[CertCode] = Field(default_factory=list, max_length=20, description="any one of them, active")
     validity_months: StrictInt | None = Field(None, ge=1, le=240, description="CE-4; default per kind")
+    effective_on: BusinessDate | None = Field(
+        None,
+        description="CE-4: the first day these requirements are in force, today or later and not before the latest "
+        "version's; default: today's business date. Ignored for a new certification (its first version is in force "
+        "since always); a write equal to the latest version adds none.",
+    )
 
 
 class CertificationOut(BaseModel):
+    """A certification's requirements in force today (CE-4)."""
+
     code: str
     name: str
     kind: str
@@ -65,6 +73,28 @@ class CertificationOut(BaseModel):
     prerequisites: list[str]
     validity_months: int
     program_category: str | None
+    version: int = Field(description="the requirements version in force today (1, 2, ...)")
+    effective_on: date | None = Field(description="when that version came into force; null: since always (version 1)")
+
+
+class RequirementsVersionOut(BaseModel):
+    """One version of a certification's requirements (CE-4), as `certification.requirements.changed` published it."""
+
+    version: int
+    effective_on: date | None = Field(description="the first day in force; null for version 1, in force since always")
+    in_force: bool = Field(description="the version in force today")
+    name: str
+    kind: str
+    required_exams: list[list[str]]
+    renewal_exams: list[list[str]] | None
+    prerequisites: list[str]
+    validity_months: int
+
+
+class CertificationVersionsOut(CertificationOut):
+    versions: list[RequirementsVersionOut] = Field(
+        description="every version, oldest first; a badge is judged by the one in force when achieved or renewed"
+    )
 
 
 class ExamResultIn(BaseModel):

@@ -7,6 +7,12 @@ the person from their whole history, so the order results arrive in never matter
 
 Day convention: a badge is active on day ``d`` when ``achieved_on <= d < expires_on``;
 on ``expires_on`` itself it is expired.
+
+Requirement versions (CE-4): achievement on day ``d`` is judged by the version in force on ``d``, a
+renewal (CE-5) by the version in force on the renewal day, and a badge keeps the term of the version it
+was achieved or renewed under (``BadgeState.version``), whatever later versions say. Besides the days
+with passes, a day a new version comes into force is judged too: requirements already met by earlier
+passes are met that day.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ class BadgeState:
     renewed_on: date | None = None
     extension_reason: str | None = None
     status: str = "active"
+    version: int = 1  # CE-4: the requirements version it was achieved or last renewed under
 
     @property
     def period_start(self) -> date:
@@ -63,9 +70,10 @@ def replay(passes: Iterable[Pass], catalog: Catalog, today: date) -> dict[str, B
         return {}
     touched = catalog.certifications_touched_by(requirement_numbers)
     order = [code for code in catalog.order if code in touched]
-    days = sorted(by_day)
-    if days[0] <= REPRESENTATIVE_EXTENSION_DATE <= today and REPRESENTATIVE_EXTENSION_DATE not in by_day:
-        days = sorted([*days, REPRESENTATIVE_EXTENSION_DATE])
+    first = min(by_day)
+    extra = {REPRESENTATIVE_EXTENSION_DATE} if first <= REPRESENTATIVE_EXTENSION_DATE <= today else set()
+    extra.update(day for day, codes in catalog.effective_days.items() if first < day <= today and codes & touched)
+    days = sorted(set(by_day) | extra)
 
     latest: dict[str, date] = {}  # requirement number -> date of its latest pass so far
     states: dict[str, BadgeState] = {}
@@ -78,8 +86,10 @@ def replay(passes: Iterable[Pass], catalog: Catalog, today: date) -> dict[str, B
             for number in catalog.satisfies(exam):
                 latest[number] = day
                 numbers_today.add(number)
-        # only a pass that day, or a prerequisite newly held that day, can change a badge
+        # only a pass that day, a version coming into force that day, or a prerequisite newly held
+        # that day can change a badge
         candidates = catalog.certifications_touched_by(numbers_today)
+        candidates.update(catalog.effective_days.get(day, ()))
         for code in order:
             if code in candidates and _evaluate(code, day, catalog, latest, states, counting_from):
                 candidates.update(catalog.dependents.get(code, ()))
@@ -117,14 +127,17 @@ def _evaluate(
     states: dict[str, BadgeState],
     counting_from: dict[str, date],
 ) -> bool:
-    """Achieve or renew ``code`` on ``day`` if its rules are met; True when it became newly held."""
-    cert = catalog.certifications[code]
+    """Achieve or renew ``code`` on ``day`` if its rules are met; True when it became newly held.
+
+    CE-4: judged by the version in force on ``day``; the badge records it and takes its validity."""
+    cert = catalog.in_force(code, day)
     state = states.get(code)
     if state is not None and state.status == "active":
         # CE-5: the current (renewal) exams all passed after the period began, before expiry
         if any(_all_passed(alt, latest, state.period_start, strict=True) for alt in cert.renewal_sets):
             state.renewed_on = day
             state.expires_on = max(state.expires_on, add_months(day, cert.validity_months))
+            state.version = cert.version
         return False
     start = counting_from.get(code)
     if not any(_all_passed(alt, latest, start, strict=False) for alt in cert.required_exams):
@@ -135,7 +148,9 @@ def _evaluate(
     ):
         return False  # CE-3: prerequisites held
     # CE-3 achieved on the last required pass; CE-4 validity from achieved-on
-    states[code] = BadgeState(code, cert.kind, achieved_on=day, expires_on=add_months(day, cert.validity_months))
+    states[code] = BadgeState(
+        code, cert.kind, achieved_on=day, expires_on=add_months(day, cert.validity_months), version=cert.version
+    )
     return True
 
 

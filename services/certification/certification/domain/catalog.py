@@ -1,8 +1,11 @@
-"""The exam and certification catalogs (CE-1, CE-2, CE-4, CE-12) as plain values, with their checks."""
+"""The exam and certification catalogs (CE-1, CE-2, CE-4, CE-12) as plain values, with their checks.
+
+A certification keeps versions of its requirements, each in force from its effective date (CE-4).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -90,6 +93,8 @@ def announce(before: ExamDef | None, exam: ExamDef, today: date) -> tuple[ExamDe
 
 @dataclass(frozen=True)
 class CertificationDef:
+    """One version of a certification's requirements (CE-2, CE-4); version 1 is in force since always."""
+
     code: str
     name: str
     kind: str
@@ -97,6 +102,8 @@ class CertificationDef:
     validity_months: int
     prerequisites: tuple[str, ...] = ()  # any one of them, active (CE-2)
     renewal_exams: tuple[tuple[str, ...], ...] | None = None  # CE-5; None: the required exams
+    version: int = 1
+    effective_on: date | None = None  # the first day in force; None: since always (the first version)
 
     @property
     def renewal_sets(self) -> tuple[tuple[str, ...], ...]:
@@ -107,37 +114,128 @@ class CertificationDef:
         numbers.update(e for alt in self.renewal_exams or () for e in alt)
         return numbers
 
+    def same_requirements(self, other: CertificationDef) -> bool:
+        """The same requirements, whatever the version number and effective date."""
+        return (
+            self.code == other.code
+            and self.name == other.name
+            and self.kind == other.kind
+            and self.required_exams == other.required_exams
+            and self.renewal_sets == other.renewal_sets
+            and self.prerequisites == other.prerequisites
+            and self.validity_months == other.validity_months
+        )
+
+
+def _in_force_key(version: CertificationDef) -> tuple[date, int]:
+    return (version.effective_on or date.min, version.version)
+
+
+def version_in_force(history: Sequence[CertificationDef], day: date) -> CertificationDef:
+    """CE-4: the version with the greatest (effective_on, version) with effective_on <= day; the first
+    version is in force since always (and before any later version's effective date)."""
+    in_force = [v for v in history if v.effective_on is None or v.effective_on <= day]
+    return max(in_force or history[:1], key=_in_force_key)
+
+
+def next_version(
+    history: Sequence[CertificationDef], cert: CertificationDef, effective_on: date | None, today: date
+) -> CertificationDef | None:
+    """CE-4: the version a write of ``cert`` adds to ``history`` (oldest first), or None when its
+    requirements are those of the latest version already (nothing changes).
+
+    Versions are never rewritten: a write adds one, in force from ``effective_on`` (default ``today``),
+    which may not be before today (that would rewrite history) nor before the latest version's effective
+    date. A latest version not yet in force can be superseded by one with the same effective date: both
+    stay listed, the later one wins from that date. The first version is in force since always (its
+    ``effective_on`` is None whatever the write says). The kind never changes: a new kind is a new
+    certification.
+    """
+    day = effective_on or today
+    if day < today:
+        raise CatalogError(
+            f"effective_on {day.isoformat()} is before today's business date {today.isoformat()}: "
+            "requirements in force are never rewritten"
+        )
+    if not history:
+        return replace(cert, version=1, effective_on=None)
+    latest = history[-1]
+    if cert.same_requirements(latest):
+        return None
+    if cert.kind != latest.kind:
+        raise CatalogError(
+            f"{cert.code} is a {latest.kind} certification; its kind never changes (a new kind is a new certification)"
+        )
+    if latest.effective_on is not None and day < latest.effective_on:
+        raise CatalogError(
+            f"effective_on {day.isoformat()} is before the effective date of version {latest.version} "
+            f"({latest.effective_on.isoformat()})"
+        )
+    return replace(cert, version=latest.version + 1, effective_on=day)
+
 
 @dataclass
 class Catalog:
+    """The exams, and every certification's versions; ``certifications`` holds each one's latest version.
+
+    Built from ``certifications`` alone, each certification has that one version; ``versions`` (every
+    version of a code, any order) takes precedence. What a pass can touch, the prerequisite order and the
+    dependents are the union over all versions: a badge may be judged by any of them.
+    """
+
     exams: dict[str, ExamDef] = field(default_factory=dict)
     certifications: dict[str, CertificationDef] = field(default_factory=dict)
+    versions: dict[str, tuple[CertificationDef, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.order: list[str] = topological_order(self.certifications)
+        history = {code: (cert,) for code, cert in self.certifications.items()}
+        history.update({code: tuple(sorted(vs, key=lambda v: v.version)) for code, vs in self.versions.items() if vs})
+        self.versions = history
+        self.certifications = {code: vs[-1] for code, vs in history.items()}
+        self.prerequisites: dict[str, set[str]] = {
+            code: {p for v in vs for p in v.prerequisites} for code, vs in history.items()
+        }
+        self.order: list[str] = topological_order(self.prerequisites)
         self._satisfies: dict[str, frozenset[str]] = {}
         self._successors: dict[str, list[ExamDef]] = {}
         for exam in self.exams.values():
             if exam.replaces:
                 self._successors.setdefault(exam.replaces, []).append(exam)
+        every = [v for vs in history.values() for v in vs]
         self.cqs_technical_exams: frozenset[str] = frozenset(
             e
-            for c in self.certifications.values()
+            for c in every
             if c.kind in CQS_KINDS
             for e in c.exam_numbers()
             if e in self.exams and self.exams[e].technical
         )
         self.associates: tuple[str, ...] = tuple(
-            c.code for c in self.certifications.values() if c.kind == "associate"
+            code for code, c in self.certifications.items() if c.kind == "associate"
         )
         self.dependents: dict[str, set[str]] = {}
-        for c in self.certifications.values():
-            for pre in c.prerequisites:
-                self.dependents.setdefault(pre, set()).add(c.code)
+        for code, pres in self.prerequisites.items():
+            for pre in pres:
+                self.dependents.setdefault(pre, set()).add(code)
         self._by_requirement: dict[str, set[str]] = {}
-        for c in self.certifications.values():
+        for c in every:
             for e in c.exam_numbers():
                 self._by_requirement.setdefault(e, set()).add(c.code)
+        # CE-4: the days a later version comes into force, and the certifications it changes
+        self.effective_days: dict[date, set[str]] = {}
+        for c in every:
+            if c.effective_on is not None:
+                self.effective_days.setdefault(c.effective_on, set()).add(c.code)
+
+    @classmethod
+    def of(cls, exams: Iterable[ExamDef], versions: Iterable[CertificationDef]) -> Catalog:
+        grouped: dict[str, list[CertificationDef]] = {}
+        for v in versions:
+            grouped.setdefault(v.code, []).append(v)
+        return cls({e.number: e for e in exams}, versions={c: tuple(vs) for c, vs in grouped.items()})
+
+    def in_force(self, code: str, day: date) -> CertificationDef:
+        """CE-4: the version of ``code`` in force on ``day``."""
+        return version_in_force(self.versions[code], day)
 
     def satisfies(self, passed: str) -> frozenset[str]:
         """CE-1: the requirement numbers a pass of ``passed`` fulfils.
@@ -168,14 +266,16 @@ class Catalog:
         return result
 
     def certifications_touched_by(self, requirement_numbers: Iterable[str]) -> set[str]:
+        """The certifications any version of which names one of ``requirement_numbers``."""
         codes: set[str] = set()
         for number in requirement_numbers:
             codes.update(self._by_requirement.get(number, ()))
         return codes
 
 
-def topological_order(certifications: Mapping[str, CertificationDef]) -> list[str]:
-    """Prerequisites before the certifications that need them; raises CatalogError on a cycle."""
+def topological_order(prerequisites: Mapping[str, Iterable[str]]) -> list[str]:
+    """Prerequisites before the certifications that need them (code -> its prerequisites, over all
+    versions); raises CatalogError on a cycle."""
     order: list[str] = []
     state: dict[str, int] = {}
 
@@ -186,14 +286,13 @@ def topological_order(certifications: Mapping[str, CertificationDef]) -> list[st
         if mark == 1:
             raise CatalogError(f"prerequisites form a cycle: {' -> '.join((*path, code))}")
         state[code] = 1
-        cert = certifications.get(code)
-        for pre in cert.prerequisites if cert else ():
-            if pre in certifications:
+        for pre in sorted(prerequisites.get(code, ())):
+            if pre in prerequisites:
                 visit(pre, (*path, code))
         state[code] = 2
         order.append(code)
 
-    for code in sorted(certifications):
+    for code in sorted(prerequisites):
         visit(code, ())
     return order
 
@@ -220,7 +319,8 @@ def check_exam(exam: ExamDef, exams: Mapping[str, ExamDef]) -> None:
 
 
 def check_certification(cert: CertificationDef, catalog: Catalog) -> None:
-    """CE-2: known exams and prerequisites, not its own prerequisite, no prerequisite cycle."""
+    """CE-2: known exams and prerequisites, not its own prerequisite, no prerequisite cycle (over every
+    version of every certification, ``cert`` added to its own)."""
     if cert.kind not in KINDS:
         raise CatalogError(f"kind must be one of {', '.join(KINDS)}")
     unknown = sorted(e for e in cert.exam_numbers() if e not in catalog.exams)
@@ -231,6 +331,6 @@ def check_certification(cert: CertificationDef, catalog: Catalog) -> None:
     missing = sorted(p for p in cert.prerequisites if p not in catalog.certifications)
     if missing:
         raise CatalogError(f"prerequisite certifications not in the catalog: {', '.join(missing)}")
-    merged = dict(catalog.certifications)
-    merged[cert.code] = cert
-    topological_order(merged)
+    merged = {code: set(pres) for code, pres in catalog.prerequisites.items()}
+    merged.setdefault(cert.code, set()).update(cert.prerequisites)
+    topological_order(merged)  # the union over all versions: any of them may judge a badge

@@ -16,6 +16,7 @@ def same(a: BadgeState, b: BadgeState) -> bool:
         and a.renewed_on == b.renewed_on
         and a.expires_on == b.expires_on
         and a.extension_reason == b.extension_reason
+        and a.version == b.version
     )
 
 
@@ -34,14 +35,14 @@ def badge_events(
                 events.append(
                     BadgeAchieved(
                         cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
-                        achieved_on=new.achieved_on, expires_on=new.expires_on,
+                        achieved_on=new.achieved_on, expires_on=new.expires_on, requirements_version=new.version,
                     )
                 )
             elif old.renewed_on != new.renewed_on and new.renewed_on is not None:
                 events.append(
                     BadgeRenewed(
                         cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
-                        renewed_on=new.renewed_on, expires_on=new.expires_on,
+                        renewed_on=new.renewed_on, expires_on=new.expires_on, requirements_version=new.version,
                     )
                 )
             elif new.expires_on > old.expires_on:

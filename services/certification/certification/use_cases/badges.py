@@ -19,7 +19,7 @@ from certification.tables import agreements, badges, certificates, exam_results,
 from partnerhub.db.uow import UnitOfWork
 
 BADGE_COLUMNS = (
-    "kind", "status", "achieved_on", "renewed_on", "expires_on", "extension_reason",
+    "kind", "status", "achieved_on", "renewed_on", "expires_on", "extension_reason", "requirements_version",
     "next_reminder_on", "next_reminder_months", "updated_at",
 )
 
@@ -93,6 +93,7 @@ async def _write_badges(uow: UnitOfWork, upserts: list[tuple[str, BadgeState, Ba
                 "renewed_on": new.renewed_on,
                 "expires_on": new.expires_on,
                 "extension_reason": new.extension_reason,
+                "requirements_version": new.version,
                 "next_reminder_on": upcoming[0] if upcoming else None,
                 "next_reminder_months": upcoming[1] if upcoming else None,
                 "updated_at": now,

@@ -1,11 +1,12 @@
-"""Exam and certification catalogs (CE-1, CE-2, CE-4): program staff maintain them."""
+"""Exam and certification catalogs (CE-1, CE-2, CE-4): program staff maintain them; certifications by versions."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from certification import store
 from certification.domain.catalog import (
@@ -15,11 +16,13 @@ from certification.domain.catalog import (
     announce,
     check_certification,
     check_exam,
+    next_version,
+    version_in_force,
 )
-from certification.tables import certifications, exams
-from partnerhub.bus.contracts import ExamReplaced
+from certification.tables import certification_versions, exams
+from partnerhub.bus.contracts import ExamReplaced, RequirementsChanged
 from partnerhub.db.uow import Database
-from partnerhub.errors import NotFound, Unprocessable
+from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
 async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
@@ -56,29 +59,60 @@ async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
     return exam, before is None
 
 
-async def put_certification(db: Database, cert: CertificationDef) -> bool:
+@dataclass(frozen=True)
+class CertificationVersions:
+    """A certification as the API shows it: the version in force on ``today`` and every version."""
+
+    in_force: CertificationDef
+    versions: tuple[CertificationDef, ...]
+
+
+async def put_certification(
+    db: Database, cert: CertificationDef, effective_on: date | None = None
+) -> tuple[CertificationVersions, bool]:
+    """Add a version of a certification's requirements (CE-4); True when the certification was created.
+
+    The new version and its ``certification.requirements.changed`` commit together; a write with the
+    latest version's requirements adds nothing and publishes nothing. Versions already written are never
+    changed (``next_version`` says which writes are refused).
+    """
     async with db.uow() as uow:
         catalog = await store.load_catalog(uow.conn)
+        today = await uow.today()
+        history = catalog.versions.get(cert.code, ())
         try:
-            check_certification(cert, catalog)
+            new = next_version(history, cert, effective_on, today)
+            if new is not None:
+                check_certification(new, catalog)
         except CatalogError as exc:
             raise Unprocessable(str(exc), slug="invalid-certification", code=cert.code) from exc
-        created = cert.code not in catalog.certifications
-        values = {
-            "code": cert.code,
-            "name": cert.name,
-            "kind": cert.kind,
-            "required_exams": [list(a) for a in cert.required_exams],
-            "renewal_exams": [list(a) for a in cert.renewal_exams] if cert.renewal_exams else None,
-            "prerequisites": list(cert.prerequisites),
-            "validity_months": cert.validity_months,
-            "updated_at": datetime.now(UTC),
-        }
-        await uow.conn.execute(
-            store.upsert_columns(db, certifications, ["code"], [k for k in values if k != "code"]), [values]
-        )
-        await uow.commit()
-    return created
+        if new is not None:
+            try:
+                await uow.conn.execute(
+                    certification_versions.insert(), [store.version_row(new) | {"created_at": datetime.now(UTC)}]
+                )
+            except IntegrityError as exc:
+                raise Conflict(
+                    f"another write of certification {cert.code} came first; read it and try again", code=cert.code
+                ) from exc
+            uow.emit(_published(new))
+            history = (*history, new)
+            await uow.commit()
+    return CertificationVersions(version_in_force(history, today), history), not catalog.versions.get(cert.code)
+
+
+def _published(version: CertificationDef) -> RequirementsChanged:
+    return RequirementsChanged(
+        code=version.code,
+        name=version.name,
+        kind=version.kind,  # type: ignore[arg-type]  # checked against KINDS by check_certification
+        version=version.version,
+        effective_on=version.effective_on,
+        required_exams=[list(a) for a in version.required_exams],
+        renewal_exams=[list(a) for a in version.renewal_exams] if version.renewal_exams else None,
+        prerequisites=list(version.prerequisites),
+        validity_months=version.validity_months,
+    )
 
 
 async def list_exams(db: Database) -> list[ExamDef]:
@@ -96,14 +130,17 @@ async def get_exam(db: Database, number: str) -> ExamDef:
 
 
 async def list_certifications(db: Database) -> list[CertificationDef]:
+    """Each certification's version in force today."""
     async with db.engine.connect() as conn:
-        rows = (await conn.execute(select(certifications).order_by(certifications.c.code))).all()
-    return [store.certification_def(r) for r in rows]
+        catalog = await store.load_catalog(conn)
+        today = await db.today(conn)
+    return [catalog.in_force(code, today) for code in sorted(catalog.versions)]
 
 
-async def get_certification(db: Database, code: str) -> CertificationDef:
+async def get_certification(db: Database, code: str) -> CertificationVersions:
     async with db.engine.connect() as conn:
-        row = (await conn.execute(select(certifications).where(certifications.c.code == code))).first()
-    if row is None:
+        history = tuple(await store.load_versions(conn, code))
+        today = await db.today(conn)
+    if not history:
         raise NotFound(f"No certification {code} in the catalog.", code=code)
-    return store.certification_def(row)
+    return CertificationVersions(version_in_force(history, today), history)

@@ -16,7 +16,6 @@ from certification.tables import (
     agreements,
     badges,
     certificates,
-    certifications,
     exam_results,
     exams,
     grants,
@@ -101,6 +100,7 @@ def _badge_out(row: Any, names: dict[str, str], certs: dict[tuple[str, date, dat
         "renewed_on": row.renewed_on,
         "expires_on": row.expires_on,
         "extension_reason": row.extension_reason,
+        "requirements_version": row.requirements_version,
         "certificate": {"id": cert.id, "issued_on": cert.issued_on} if cert else None,
     }
 
@@ -115,7 +115,7 @@ async def individual_certifications(db: Database, principal: Principal, cco_id: 
         if view == "current":
             stmt = stmt.where(badges.c.status == "active")
         rows = (await conn.execute(stmt)).all()
-        names = dict((await conn.execute(select(certifications.c.code, certifications.c.name))).all())
+        names = await store.names_in_force(conn, await db.today(conn))
         certs = {
             (c.certification, c.valid_from, c.expires_on): c
             for c in await conn.execute(select(certificates).where(certificates.c.cco_id == owner))
@@ -146,7 +146,7 @@ async def partner_certifications(db: Database, principal: Principal, be_geo_id: 
                 ).scalars()
             )
         )
-        names = dict((await conn.execute(select(certifications.c.code, certifications.c.name))).all())
+        names = await store.names_in_force(conn, today)
         held: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for part in store.chunks(members):
             rows = await conn.execute(

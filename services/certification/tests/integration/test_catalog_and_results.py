@@ -77,7 +77,8 @@ async def test_exam_result_idempotent_replay_and_events(system_factory, h) -> No
         assert [(p["exam_number"], p["passed_on"], p["result_id"]) for p in passed] == [("A1", "2020-05-01", first.json()["id"])]
         achieved = await h.events(system, "certification.badge.achieved.v1", "ann")
         assert achieved == [
-            {"cco_id": "ann", "certification": "CCNA", "kind": "associate", "achieved_on": "2020-05-01", "expires_on": "2023-05-01"}
+            {"cco_id": "ann", "certification": "CCNA", "kind": "associate", "achieved_on": "2020-05-01", "expires_on": "2023-05-01",
+             "requirements_version": 1}
         ]
         failed = await h.result(system, "tc-2", "ann", "D1", "2020-05-03", passed=False)
         assert failed.status_code == 201

@@ -60,7 +60,8 @@ async def test_ce5_renewal_one_day_before_expiry_restarts_validity(system_factor
         await h.today(system, "2023-04-30")
         await h.result(system, "x-2", "ann", "A1", "2023-04-30")  # one day before expiry
         renewed = await h.events(system, "certification.badge.renewed.v1")
-        assert renewed == [{"cco_id": "ann", "certification": "CCNA", "kind": "associate", "renewed_on": "2023-04-30", "expires_on": "2026-04-30"}]
+        assert renewed == [{"cco_id": "ann", "certification": "CCNA", "kind": "associate", "renewed_on": "2023-04-30", "expires_on": "2026-04-30",
+                            "requirements_version": 1}]
         await h.today(system, "2023-06-01")
         assert await h.events(system, "certification.badge.expired.v1") == []
         badge = (await h.badges(system, "ann"))["CCNA"]
