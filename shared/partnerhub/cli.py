@@ -24,6 +24,8 @@ from partnerhub.settings import ServiceSettings, settings_error_lines
 app = typer.Typer(help="partnerhub: run, migrate and operate the partner program services.", no_args_is_help=True)
 today_app = typer.Typer(help="The business date of manual clocks.", no_args_is_help=True)
 app.add_typer(today_app, name="today")
+import_app = typer.Typer(help="Bulk loads into a running system.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 MULTI_PROCESS_URLS = [f"http://127.0.0.1:{p}" for p in range(8001, 8006)]
 
@@ -227,6 +229,77 @@ def _follow(client: httpx.Client, base: str, endpoint: str, headers: dict[str, s
     if status.get("target") and str(status.get("today")) < str(status["target"]):
         _fail(f"{base} stopped at {status.get('today')} before {status['target']} (run the command again to resume)")
     return status
+
+
+@import_app.command("exam-results")
+def import_exam_results(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a CSV or JSON-lines file")],
+    url: Annotated[
+        str | None, typer.Option(help="certification's base URL; default: the standalone of --data-dir")
+    ] = None,
+    data_dir: Annotated[Path, typer.Option(help="the data folder of the running standalone")] = Path("data"),
+    format: Annotated[str | None, typer.Option(help="csv or jsonl (default: from the file name)")] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="PARTNERHUB_TOKEN", help="a bearer token of a system client or program staff")
+    ] = None,
+    poll: Annotated[float, typer.Option(help="seconds between progress checks")] = 0.5,
+) -> None:
+    """Load historical exam results (fields external_id, cco_id, exam_number, taken_on, passed), with progress.
+
+    Lines already recorded (same external_id) are skipped, so after an interruption the same command
+    resumes where it stopped. Bad lines never stop the good ones; they are listed at the end."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    fmt = format or ("jsonl" if file.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
+    if fmt not in ("csv", "jsonl"):
+        _fail(f"--format must be csv or jsonl, not {fmt!r}")
+    base = (url or f"{_standalone_url(data_dir)}/certification").rstrip("/")
+    bearer = token or mint_token(_shared_settings(), "partnerhub-import", ["system"], ttl_seconds=24 * 3600)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    content_type = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    with httpx.Client(timeout=httpx.Timeout(300.0, connect=5.0)) as client:
+        with file.open("rb") as body:
+            report = _call(
+                client, "POST", f"{base}/v1/exam-results/imports", {**headers, "Content-Type": content_type},
+                content=body, params={"format": fmt},
+            )
+        status_url = f"{base}/v1/exam-results/imports/{report['id']}"
+        columns = (
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[rate]} lines/s  {task.fields[rejected]} bad"), TimeElapsedColumn(),
+        )
+        started = time.monotonic()
+        with Progress(*columns, transient=False) as progress:
+            task = progress.add_task("reading", total=report.get("lines_total"), rate="0", rejected=0)
+            while True:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                phase = "recomputing badges" if report["status"] == "recomputing" else report["status"]
+                progress.update(
+                    task, description=phase, completed=report["lines_read"],
+                    rate=f"{report['lines_read'] / elapsed:,.0f}", rejected=report["rejected"],
+                )
+                if report["status"] in ("done", "failed"):
+                    break
+                time.sleep(poll)
+                report = _call(client, "GET", status_url, headers)
+    typer.echo(
+        f"{report['status']}: {report['lines_read']} lines read, {report['accepted']} recorded, "
+        f"{report['replayed']} already there, {report['rejected']} bad, "
+        f"{report['individuals_recomputed']} people's badges recomputed"
+    )
+    for error in report.get("errors", []):
+        typer.echo(f"  line {error['line']}: {error['error']}")
+    if report["rejected"] > len(report.get("errors", [])):
+        typer.echo(f"  ... every bad line: GET {status_url}/errors")
+    if report["status"] == "failed":
+        _fail(f"the import failed: {report.get('error')} (run the same command again to resume)")
 
 
 @app.command()

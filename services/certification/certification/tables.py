@@ -153,6 +153,7 @@ imports = Table(
     Column("filename", String(200), nullable=True),
     Column("status", String(16), nullable=False),  # running, recomputing, done, failed
     Column("lines_read", Integer, nullable=False),
+    Column("lines_total", Integer, nullable=True),  # data lines in the upload (NULL: imports before cert0006)
     Column("accepted", Integer, nullable=False),
     Column("replayed", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),

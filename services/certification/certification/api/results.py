@@ -133,7 +133,7 @@ async def _save_upload(request: Request, limit: int) -> tuple[FsPath, str | None
 
 async def _with_errors(db: Database, import_id: str) -> ImportOut:
     report = await imports_uc.get_import(db, import_id)
-    return ImportOut(**asdict(report), errors=await imports_uc.import_errors_of(db, import_id, 0, 100))
+    return ImportOut(**asdict(report), percent=report.percent, errors=await imports_uc.import_errors_of(db, import_id, 0, 100))
 
 
 @router.post(
@@ -170,7 +170,8 @@ async def post_import(
         path.unlink(missing_ok=True)
         raise
     db = runtime.db
-    import_id = await imports_uc.create_import(db, fmt, filename, principal.sub)
+    total = await asyncio.to_thread(imports_uc.count_lines, path, fmt)
+    import_id = await imports_uc.create_import(db, fmt, filename, principal.sub, lines_total=total)
 
     async def work() -> None:
         try:
@@ -182,7 +183,8 @@ async def post_import(
         finally:
             path.unlink(missing_ok=True)
 
-    response.headers["Location"] = f"/v1/exam-results/imports/{import_id}"
+    # under the standalone's /certification mount too: the root path the request came through
+    response.headers["Location"] = f"{request.scope.get('root_path', '')}/v1/exam-results/imports/{import_id}"
     if wait:
         await work()
         response.status_code = status.HTTP_201_CREATED

@@ -123,10 +123,12 @@ class ImportOut(BaseModel):
     id: str
     format: str
     filename: str | None
-    status: str
+    status: str = Field(description="running (reading lines), recomputing (badges), done or failed")
     lines_read: int
+    lines_total: int | None = Field(description="the upload's data lines (a CSV's header not counted)")
+    percent: float | None = Field(description="lines read of the total, 0 to 100; 100 once done")
     accepted: int
-    replayed: int
+    replayed: int = Field(description="lines recorded before (same external_id): an upload sent again resumes")
     rejected: int
     individuals_recomputed: int
     error: str | None

@@ -45,6 +45,7 @@ class ImportReport:
     filename: str | None
     status: str
     lines_read: int
+    lines_total: int | None
     accepted: int
     replayed: int
     rejected: int
@@ -53,21 +54,42 @@ class ImportReport:
     started_at: datetime
     finished_at: datetime | None
 
+    @property
+    def percent(self) -> float | None:
+        """How far the import is, 0 to 100: lines read of the total, 100 only once it is done."""
+        if self.status == "done":
+            return 100.0
+        if not self.lines_total:
+            return None
+        return min(99.9, round(100 * self.lines_read / self.lines_total, 1))
+
 
 def report_of(row: Any) -> ImportReport:
     return ImportReport(
-        row.id, row.format, row.filename, row.status, row.lines_read, row.accepted, row.replayed, row.rejected,
-        row.individuals_recomputed, row.error, row.started_at, row.finished_at,
+        row.id, row.format, row.filename, row.status, row.lines_read, row.lines_total, row.accepted, row.replayed,
+        row.rejected, row.individuals_recomputed, row.error, row.started_at, row.finished_at,
     )
 
 
-async def create_import(db: Database, fmt: str, filename: str | None, created_by: str) -> str:
+def count_lines(path: Path, fmt: str) -> int:
+    """The data lines of an upload: non-empty lines, less a CSV's header line."""
+    lines = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                lines += 1
+    return max(0, lines - 1) if fmt == "csv" else lines
+
+
+async def create_import(
+    db: Database, fmt: str, filename: str | None, created_by: str, lines_total: int | None = None
+) -> str:
     import_id = new_id()
     async with db.uow() as uow:
         await uow.conn.execute(
             imports.insert().values(
                 id=import_id, format=fmt, filename=(filename or "")[:200] or None, status="running",
-                lines_read=0, accepted=0, replayed=0, rejected=0, individuals_recomputed=0,
+                lines_read=0, lines_total=lines_total, accepted=0, replayed=0, rejected=0, individuals_recomputed=0,
                 created_by=created_by, started_at=datetime.now(UTC),
             )
         )

@@ -39,6 +39,7 @@ async def test_csv_import_reports_bad_lines_and_keeps_the_good(system_factory, h
         report = r.json()
         assert report["status"] == "done"
         assert (report["lines_read"], report["accepted"], report["replayed"], report["rejected"]) == (14, 5, 1, 8)
+        assert (report["lines_total"], report["percent"]) == (14, 100.0)  # the header is not a data line
         errors = {e["line"]: e["error"] for e in report["errors"]}
         assert "not in the exam catalog" in errors[4]
         assert "not a date" in errors[5]
@@ -142,3 +143,32 @@ async def test_import_bad_requests(system_factory, h) -> None:
         r = await client.post("/v1/exam-results/imports?format=csv&wait=true", content=b"id,who\n1,2\n", headers=writer)
         assert r.status_code == 201 and r.json()["status"] == "failed" and "header" in r.json()["error"]
         assert (await client.get("/v1/exam-results/imports/00000000-0000-0000-0000-000000000000", headers=writer)).status_code == 404
+
+
+async def test_import_location_works_under_the_standalone_mount_and_progress_has_a_total(tmp_path) -> None:
+    """Issue "for the people who use it" 4: the Location answered by the standalone root is one you can follow."""
+    import httpx
+
+    from partnerhub.standalone import Standalone
+
+    system = Standalone(tmp_path, definitions=[SERVICE], start_date=__import__("datetime").date(2020, 6, 1))
+    await system.start()
+    try:
+        writer = {"Authorization": f"Bearer {system.staff_token()}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=system.app), base_url="http://root.test") as client:
+            body = b"external_id,cco_id,exam_number,taken_on,passed\nq-1,ann,NOPE,2019-01-10,pass\n\nq-2,bob,NOPE,2019-01-11,pass\n"
+            r = await client.post(
+                "/certification/v1/exam-results/imports", files={"file": ("h.csv", body, "text/csv")}, headers=writer
+            )
+            assert r.status_code == 202, r.text
+            assert r.headers["location"].startswith("/certification/v1/exam-results/imports/")
+            assert r.json()["lines_total"] == 2
+
+            async def done() -> dict:  # type: ignore[type-arg]
+                report = (await client.get(r.headers["location"], headers=writer)).json()
+                return report if report["status"] == "done" else {}
+
+            report = await eventually(done, timeout=30)
+            assert (report["lines_read"], report["rejected"], report["percent"]) == (2, 2, 100.0)
+    finally:
+        await system.stop()
