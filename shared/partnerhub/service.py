@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy import MetaData
 
-from partnerhub.auth import Authenticator
 from partnerhub import tracing
+from partnerhub.auth import Authenticator
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.consumer import EventConsumer, EventHandler
 from partnerhub.bus.envelope import Event
@@ -190,7 +190,7 @@ class ServiceRuntime:
             return
         configure_logging(self.settings.log_format, self.settings.log_level)
         if self.settings.migrate_on_start:
-            await migrate(self.name, self.definition.migrations_dir, self.settings.database_url)
+            await migrate(self.name, self.definition.migrations_dir, self.settings.database_url, settings=self.settings)
         await self.clock.initialise()
         if self.consumer.bindings:
             self.transport.subscribe(

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from partnerhub.db.engine import drop_database, make_engine
 from partnerhub.db.platform import new_metadata
-from partnerhub.testing import bearer, eventually
 from partnerhub.settings import ServiceSettings
+from partnerhub.testing import bearer, eventually
 
 
 class _Dev(ServiceSettings):
