@@ -166,3 +166,14 @@ async def test_standalone_metrics_per_route_template_with_bus_and_process_metric
             assert ready.json()["checks"]["identity"] == {"database": "ok", "broker": "ok"}
     finally:
         await system.stop()
+
+
+def test_log_lines_inside_a_span_name_its_trace() -> None:
+    from partnerhub.logging import add_trace_ids
+
+    provider, _ = _in_memory()
+    assert add_trace_ids(None, "info", {"event": "outside"}) == {"event": "outside"}
+    with provider.get_tracer("t").start_as_current_span("inside") as span:
+        line = add_trace_ids(None, "info", {"event": "inside"})
+    assert line["trace_id"] == f"{span.get_span_context().trace_id:032x}"
+    assert line["span_id"] == f"{span.get_span_context().span_id:016x}"
