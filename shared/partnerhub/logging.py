@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import structlog
+from opentelemetry import trace
 from structlog.contextvars import bind_contextvars, get_contextvars, reset_contextvars
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -23,6 +24,7 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     _configured = (fmt, level)
     shared = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -52,6 +54,15 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for noisy in ("aiormq", "aio_pika", "uvicorn.access", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def add_trace_ids(_logger: object, _method: str, event: dict) -> dict:  # type: ignore[type-arg]
+    """``trace_id`` and ``span_id`` of the current span (when tracing is on), to find a line's trace."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", format(context.trace_id, "032x"))
+        event.setdefault("span_id", format(context.span_id, "016x"))
+    return event
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:

@@ -1,8 +1,22 @@
-"""Prometheus metrics, one registry per service (standalone mounts five in one process)."""
+"""Prometheus metrics, one registry per service (standalone mounts five in one process, each app its own).
+
+In every registry: the bus (events published, consumed, failed …, the outbox backlog), the broker connection,
+the HTTP requests (prometheus-fastapi-instrumentator: per route template, method and status) and the process.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+from prometheus_fastapi_instrumentator import Instrumentator
+
+# the platform's own routes are not counted (scrapes and probes would drown the requests that matter)
+UNCOUNTED_ROUTES = ("/metrics", "/healthz", "/readyz")
 
 
 class ServiceMetrics:
@@ -33,7 +47,34 @@ class ServiceMetrics:
         self.publish_errors = Counter(
             "partnerhub_publish_errors", "Outbox publish rounds that failed", ["service"], registry=self.registry
         )
+        self.broker_connected = Gauge(
+            "partnerhub_broker_connected",
+            "1 while the service is connected to its broker (RabbitMQ, or the in-process bus), else 0",
+            ["service"],
+            registry=self.registry,
+        )
+        # what the default registry has, in this one: the process (CPU, memory, open files), Python, the GC
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         self.service = service
+
+    def watch_broker(self, connected: Callable[[], bool]) -> None:
+        """``partnerhub_broker_connected`` reads ``connected()`` at each scrape."""
+        self.broker_connected.labels(self.service).set_function(lambda: 1.0 if connected() else 0.0)
+
+    def instrument(self, app: FastAPI) -> None:
+        """HTTP metrics of ``app``'s requests, in this registry: ``http_requests_total{handler,method,status}``,
+        ``http_request_duration_seconds{handler,method}`` and ``http_request_duration_highr_seconds``,
+        ``http_request_size_bytes`` and ``http_response_size_bytes``; ``handler`` is the route's template
+        (``/v1/partners/{be_geo_id}``), ``none`` for a path that matches no route. Add it last: the outermost
+        middleware, it counts what the others refuse (413, 422)."""
+        Instrumentator(
+            should_group_status_codes=False,
+            should_group_untemplated=True,
+            excluded_handlers=[f"^{route}$" for route in UNCOUNTED_ROUTES],
+            registry=self.registry,
+        ).instrument(app)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -13,12 +13,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import MetaData
 
+from partnerhub import tracing
 from partnerhub.auth import Authenticator
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.consumer import EventConsumer, EventHandler
@@ -43,6 +44,9 @@ from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
 from partnerhub.openapi import install_openapi
 from partnerhub.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = get_logger(__name__)
 
@@ -97,13 +101,21 @@ class ServiceRuntime:
         *,
         transport: Transport | None = None,
         own_lifespan: bool = True,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.definition = definition
         self.name = definition.name
         self.settings = settings
         self.metrics = ServiceMetrics(definition.name)
+        # traces: the provider handed in (tests, standalone), else one from the OTEL_* variables, else none (off)
+        self._owns_tracer_provider = tracer_provider is None
+        self.tracer_provider = tracer_provider if tracer_provider is not None else tracing.provider_from_env(self.name)
+        tracer = self.tracer_provider.get_tracer(tracing.TRACER_NAME) if self.tracer_provider is not None else None
         self.db = Database(make_engine(settings.database_url), definition.metadata, producer=definition.name)
+        if self.tracer_provider is not None:
+            tracing.instrument_engine(self.db.engine, self.tracer_provider)
         self.transport = transport or build_transport(settings, definition.name)
+        self.metrics.watch_broker(self.transport.is_ready)
         self.relay = OutboxRelay(
             self.db,
             self.transport,
@@ -113,8 +125,9 @@ class ServiceRuntime:
             lease_seconds=settings.outbox_lease_seconds,
             publish_timeout=max(settings.publish_timeout * 3, 30.0),
             retention=timedelta(hours=settings.outbox_retention_hours),
+            tracer=tracer,
         )
-        self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics)
+        self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics, tracer=tracer)
         self.clock = Clock(
             self.db,
             mode=settings.clock,
@@ -165,6 +178,9 @@ class ServiceRuntime:
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)
+        self.metrics.instrument(app)  # the outermost middleware: it sees the refusals of the others too
+        if self.tracer_provider is not None:
+            tracing.instrument_app(app, self.tracer_provider)
         return app
 
     def asyncapi(self) -> dict[str, Any]:
@@ -181,7 +197,7 @@ class ServiceRuntime:
             return
         configure_logging(self.settings.log_format, self.settings.log_level)
         if self.settings.migrate_on_start:
-            await migrate(self.name, self.definition.migrations_dir, self.settings.database_url)
+            await migrate(self.name, self.definition.migrations_dir, self.settings.database_url, settings=self.settings)
         await self.clock.initialise()
         if self.consumer.bindings:
             self.transport.subscribe(
@@ -216,17 +232,21 @@ class ServiceRuntime:
         await self.relay.stop()
         await self.transport.stop()
         await self.db.dispose()
+        if self._owns_tracer_provider and self.tracer_provider is not None:
+            self.tracer_provider.shutdown()  # exports what is left
         self.started = False
         log.info("service stopped", service=self.name)
 
     async def ready(self) -> dict[str, str]:
+        """``database``: ``ok`` or why not; ``broker``: ``ok`` or ``down``. Ready means the database answers:
+        without the broker a service still serves reads and writes (its events wait in the outbox)."""
         checks: dict[str, str] = {}
         try:
             await asyncio.wait_for(self.db.ping(), 3)
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unreachable: {type(exc).__name__}"
-        checks["broker"] = "ok" if self.transport.is_ready() else "unreachable"
+        checks["broker"] = "ok" if self.transport.is_ready() else "down"
         return checks
 
 

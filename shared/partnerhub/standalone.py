@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -37,6 +37,9 @@ from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 log = get_logger(__name__)
 # who the demo data makes, as the banner and the overview page name them (identity's demo_data.json)
 DEMO_PEOPLE = (
@@ -51,8 +54,10 @@ INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto;
 
 
 class SystemReadyOut(BaseModel):
-    status: str = Field(description="`ready`, or `not ready` (then 503)")
-    checks: dict[str, dict[str, str]] = Field(description="per service: `ok`, or why not, for its database and broker")
+    status: str = Field(description="`ready` while every service's database answers, else `not ready` (then 503)")
+    checks: dict[str, dict[str, str]] = Field(
+        description="per service: its `database` (`ok`, or why not) and its `broker` (`ok` or `down`)"
+    )
 
 
 READY_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -83,6 +88,7 @@ class Standalone:
         base_url: str = "http://127.0.0.1:8000",
         banner: bool = False,
         overrides: dict[str, Any] | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.demo = demo
@@ -102,7 +108,11 @@ class Standalone:
                 **(overrides or {}),
             )
             self.runtimes[definition.name] = ServiceRuntime(
-                definition, settings, transport=InProcessTransport(self.broker), own_lifespan=False
+                definition,
+                settings,
+                transport=InProcessTransport(self.broker),
+                own_lifespan=False,
+                tracer_provider=tracer_provider,
             )
         first = next(iter(self.runtimes.values()))
         self.settings: ServiceSettings = first.settings
@@ -262,7 +272,7 @@ class Standalone:
         @app.get("/readyz", response_model=SystemReadyOut, responses=READY_RESPONSES)
         async def readyz() -> JSONResponse:
             checks = {name: await r.ready() for name, r in self.runtimes.items()}
-            ok = all(v == "ok" for c in checks.values() for v in c.values())
+            ok = all(c["database"] == "ok" for c in checks.values())
             return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
 
         @app.get("/asyncapi.json")

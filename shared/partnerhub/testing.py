@@ -247,9 +247,11 @@ async def start_system(
     broker: Broker | None = None,
     namespace: str = "",
     database_urls: dict[str, str] | None = None,
+    tracer_provider: Any = None,
     **overrides: Any,
 ) -> AsyncIterator[System]:
-    """``mode``: ``standalone`` (SQLite, in-process bus) or ``distributed`` (PostgreSQL, RabbitMQ)."""
+    """``mode``: ``standalone`` (SQLite, in-process bus) or ``distributed`` (PostgreSQL, RabbitMQ).
+    ``tracer_provider``: an OpenTelemetry SDK provider every service traces into (e.g. with an in-memory exporter)."""
     shared = InProcessBroker()
     runtimes: dict[str, ServiceRuntime] = {}
     common = {"clock": "manual", "environment": "test", "dev_tokens": True, "outbox_poll_interval": 0.1}
@@ -275,7 +277,9 @@ async def start_system(
             transport = None
         else:
             raise ValueError(f"unknown mode {mode!r}")
-        runtimes[definition.name] = ServiceRuntime(definition, settings, transport=transport, own_lifespan=False)
+        runtimes[definition.name] = ServiceRuntime(
+            definition, settings, transport=transport, own_lifespan=False, tracer_provider=tracer_provider
+        )
     clients: dict[str, httpx.AsyncClient] = {}
     try:
         for runtime in runtimes.values():

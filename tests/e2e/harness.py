@@ -121,7 +121,7 @@ def _wait_ready(urls: list[str], processes: list[subprocess.Popen[bytes]], log_d
                     raise AssertionError(f"a service process exited ({proc.returncode}):\n{_logs(log_dir)}")
             url = pending[0]
             try:
-                if client.get(f"{url}/readyz").status_code == 200:
+                if _serving_with_broker(client.get(f"{url}/readyz")):
                     pending.pop(0)
                     continue
             except httpx.TransportError:
@@ -129,6 +129,15 @@ def _wait_ready(urls: list[str], processes: list[subprocess.Popen[bytes]], log_d
             time.sleep(0.25)
     if pending:
         raise AssertionError(f"never ready: {pending}\n{_logs(log_dir)}")
+
+
+def _serving_with_broker(ready: httpx.Response) -> bool:
+    """Ready, and connected to its broker (its queues declared): /readyz is 200 without a broker too."""
+    if ready.status_code != 200:
+        return False
+    body = ready.json()  # one service's, or standalone's with every service's checks
+    brokers = [body["broker"]] if "broker" in body else [c["broker"] for c in body["checks"].values()]
+    return all(b == "ok" for b in brokers)
 
 
 def _logs(log_dir: Path) -> str:

@@ -101,7 +101,8 @@ def _serve(service: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
 async def _until_ready(client: httpx.AsyncClient, url: str, log_dir: Path) -> None:
     async def ready() -> bool:
         try:
-            return (await client.get(f"{url}/readyz")).status_code == 200
+            r = await client.get(f"{url}/readyz")  # 200 without a broker too: wait for it as well
+            return r.status_code == 200 and r.json()["broker"] == "ok"
         except httpx.TransportError:
             return False
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -15,7 +15,16 @@ class LearningSettings(ServiceSettings):
     service_name: ClassVar[str] = "learning"
     model_config = SettingsConfigDict(env_prefix="LEARNING_", extra="ignore")
 
-    data_dir: Path = Field(Path("data/learning"), description="folder where proof-of-attendance files are stored")
+    proof_store: Literal["database", "folder"] = Field(
+        "database",
+        description="where proof-of-attendance files are kept: `database` (learning's own, which every replica "
+        "shares) or `folder` (DATA_DIR on local disk: one replica only)",
+    )
+    data_dir: Path = Field(
+        Path("data/learning"),
+        description="folder of the proof files with PROOF_STORE=folder; the migration lear0007 moves the files "
+        "it finds here into the database",
+    )
     proof_max_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="largest proof-of-attendance file accepted"
     )

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, false, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    false,
+    text,
+)
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
@@ -225,4 +237,13 @@ proofs = Table(
     Column("decided_at", UtcDateTime(), nullable=True),
     Column("entry_id", String(36), nullable=True),
     Column("submitted_at", UtcDateTime(), nullable=False),
+)
+
+# the proof files themselves (CL-5), in the database every replica shares; `name` is the proof's `stored_as`
+proof_files = Table(
+    "proof_files",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("stored_at", UtcDateTime(), nullable=False),
 )

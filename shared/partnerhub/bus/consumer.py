@@ -11,11 +11,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from opentelemetry.trace import Tracer
+
 from partnerhub.bus.contracts import EVENTS_BY_TYPE
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.logging import get_logger, log_context
 from partnerhub.metrics import ServiceMetrics
+from partnerhub.tracing import consuming
 
 log = get_logger(__name__)
 
@@ -28,9 +31,12 @@ class UnknownEventType(ValueError):
 
 
 class EventConsumer:
-    def __init__(self, db: Database, subscriptions: Subscriptions, metrics: ServiceMetrics) -> None:
+    def __init__(
+        self, db: Database, subscriptions: Subscriptions, metrics: ServiceMetrics, *, tracer: Tracer | None = None
+    ) -> None:
         self.db = db
         self.metrics = metrics
+        self.tracer = tracer
         self.handlers: dict[str, tuple[type[Event], EventHandler]] = {
             cls.TYPE: (cls, handler) for cls, handler in subscriptions.items()
         }
@@ -43,7 +49,7 @@ class EventConsumer:
         service = self.db.producer
         with log_context(
             correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type, service=service
-        ):
+        ), consuming(self.tracer, envelope, service):
             entry = self.handlers.get(envelope.type)
             if entry is None:
                 raise UnknownEventType(f"{service} has no handler for {envelope.type}")
@@ -93,7 +99,7 @@ class EventConsumer:
                 uow.message = envelope
                 with log_context(
                     correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type, service=service
-                ):
+                ), consuming(self.tracer, envelope, service):
                     await handler(uow, event)
                 applied.append(envelope)
             await uow.commit()

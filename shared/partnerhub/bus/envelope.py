@@ -39,6 +39,9 @@ class Envelope(BaseModel):
     correlation_id: str
     key: str = Field("", description="the aggregate, e.g. a CCO ID or a BE GEO ID")
     payload: dict[str, Any]
+    # minor, additive (1.1): the W3C trace context the event was emitted in; the consumer's span is its child
+    traceparent: str | None = Field(None, description="W3C traceparent of the span that emitted the event")
+    tracestate: str | None = Field(None, description="W3C tracestate that came with it")
 
     @classmethod
     def wrap(
@@ -49,8 +52,10 @@ class Envelope(BaseModel):
         correlation_id: str | None = None,
         key: str | None = None,
         event_id: uuid.UUID | None = None,
+        trace_context: dict[str, str] | None = None,
     ) -> Envelope:
         # the event was validated when it was built, and the other fields are ours: no second validation
+        trace_context = trace_context or {}
         return cls.model_construct(
             id=event_id or new_uuid(),
             type=event.TYPE,
@@ -59,6 +64,8 @@ class Envelope(BaseModel):
             correlation_id=correlation_id or current_correlation_id(),
             key=key if key is not None else event.aggregate_key(),
             payload=event.model_dump(mode="json"),
+            traceparent=trace_context.get("traceparent"),
+            tracestate=trace_context.get("tracestate"),
         )
 
     def to_bytes(self) -> bytes:

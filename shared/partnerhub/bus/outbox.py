@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from opentelemetry.trace import Tracer
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from partnerhub.bus.envelope import Envelope
@@ -20,6 +21,7 @@ from partnerhub.bus.transport import Transport, TransportError, cancel_tasks
 from partnerhub.db.uow import Database
 from partnerhub.logging import get_logger
 from partnerhub.metrics import ServiceMetrics
+from partnerhub.tracing import PublishSpans
 
 log = get_logger(__name__)
 
@@ -36,6 +38,7 @@ class OutboxRelay:
         lease_seconds: float = 30.0,
         publish_timeout: float = 30.0,
         retention: timedelta = timedelta(days=7),
+        tracer: Tracer | None = None,
     ) -> None:
         self.db = db
         self.transport = transport
@@ -45,6 +48,7 @@ class OutboxRelay:
         self.lease = timedelta(seconds=lease_seconds)
         self.publish_timeout = publish_timeout
         self.retention = retention
+        self.tracer = tracer
         self._bell = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_housekeeping = 0.0
@@ -98,11 +102,17 @@ class OutboxRelay:
         if not rows:
             return 0
         envelopes = [Envelope.model_validate(row.envelope) for row in rows]
+        spans = PublishSpans(self.tracer, envelopes, self.db.producer)
         try:
             await asyncio.wait_for(self.transport.publish(envelopes), self.publish_timeout)
         except (TransportError, TimeoutError) as exc:
+            spans.end(exc)
             await self._release([row.seq for row in rows], repr(exc))
             raise TransportError(f"batch of {len(rows)} events not confirmed; they stay in the outbox: {exc!r}") from exc
+        except BaseException as exc:
+            spans.end(exc)
+            raise
+        spans.end()
         await self._mark_published([row.seq for row in rows])
         for envelope in envelopes:
             self.metrics.published.labels(self.db.producer, envelope.type).inc()

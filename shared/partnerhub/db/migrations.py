@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -44,8 +45,13 @@ def run_env(metadata: MetaData) -> None:
         context.run_migrations()
 
 
-async def migrate(service: str, migrations_dir: Path, url: str, revision: str = "head") -> None:
-    """Create the database if missing and upgrade it; safe when replicas start together."""
+async def migrate(
+    service: str, migrations_dir: Path, url: str, revision: str = "head", *, settings: Any = None
+) -> None:
+    """Create the database if missing and upgrade it; safe when replicas start together.
+
+    ``settings``: the running service's, for a data migration that needs one of them (a migration reads
+    ``context.config.attributes.get("settings")``; None from ``partnerhub migrate``: it reads the environment)."""
     await ensure_database(url)
     engine = make_engine(url)
     try:
@@ -58,6 +64,7 @@ async def migrate(service: str, migrations_dir: Path, url: str, revision: str = 
 
             def _upgrade(sync_conn: Connection) -> None:
                 cfg.attributes["connection"] = sync_conn
+                cfg.attributes["settings"] = settings
                 command.upgrade(cfg, revision)
 
             await conn.run_sync(_upgrade)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.engine import WRITE_OPTION, dialect_of
+from partnerhub.tracing import current_trace_context
 
 
 class Database:
@@ -121,7 +122,9 @@ class UnitOfWork:
     def emit(self, event: Event, *, key: str | None = None) -> Envelope:
         """Record an event; it is written to the outbox on commit, in the same transaction."""
         correlation = self.message.correlation_id if self.message else None
-        envelope = Envelope.wrap(event, producer=self.db.producer, correlation_id=correlation, key=key)
+        envelope = Envelope.wrap(
+            event, producer=self.db.producer, correlation_id=correlation, key=key, trace_context=current_trace_context()
+        )
         self.events.append(envelope)
         return envelope
 

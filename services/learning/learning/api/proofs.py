@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 
 from learning.api.schemas import (
     ACTIVITY_ID_PATTERN,
@@ -16,6 +16,7 @@ from learning.api.schemas import (
 )
 from learning.domain.proofs import detect_type
 from learning.use_cases import proofs
+from learning.use_cases.proof_store import proof_store
 from learning.use_cases.proofs import ProofIn
 from partnerhub.auth import Principal, current_principal, require_person, require_roles
 from partnerhub.errors import NotFound, Problem
@@ -112,7 +113,7 @@ async def submit(
         )
     record = await proofs.submit(
         runtime.db,
-        settings.data_dir,
+        proof_store(settings, runtime.db),
         ProofIn(cco_id, event.strip(), specialization, attended_on, activity_id, file.filename or "proof", kind, content),
         principal.sub,
     )
@@ -146,17 +147,19 @@ async def read(
 @router.get(
     "/{proof_id}/file",
     summary="The evidence file (program staff, the attendee, the submitter)",
-    response_class=FileResponse,
+    response_class=Response,
     responses=FILE_RESPONSES,
 )
 async def read_file(
     proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
-) -> FileResponse:
+) -> Response:
     record = await _visible(runtime, proof_id, principal)
-    path = runtime.settings.data_dir / record["stored_as"]  # type: ignore[attr-defined]
-    if not path.is_file():
+    content = await proof_store(runtime.settings, runtime.db).get(record["stored_as"])
+    if content is None:
         raise NotFound(f"The file of proof {proof_id} is missing.", proof_id=proof_id)
-    return FileResponse(path, media_type=record["content_type"], filename=record["filename"])
+    # the stored filename is [A-Za-z0-9._-] only (use_cases.proofs._safe_filename): no quoting needed
+    disposition = f'attachment; filename="{record["filename"]}"'
+    return Response(content, media_type=record["content_type"], headers={"Content-Disposition": disposition})
 
 
 @router.post(

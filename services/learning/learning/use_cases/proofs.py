@@ -3,13 +3,11 @@ An accepted proof is worth 20 points toward the named specialization, effective 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +15,7 @@ from sqlalchemy import select, update
 from learning.domain.proofs import EXTENSIONS
 from learning.tables import activities, memberships, proofs
 from learning.use_cases import ledger
+from learning.use_cases.proof_store import ProofStore
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound
 
@@ -43,13 +42,6 @@ def _safe_filename(name: str) -> str:
     return (re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "proof")[:200]
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-
-
 async def current_partners_among(db: Database, cco_id: str, partners: frozenset[str], today: date) -> frozenset[str]:
     """Those of ``partners`` the person (or their survivor, ID-2) is a member of today."""
     if not partners:
@@ -65,11 +57,9 @@ async def current_partners_among(db: Database, cco_id: str, partners: frozenset[
         )
 
 
-async def submit(db: Database, data_dir: Path, proof: ProofIn, by: str) -> dict[str, Any]:
+async def submit(db: Database, store: ProofStore, proof: ProofIn, by: str) -> dict[str, Any]:
     proof_id = str(uuid.uuid4())
     stored_as = f"proofs/{proof_id}.{EXTENSIONS[proof.content_type]}"
-    path = data_dir / stored_as
-    await asyncio.to_thread(_write, path, proof.content)
     try:
         async with db.uow() as uow:
             person = (await ledger.resolve(uow, [proof.cco_id]))[proof.cco_id]
@@ -100,9 +90,10 @@ async def submit(db: Database, data_dir: Path, proof: ProofIn, by: str) -> dict[
                     submitted_at=datetime.now(UTC),
                 )
             )
+            await store.put(uow, stored_as, proof.content)
             await uow.commit()
     except BaseException:
-        path.unlink(missing_ok=True)
+        await store.discard(stored_as)
         raise
     return await get(db, proof_id)
 

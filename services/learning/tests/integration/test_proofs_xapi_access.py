@@ -7,10 +7,19 @@ import socket
 import uuid
 
 import uvicorn
+from sqlalchemy import select
 from tincan import Activity, Agent, AgentAccount, RemoteLRS, Statement, Verb
+
+from learning.tables import proof_files
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EML = b"From: events@ciscolive.example\r\nDate: Mon, 8 Jun 2026 09:00:00 +0000\r\nSubject: Registration confirmed\r\n\r\nSee you in Las Vegas.\r\n"
+
+
+async def stored_files(learning) -> dict[str, bytes]:
+    """What the proof store (learning's database) keeps: name -> content."""
+    async with learning.runtime.db.engine.connect() as conn:
+        return {r.name: bytes(r.content) for r in await conn.execute(select(proof_files))}
 
 
 def proof_form(cco_id: str, spec: str = "ENT", attended: str = "2026-01-20", event: str = "Cisco Live 2026") -> dict[str, str]:
@@ -28,8 +37,10 @@ async def test_cl5_cisco_live_proof_accepted_earns_20_points_retroactively(learn
     assert r.status_code == 201, r.text
     proof = r.json()
     assert proof["status"] == "submitted" and proof["content_type"] == "application/pdf"
-    stored = learning.runtime.settings.data_dir / f"proofs/{proof['proof_id']}.pdf"
-    assert stored.read_bytes() == PDF
+    assert await stored_files(learning) == {f"proofs/{proof['proof_id']}.pdf": PDF}
+    file = await learning.client.get(f"/v1/proofs/{proof['proof_id']}/file", headers=ivy)
+    assert file.status_code == 200 and file.content == PDF and file.headers["content-type"] == "application/pdf"
+    assert file.headers["content-disposition"] == 'attachment; filename="certificate.pdf"'
     assert await learning.earned("P1", "SEC") == 0  # nothing before staff accept
     assert (await learning.client.post(f"/v1/proofs/{proof['proof_id']}/accept", headers=ivy)).status_code == 403
     accepted = await learning.client.post(f"/v1/proofs/{proof['proof_id']}/accept", headers=learning.staff)
@@ -79,8 +90,7 @@ async def test_cl5_proofs_refuse_bad_files_and_rejections_earn_nothing(learning)
     own_admin = learning.system.token("adm", "partner_admin", admin_of=["P1"])
     ok = await post(proof_form("kim"), {"file": ("c.pdf", PDF, "application/pdf")}, own_admin)
     assert ok.status_code == 201
-    stored = list((learning.runtime.settings.data_dir / "proofs").iterdir())
-    assert len(stored) == 1, "refused uploads leave no file behind"
+    assert len(await stored_files(learning)) == 1, "refused uploads leave no file behind"
     rejected = await learning.client.post(f"/v1/proofs/{ok.json()['proof_id']}/reject", json={"reason": "blurry"}, headers=learning.staff)
     assert rejected.json()["status"] == "rejected" and rejected.json()["reason"] == "blurry"
     assert await learning.earned("P1") == 0
