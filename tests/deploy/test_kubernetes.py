@@ -234,19 +234,15 @@ def test_notify_takes_its_smtp_relay_from_the_config_map() -> None:
     assert env["NOTIFY_SMTP_PASSWORD"]["valueFrom"]["secretKeyRef"]
 
 
-def test_learning_does_not_pretend_its_proof_files_are_shared() -> None:
-    """Proof files are on a local folder (no shared-store setting exists yet): one replica on a
-    ReadWriteOnce volume, Recreate, and a comment that says so."""
-    text = (K8S / "learning.yaml").read_text()
-    assert "NOT SHARED" in text and "no setting for a shared store" in text
-    docs = {d["kind"]: d for d in yaml.safe_load_all(text) if d}
+def test_learning_replicas_share_their_proof_files_through_the_database() -> None:
+    """Proof files live in learning's database (tested with two processes in
+    services/learning/tests/integration/test_proof_store.py): several replicas, no volume, no local folder."""
+    docs = {d["kind"]: d for d in yaml.safe_load_all((K8S / "learning.yaml").read_text()) if d}
     deployment = docs["Deployment"]
-    assert deployment["spec"]["replicas"] == 1
-    assert deployment["spec"]["strategy"]["type"] == "Recreate"
+    assert deployment["spec"]["replicas"] >= 2
+    assert "PersistentVolumeClaim" not in docs
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    data_dir = next(e["value"] for e in container["env"] if e["name"] == "LEARNING_DATA_DIR")
-    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == data_dir)
-    volume = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"])
-    claim = docs["PersistentVolumeClaim"]
-    assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
-    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env.get("LEARNING_PROOF_STORE", "database") == "database"
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert mounts == {"/tmp"}, mounts
