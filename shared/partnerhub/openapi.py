@@ -20,7 +20,7 @@ Problem content is added) and drop a default the operation can never answer with
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -90,21 +90,44 @@ def problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}}}
 
 
-def install_openapi(app: FastAPI) -> None:
+# the platform's own request bodies (every service and the standalone root serve these routes)
+PLATFORM_EXAMPLES: dict[str, Any] = {"PUT /v1/admin/today": {"date": "2027-01-31"}}
+
+
+def install_openapi(app: FastAPI, examples: Mapping[str, Any] | None = None) -> None:
     """Make ``app.openapi()`` (and so ``/openapi.json``) the post-processed document.
 
+    ``examples``: a request body to show for each operation, keyed ``"METHOD /path"`` (the path as
+    the document spells it); a value keyed by a media type (``{"text/csv": "..."}``) is per media type.
     FastAPI builds the document once (again when routes change) and caches it; each new one is refined."""
     generate = app.openapi
     refined: list[int] = []
+    bodies = {**PLATFORM_EXAMPLES, **(examples or {})}
 
     def openapi() -> dict[str, Any]:
         document = generate()
         if refined != [id(document)]:
             refine(document, app)
+            add_examples(document, bodies)
             refined[:] = [id(document)]
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def add_examples(document: dict[str, Any], examples: Mapping[str, Any]) -> None:
+    """Put each operation's example request body beside its schema, where FastAPI gave none."""
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            example = examples.get(f"{method.upper()} {path}")
+            content = operation.get("requestBody", {}).get("content", {})
+            if example is None or not content:
+                continue
+            per_type = example if isinstance(example, dict) and set(example) <= set(content) and example else None
+            for media_type, body in content.items():
+                chosen = per_type.get(media_type) if per_type is not None else example
+                if chosen is not None and "example" not in body and "examples" not in body:
+                    body["example"] = chosen
 
 
 def refine(document: dict[str, Any], app: FastAPI) -> dict[str, Any]:

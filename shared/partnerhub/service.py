@@ -73,6 +73,8 @@ class ServiceDefinition:
     # path prefixes of routes that stream a file upload themselves, each with its own size limit:
     # the platform's body limits (partnerhub.limits) leave their bodies alone, as they do multipart ones
     raw_bodies: Sequence[str] = ()
+    # an example request body per operation, keyed "METHOD /path", shown in the OpenAPI (api/examples.py)
+    request_examples: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def queue(self) -> str:
@@ -174,7 +176,7 @@ class ServiceRuntime:
         app.add_middleware(
             SecurityHeadersMiddleware, docs_paths=DOCS_PATHS
         )
-        install_openapi(app)
+        install_openapi(app, self.definition.request_examples)
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from certification.api.catalog import router as catalog_router
+from certification.api.examples import REQUEST_EXAMPLES
 from certification.api.individuals import router as individuals_router
 from certification.api.results import router as results_router
 from certification.consumers import SUBSCRIPTIONS
@@ -25,6 +26,7 @@ from partnerhub.bus.contracts import (
 from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
+    request_examples=REQUEST_EXAMPLES,
     name="certification",
     title="Certification",
     port=8002,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from identity.api.duplicates import router as duplicates_router
+from identity.api.examples import REQUEST_EXAMPLES
 from identity.api.individuals import router as individuals_router
 from identity.api.partners import router as partners_router
 from identity.api.tokens import router as tokens_router
@@ -29,6 +30,7 @@ from partnerhub.bus.contracts import (
 from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
+    request_examples=REQUEST_EXAMPLES,
     name="identity",
     title="Identity",
     port=8001,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from learning.api.activities import router as activities_router
 from learning.api.completions import router as completions_router
+from learning.api.examples import REQUEST_EXAMPLES
 from learning.api.points import router as points_router
 from learning.api.proofs import router as proofs_router
 from learning.api.xapi import router as xapi_router
@@ -17,6 +18,7 @@ from partnerhub.bus.contracts import ActivityPublished, PartnerCredited, PointsE
 from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
+    request_examples=REQUEST_EXAMPLES,
     name="learning",
     title="Learning",
     port=8003,

@@ -7,6 +7,7 @@ from pathlib import Path
 from partnerhub.bus import contracts as c
 from partnerhub.service import ServiceDefinition
 from specialization.api.catalog import router as catalog_router
+from specialization.api.examples import REQUEST_EXAMPLES
 from specialization.api.partners import router as partners_router
 from specialization.consumers import SUBSCRIPTIONS
 from specialization.demo import seed
@@ -15,6 +16,7 @@ from specialization.settings import SpecializationSettings
 from specialization.tables import metadata
 
 SERVICE = ServiceDefinition(
+    request_examples=REQUEST_EXAMPLES,
     name="specialization",
     title="Specialization",
     port=8004,
