@@ -224,6 +224,7 @@ async def test_three_years(system: tuple[Topology, Any]) -> None:
         await step6_renewal(s, anniversary)
         await step7_year_two(s)
         await step8_role_holder_leaves(s)
+        await step9_catalog_change_and_exam_replacement(s)
 
 
 # 1 --------------------------------------------------------------------------------------------------------
@@ -873,3 +874,94 @@ async def step8_role_holder_leaves(s: Story) -> None:
         return True
 
     await s.until(view_shows_vacancy, "SP-14/CL-10 learning: the CL View shows the vacancy")
+
+
+# 9 --------------------------------------------------------------------------------------------------------
+def _role(status: dict[str, Any], role: str) -> dict[str, Any]:
+    roles = status["roles"]
+    return roles[role] if isinstance(roles, dict) else next(r for r in roles if r["role"] == role)
+
+
+async def step9_catalog_change_and_exam_replacement(s: Story) -> None:
+    ada = email_of("ada.e2e")
+    # CE-4: the CCNA's requirements change; sam's CCNA, achieved under version 1, keeps its term, even when his
+    # next exam result makes certification replay his whole history
+    await s.call(
+        "PUT",
+        "certification",
+        f"/v1/certifications/{CCNA}",
+        what="CE-4 certification: a new version of the requirements",
+        json={"name": "E2E CCNA", "kind": "associate", "required_exams": [[EX_CCNA, EX_REP]]},
+    )
+    versions = await s.get("certification", f"/v1/certifications/{CCNA}", what="CE-4 certification: versions")
+    assert [v["version"] for v in versions["versions"]] == [1, 2], f"CE-4: {versions}"
+    await s.call(
+        "POST",
+        "certification",
+        "/v1/exam-results",
+        what="CE-3 certification: a later exam result",
+        json={"external_id": "vue:e2e:step9", "cco_id": "sam.e2e", "exam_number": EX_REP,
+              "taken_on": "2028-10-08", "passed": True},
+    )
+
+    async def ccna_kept() -> dict[str, Any]:
+        payload = await s.get("certification", "/v1/individuals/sam.e2e/certifications", what="CE-4 certification")
+        badges = {b["certification"]: b for b in _items(payload) or payload.get("certifications", [])}
+        assert REP in badges, f"CE-3: the new pass was replayed {sorted(badges)}"
+        ccna = badges[CCNA]
+        assert (ccna["status"], ccna["expires_on"], ccna["requirements_version"]) == ("active", "2029-01-05", 1), (
+            f"CE-4: a badge keeps its term under the version it was achieved under: {ccna}"
+        )
+        return ccna
+
+    await s.until(ccna_kept, "CE-4 certification: the catalog change spares a valid badge")
+
+    # CE-1/SP-14: a new number for the AM exam, which holders must take: amy (AM by that exam alone) no longer
+    # qualifies from the announcement; the role falls vacant and the admin is told (NO-4)
+    await s.call(
+        "PUT",
+        "certification",
+        "/v1/exams/810-002",
+        what="CE-1 certification: a required exam replacement",
+        json={"title": "E2E sales for account managers, v2", "replaces": EX_AM, "replacement_required": True},
+    )
+
+    async def projected() -> dict[str, Any]:
+        replacement = await s.get(
+            "specialization", f"/v1/exams/{EX_AM}/replacement", what="CE-1 certification→specialization: the projection"
+        )
+        assert replacement["replaced_by"] == "810-002" and replacement["required"], f"CE-1: {replacement}"
+        return replacement
+
+    await s.until(projected, "CE-1 certification→specialization: certification.exam.replaced projected")
+
+    async def am_vacated() -> dict[str, Any]:
+        status = await s.spec_status(P1, ADV)
+        assert _role(status, "AM").get("vacant"), f"SP-14: AM still held after the replacement {status['roles']}"
+        return status
+
+    await s.until(am_vacated, "CE-1/SP-14 certification→specialization: the replaced exam ends the AM role")
+    vacated = await s.mail(ada, "role vacant since", "SP-14/NO-4 specialization→notify: AM vacated mail", count=2)
+    assert "Account Manager" in subject(vacated) or "AM" in subject(vacated), subject(vacated)
+
+    # amy passes the new exam: she qualifies again and the admin names her for the role
+    await s.call(
+        "POST",
+        "certification",
+        "/v1/exam-results",
+        what="CE-1 certification: the new exam",
+        json={"external_id": "vue:e2e:step9-amy", "cco_id": "amy.e2e", "exam_number": "810-002",
+              "taken_on": "2028-10-08", "passed": True},
+    )
+
+    async def amy_back() -> bool:
+        r = await s.client.put(
+            s.t.url("specialization", f"/v1/partners/{P1}/specializations/{ADV}/roles/AM"),
+            headers=ADA_TOKEN, json={"cco_id": "amy.e2e"},
+        )
+        assert r.status_code == 200, f"{r.status_code} {r.text[:600]}"
+        return True
+
+    await s.until(amy_back, "SP-4/SP-6 specialization: the new exam qualifies amy again")
+    status = await s.spec_status(P1, ADV)
+    assert _role(status, "AM")["holder"] == "amy.e2e" and not _role(status, "AM")["vacant"], f"SP-6: {status['roles']}"
