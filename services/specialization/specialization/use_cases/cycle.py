@@ -96,12 +96,13 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
         return 0
     as_of = day - timedelta(days=1)  # the days that are over
     gathered = await assessments.gather(uow.conn, due, as_of)
-    specs = await facts.all_specializations(uow.conn)
+    specs = await facts.all_versions(uow.conn)
     points = await facts.level_points(uow.conn)
     decided = {}
     for row in rows:
         state = facts.state_of(row)
-        spec = specs.get(row.specialization)
+        history = specs.get(row.specialization)
+        spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
         required = points.get(level, 0)
         key = (row.be_geo_id, row.specialization)
@@ -135,7 +136,8 @@ async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             continue
-        spec = await facts.specialization(uow.conn, code)
+        history = await facts.versions(uow.conn, code)
+        spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
         required = (await facts.level_points(uow.conn)).get(level, 0)
         state = facts.state_of(row)
