@@ -99,3 +99,21 @@ async def test_sp3_refused_version_writes_change_nothing(start) -> None:
         await sp.today(date(2027, 6, 1))
         r = await sp.apply(team)
         assert r.status_code == 422 and r.json()["requirements_version"] == 2
+
+
+async def test_sp3_sp14_renewal_without_submission_adopts_the_version_in_force_on_the_anniversary(start) -> None:
+    async with start(start_date=TODAY) as sp:
+        await sp.catalog()
+        team = await sp.qualified_team(date(2026, 1, 1))
+        assert (await sp.apply(team)).status_code == 201
+        w = await sp.client.put(f"/v1/specializations/{SPEC}", json={**V2, "effective_on": "2027-06-01"}, headers=sp.staff)
+        assert w.status_code == 200 and w.json()["version_written"] == 2
+        await sp.credit(100, date(2027, 3, 1))
+        await sp.today(date(2028, 1, 15))
+        s = await sp.status()
+        assert (s["requirements_version"], s["vacancies"]) == (1, []), "judged by version 1 through the period"
+        await sp.today(date(2028, 1, 16))  # the anniversary is decided: renewed, now judged by version 2
+        s = await sp.status()
+        assert (s["status"], s["requirements_version"], s["compliant"], s["vacancies"]) == ("approved", 2, False, ["AM"])
+        assert [(e["role"], e["reason"]) for e in await sp.outbox(c.RoleVacated.TYPE)] == [("AM", "qualification_lapsed")]
+        assert len(await sp.outbox(c.Renewed.TYPE)) == 1
