@@ -36,6 +36,7 @@ from specialization.tables import (
     credits,
     metadata,
     partner_specializations,
+    requirement_versions,
     specializations,
 )
 
@@ -52,8 +53,11 @@ async def populate(db: Database, count: int) -> None:
     rules = lc.Rules()
     async with db.uow() as uow:
         await uow.conn.execute(
-            specializations.insert().values(
-                code="ADV-X", name="Bench", level="advanced_architecture", updated_at=now,
+            specializations.insert().values(code="ADV-X", name="Bench", level="advanced_architecture", updated_at=now)
+        )
+        await uow.conn.execute(
+            requirement_versions.insert().values(
+                specialization="ADV-X", version=1, effective_on=None, created_at=now,
                 roles={"AM": [{"exams": ["1"]}], "SE": [{"exams": ["2"]}], "FE": [{"exams": ["3"]}]},
             )
         )
@@ -70,7 +74,7 @@ async def populate(db: Database, count: int) -> None:
             be = f"BG{i:07d}"
             points = 100 if i % 2 == 0 else 50
             ps_rows.append(
-                {"be_geo_id": be, "specialization": "ADV-X", "compliant": True, "updated_at": now,
+                {"be_geo_id": be, "specialization": "ADV-X", "compliant": True, "updated_at": now, "requirements_version": 1,
                  **{k: v for k, v in _values(state, BIG_DAY, rules, points).items()}}
             )
             for role in ("AM", "SE", "FE"):

@@ -38,6 +38,10 @@ async def on_exam_replaced(uow: UnitOfWork, event: c.ExamReplaced) -> None:
     await p.exam_replaced(uow, event, uow.message.occurred_at if uow.message else datetime.now(UTC))
 
 
+async def on_requirements_changed(uow: UnitOfWork, event: c.RequirementsChanged) -> None:
+    await p.requirements_changed(uow, event)
+
+
 async def on_badge_achieved(uow: UnitOfWork, event: c.BadgeAchieved) -> None:
     await p.badge_changed(uow, event.cco_id, event.certification, event.kind, on=event.achieved_on, expires_on=event.expires_on)
 
@@ -70,6 +74,7 @@ SUBSCRIPTIONS = {
     c.IndividualMerged: on_individual_merged,
     c.ExamPassed: on_exam_passed,
     c.ExamReplaced: on_exam_replaced,
+    c.RequirementsChanged: on_requirements_changed,
     c.BadgeAchieved: on_badge_achieved,
     c.BadgeRenewed: on_badge_renewed,
     c.BadgeExtended: on_badge_extended,

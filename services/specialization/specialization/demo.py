@@ -70,4 +70,4 @@ async def seed(runtime: ServiceRuntime) -> None:
     for level, points in DEFAULT_LEVEL_POINTS.items():
         await catalog.put_level(runtime.db, level, points)
     for spec in DEMO_CATALOG:
-        await catalog.put_specialization(runtime.db, spec)
+        await catalog.put_specialization(runtime.db, spec.code, spec.name, spec.level, spec.roles, None)

@@ -10,18 +10,27 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.db.lookups import chunks, survivor_of
-from specialization.domain.catalog import Alternative, Specialization, required_points
+from specialization.domain.catalog import Alternative, Specialization, Versions, required_points
 from specialization.domain.lifecycle import SpecState
-from specialization.domain.qualification import Badge, Membership, PersonFacts, Replacement
+from specialization.domain.qualification import (
+    Badge,
+    CertificationRequirements,
+    CertificationVersion,
+    Membership,
+    PersonFacts,
+    Replacement,
+)
 from specialization.tables import (
     aliases,
     badges,
+    certification_requirements,
     exam_passes,
     exam_replacements,
     levels,
     memberships,
     partner_specializations,
     planned_leaves,
+    requirement_versions,
     specializations,
 )
 
@@ -45,16 +54,52 @@ def dump_roles(roles: dict[str, tuple[Alternative, ...]]) -> dict:
     }
 
 
-async def specialization(conn: AsyncConnection, code: str) -> Specialization | None:
-    row = (await conn.execute(select(specializations).where(specializations.c.code == code))).first()
-    if row is None:
-        return None
-    return Specialization(row.code, row.name, row.level, parse_roles(row.roles))
+async def all_versions(conn: AsyncConnection, code: str | None = None) -> dict[str, Versions]:
+    """Every specialization (or one) with every version of its role requirements (SP-3)."""
+    stmt = select(specializations).order_by(specializations.c.code)
+    vstmt = select(requirement_versions).order_by(requirement_versions.c.specialization, requirement_versions.c.version)
+    if code is not None:
+        stmt = stmt.where(specializations.c.code == code)
+        vstmt = vstmt.where(requirement_versions.c.specialization == code)
+    heads = {r.code: r for r in (await conn.execute(stmt)).all()}
+    found: dict[str, list[Specialization]] = defaultdict(list)
+    for v in (await conn.execute(vstmt)).all():
+        head = heads.get(v.specialization)
+        if head is not None:
+            found[v.specialization].append(
+                Specialization(head.code, head.name, head.level, parse_roles(v.roles), v.version, v.effective_on)
+            )
+    return {c: Versions(tuple(found[c])) for c in heads if found.get(c)}
 
 
-async def all_specializations(conn: AsyncConnection) -> dict[str, Specialization]:
-    rows = (await conn.execute(select(specializations).order_by(specializations.c.code))).all()
-    return {r.code: Specialization(r.code, r.name, r.level, parse_roles(r.roles)) for r in rows}
+async def versions(conn: AsyncConnection, code: str) -> Versions | None:
+    return (await all_versions(conn, code)).get(code)
+
+
+async def judged_by(conn: AsyncConnection, be_geo_ids: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(be_geo_id, specialization) -> the requirements version the partner's holders are judged by (SP-3)."""
+    ps = partner_specializations
+    found: dict[tuple[str, str], int] = {}
+    for chunk in chunks(sorted(set(be_geo_ids))):
+        stmt = select(ps.c.be_geo_id, ps.c.specialization, ps.c.requirements_version).where(ps.c.be_geo_id.in_(chunk))
+        found.update({(r.be_geo_id, r.specialization): r.requirements_version for r in (await conn.execute(stmt)).all()})
+    return found
+
+
+async def certifications(conn: AsyncConnection) -> dict[str, CertificationRequirements]:
+    """Certification's requirements, every version, as projected (CE-10): the kind is the latest version's."""
+    rows = (await conn.execute(select(certification_requirements).order_by(certification_requirements.c.code, certification_requirements.c.version))).all()
+    found: dict[str, list] = defaultdict(list)
+    for r in rows:
+        found[r.code].append(r)
+    return {
+        code: CertificationRequirements(
+            code,
+            rs[-1].kind,
+            tuple(CertificationVersion(r.version, r.effective_on, tuple(tuple(alt) for alt in r.required_exams)) for r in rs),
+        )
+        for code, rs in found.items()
+    }
 
 
 async def level_points(conn: AsyncConnection) -> dict[str, int]:

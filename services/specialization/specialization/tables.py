@@ -1,7 +1,8 @@
 """Specialization tables. The platform tables (outbox, inbox, clock) are in the same MetaData.
 
-Catalog: levels, specializations. Projections from other services' events: exam_replacements (certification's
-CE-1 announcements), memberships, planned_leaves, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+Catalog: levels, specializations and their role requirements by version (requirement_versions, SP-3).
+Projections from other services' events: certification_requirements (certification's versions of each
+certification, CE-10), exam_replacements (certification's CE-1 announcements), memberships, planned_leaves, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
 allocations (role holders with history), applications.
 """
 
@@ -28,8 +29,33 @@ specializations = Table(
     Column("code", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("level", String(40), nullable=False),
-    Column("roles", JSON, nullable=False),  # {"AM": [{"certification": "X", "exams": [...]}, ...], ...}
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# SP-3: a specialization's role requirements, one row per version, never rewritten (spec0007)
+requirement_versions = Table(
+    "requirement_versions",
+    metadata,
+    Column("specialization", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_on", Date, nullable=True),  # None: in force since always (the first version)
+    Column("roles", JSON, nullable=False),  # {"AM": [{"certification": "X", "exams": [...]}, ...], ...}
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# certification.requirements.changed: every version of every certification, as certification announced it (CE-10)
+certification_requirements = Table(
+    "certification_requirements",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("effective_on", Date, nullable=True),  # None: in force since always
+    Column("required_exams", JSON, nullable=False),  # alternatives: [[exam, ...], ...]
+    Column("renewal_exams", JSON, nullable=True),
+    Column("prerequisites", JSON, nullable=False),
+    Column("validity_months", Integer, nullable=False),
 )
 
 exam_replacements = Table(
@@ -137,6 +163,9 @@ partner_specializations = Table(
     # change it (grey ends, on target turns behind); credits re-judge it when they arrive (spec0003)
     Column("icon", String(20), nullable=True),
     Column("icon_check_on", Date, nullable=True),
+    # SP-3: the requirements version the partner's last application or renewal was judged by; holders are judged
+    # by it until the next one (spec0007)
+    Column("requirements_version", Integer, nullable=False),
     Index("ix_partner_specializations_next_check_on", "next_check_on"),
     Index("ix_partner_specializations_icon_check_on", "icon_check_on"),
 )
@@ -175,6 +204,7 @@ applications = Table(
     Column("roles", JSON, nullable=False),
     Column("outcome", String(20), nullable=False),  # approved | refused | submitted
     Column("unmet", JSON, nullable=False),
+    Column("requirements_version", Integer, nullable=True),  # the version it was judged by (spec0007)
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_applications_be_geo_id_specialization", "be_geo_id", "specialization"),
 )

@@ -3,6 +3,7 @@ replacements read as projected from certification (CE-1: certification owns them
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -14,7 +15,12 @@ from partnerhub.openapi import never
 from partnerhub.service import database_of
 from specialization import facts
 from specialization.api.schemas import LevelIn, LevelName, ReplacementOut, SpecializationIn
-from specialization.domain.catalog import Alternative, Specialization, has_continuous_learning
+from specialization.domain.catalog import (
+    Alternative,
+    Specialization,
+    Versions,
+    has_continuous_learning,
+)
 from specialization.use_cases import catalog, queries
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -44,8 +50,11 @@ async def get_levels(db: Database = Depends(database_of), _: Principal = Depends
 
 @router.put(
     "/specializations/{code}",
-    summary="Create or replace a specialization and its role requirements (SP-3; program staff)",
-    responses={201: {"description": "created"}},
+    summary="Create a specialization, or give its role requirements a new version (SP-3; program staff)",
+    description="A new version takes effect on `effective_on` (default today); versions are kept, never rewritten. "
+    "An application or renewal is judged by the version in force on its submission date; holders by the version "
+    "their partner's last one was judged by. An identical write makes no new version.",
+    responses={201: {"description": "created"}, 422: {"description": "effective_on before today or before the latest version's date"}},
     openapi_extra=never(404),
 )
 async def put_specialization(
@@ -55,31 +64,31 @@ async def put_specialization(
     db: Database = Depends(database_of),
     _: Principal = Depends(StaffOnly),
 ) -> dict[str, Any]:
-    spec = Specialization(
-        code,
-        body.name,
-        body.level,
-        {role: tuple(Alternative(a.certification, tuple(a.exams)) for a in alts) for role, alts in body.roles.items()},
-    )
-    created = await catalog.put_specialization(db, spec)
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return _spec_out(spec)
+    roles = {role: tuple(Alternative(a.certification, tuple(a.exams)) for a in alts) for role, alts in body.roles.items()}
+    written = await catalog.put_specialization(db, code, body.name, body.level, roles, body.effective_on)
+    response.status_code = status.HTTP_201_CREATED if written.created else status.HTTP_200_OK
+    async with db.engine.connect() as conn:
+        history = await facts.versions(conn, code)
+    assert history is not None
+    return {**_spec_out(history, await db.today()), "version_written": written.version}
 
 
 @router.get("/specializations", summary="The specialization catalog (any signed-in caller)")
 async def list_specializations(db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> list[dict[str, Any]]:
+    today = await db.today()
     async with db.engine.connect() as conn:
-        specs = await facts.all_specializations(conn)
-    return [_spec_out(s) for s in specs.values()]
+        specs = await facts.all_versions(conn)
+    return [_spec_out(s, today) for s in specs.values()]
 
 
 @router.get("/specializations/{code}", summary="One specialization (any signed-in caller)")
 async def get_specialization(code: str = CodePath, db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> dict[str, Any]:
+    today = await db.today()
     async with db.engine.connect() as conn:
-        spec = await facts.specialization(conn, code)
-    if spec is None:
+        history = await facts.versions(conn, code)
+    if history is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
-    return _spec_out(spec)
+    return _spec_out(history, today)
 
 
 @router.get(
@@ -105,5 +114,15 @@ async def get_replacement(
     return ReplacementOut(**(await queries.exam_replacements_known(db, number))[0])
 
 
-def _spec_out(spec: Specialization) -> dict[str, Any]:
-    return {"code": spec.code, "name": spec.name, "level": spec.level, "roles": facts.dump_roles(spec.roles)}
+def _version_out(spec: Specialization) -> dict[str, Any]:
+    return {"version": spec.version, "effective_on": spec.effective_on, "roles": facts.dump_roles(spec.roles)}
+
+
+def _spec_out(history: Versions, today: date) -> dict[str, Any]:
+    """The version in force today (its roles at the top, as before versions), and every version (SP-3)."""
+    spec = history.in_force(today)
+    return {
+        "code": spec.code, "name": spec.name, "level": spec.level, "roles": facts.dump_roles(spec.roles),
+        "version": spec.version, "effective_on": spec.effective_on,
+        "versions": [_version_out(v) for v in history.versions],
+    }

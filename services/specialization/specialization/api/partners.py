@@ -79,7 +79,7 @@ async def apply(
     require_act(principal, be_geo_id)
     outcome = await applications.apply(db, pol, be_geo_id, code, dict(body.roles), principal.sub)
     view = (await queries.statuses(db, pol, be_geo_id, code))[0]
-    return {"outcome": "approved", "kind": outcome.kind, **view}
+    return {"outcome": "approved", "kind": outcome.kind, **view, "requirements_version": outcome.requirements_version}
 
 
 @router.put(
@@ -105,7 +105,7 @@ async def refill(
     "/specializations/{code}/renewals",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Submit the renewal inside the 90-day window or grace (SP-9; admins, staff)",
-    responses={**ACTS, 409: {"description": "the specialization was lost, or the renewal window is not open"}},
+    responses={**ACTS, 409: {"description": "the specialization was lost, or the renewal window is not open"}, **UNMET},
 )
 async def renew(
     be_geo_id: str = BeGeoId,

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from partnerhub.inputs import single_line
+from partnerhub.inputs import BusinessDate, single_line
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 CcoId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{1,64}$")]
@@ -49,6 +49,11 @@ class SpecializationIn(BaseModel):
     name: Name
     level: LevelName
     roles: dict[RoleName, Annotated[list[AlternativeIn], Field(min_length=1, max_length=20)]] = Field(min_length=1)
+    effective_on: BusinessDate | None = Field(
+        None,
+        description="SP-3: the first day the new requirements version is in force (default today, the service's business "
+        "date; not before today nor before the latest version's date). The first version is in force since always.",
+    )
 
 
 class ReplacementOut(BaseModel):

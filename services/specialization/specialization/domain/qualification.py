@@ -5,6 +5,12 @@
   number stays equivalent to it, unless the announcement said existing holders must take the new exam: then passes
   of the old number stop counting on the announcement's effective date (CE-1, SP-14).
 - An alternative naming a Specialist badge and its exams is met by the badge OR the exams (SP-4).
+- An alternative naming a certification that certification announced as a Specialist badge (kind
+  ``cqs_specialist``, projected from ``certification.requirements.changed``) is also met by passes of every exam of
+  one of the required alternatives of that badge's version in force on the day (CE-10, SP-4): its holder stays
+  qualified after the badge expires. The passes count like any SP-4 exam requirement (replacements included); when a
+  later version of the badge takes effect, its exams decide from its effective date. Career certifications and
+  Representative CQS are judged by the badge alone (SP-4 does not apply to career certifications themselves).
 - Membership of the partner bounds everything: a person who left holds no role (SP-14).
 """
 
@@ -43,6 +49,37 @@ class Replacement:
     new: str
     required: bool
     effective_on: date
+
+
+@dataclass(frozen=True)
+class CertificationVersion:
+    """One version of a certification's requirements, as certification announced it (CE-2, CE-10)."""
+
+    version: int
+    effective_on: date | None  # None: in force since always
+    required_exams: tuple[tuple[str, ...], ...] = ()  # alternatives: every exam of one achieves it
+
+
+@dataclass(frozen=True)
+class CertificationRequirements:
+    """Every version of one certification's requirements; ``kind`` as the latest version says."""
+
+    code: str
+    kind: str
+    versions: tuple[CertificationVersion, ...] = ()
+
+    @property
+    def specialist(self) -> bool:
+        return self.kind == "cqs_specialist"
+
+    def in_force(self, day: date) -> CertificationVersion | None:
+        """The version in force on ``day``: the latest effective one (the higher number on the same date)."""
+        found = [v for v in self.versions if v.effective_on is None or v.effective_on <= day]
+        return max(found, key=lambda v: (v.effective_on or date.min, v.version), default=None)
+
+    def next_after(self, day: date) -> CertificationVersion | None:
+        later = [v for v in self.versions if v.effective_on is not None and v.effective_on > day]
+        return min(later, key=lambda v: (v.effective_on, v.version), default=None)
 
 
 @dataclass(frozen=True)
@@ -91,8 +128,44 @@ def exam_until(required: str, facts: PersonFacts, replacements: Mapping[str, Rep
     return best
 
 
+def exams_until(exams: Iterable[str], facts: PersonFacts, replacements: Mapping[str, Replacement]) -> date | None:
+    """Until when passes of every exam of the list count (SP-4); None when one is missing."""
+    ends = [exam_until(e, facts, replacements) for e in exams]
+    if not ends or any(e is None for e in ends):
+        return None
+    return min(e for e in ends if e is not None)
+
+
+def component_exams_until(
+    requirements: CertificationRequirements, facts: PersonFacts, replacements: Mapping[str, Replacement], day: date
+) -> date | None:
+    """CE-10/SP-4: until when the Specialist badge's component exams meet a role from ``day`` on: every exam of one
+    required alternative of the version in force; a later version decides from its own effective date."""
+    version = requirements.in_force(day)
+    if version is None:
+        return None
+    ends = [u for u in (exams_until(alt, facts, replacements) for alt in version.required_exams) if u is not None]
+    until = max(ends, default=None)
+    if until is None or until <= day:
+        return None
+    following = requirements.next_after(day)
+    if following is not None and following.effective_on is not None and until >= following.effective_on:
+        later = component_exams_until(requirements, facts, replacements, following.effective_on)
+        return later if later is not None else following.effective_on
+    return until
+
+
+def _specialist(alternative: Alternative, certifications: Mapping[str, CertificationRequirements]) -> CertificationRequirements | None:
+    found = certifications.get(alternative.certification or "")
+    return found if found is not None and found.specialist else None
+
+
 def alternative_until(
-    alternative: Alternative, facts: PersonFacts, replacements: Mapping[str, Replacement], day: date
+    alternative: Alternative,
+    facts: PersonFacts,
+    replacements: Mapping[str, Replacement],
+    day: date,
+    certifications: Mapping[str, CertificationRequirements] | None = None,
 ) -> date | None:
     """Until when the alternative is met from ``day`` on; None when it is not met on ``day``."""
     candidates: list[date] = []
@@ -100,12 +173,28 @@ def alternative_until(
         badge = facts.badges.get(alternative.certification)
         if badge is not None and badge.current_on(day):
             candidates.append(badge.valid_until())
+        specialist = _specialist(alternative, certifications or {})
+        if specialist is not None:
+            components = component_exams_until(specialist, facts, replacements, day)
+            if components is not None:
+                candidates.append(components)
     if alternative.exams:
-        ends = [exam_until(e, facts, replacements) for e in alternative.exams]
-        if all(e is not None for e in ends):
-            candidates.append(min(e for e in ends if e is not None))
+        listed = exams_until(alternative.exams, facts, replacements)
+        if listed is not None:
+            candidates.append(listed)
     candidates = [c for c in candidates if c > day]
     return max(candidates) if candidates else None
+
+
+def describe(alternative: Alternative, certifications: Mapping[str, CertificationRequirements], day: date) -> str:
+    """What the alternative asks, naming a Specialist badge's component exams in force on ``day`` (CE-10)."""
+    specialist = _specialist(alternative, certifications)
+    version = specialist.in_force(day) if specialist is not None else None
+    if version is None or not version.required_exams:
+        return alternative.describe()
+    ways = " or ".join("exams " + ", ".join(alt) for alt in version.required_exams)
+    listed = f" or exams {', '.join(alternative.exams)}" if alternative.exams else ""
+    return f"{alternative.certification} (or its {ways}){listed}"
 
 
 def qualify(
@@ -113,18 +202,21 @@ def qualify(
     facts: PersonFacts,
     replacements: Mapping[str, Replacement],
     day: date,
+    certifications: Mapping[str, CertificationRequirements] | None = None,
 ) -> Qualification:
-    """The best alternative the person meets on ``day`` (the one that lasts longest)."""
+    """The best alternative the person meets on ``day`` (the one that lasts longest). ``certifications``: the
+    projected requirements of certifications (a Specialist badge is met by its component exams too, CE-10)."""
     alternatives = tuple(alternatives)
+    certifications = certifications or {}
     best: Qualification | None = None
     for alternative in alternatives:
-        until = alternative_until(alternative, facts, replacements, day)
+        until = alternative_until(alternative, facts, replacements, day, certifications)
         if until is not None and (best is None or until > best.until):
             via = alternative.certification if alternative.certification and _badge_met(alternative, facts, day) else "exams"
             best = Qualification(True, until, via)
     if best is not None:
         return best
-    wanted = " | ".join(a.describe() for a in alternatives) or "nothing defined"
+    wanted = " | ".join(describe(a, certifications, day) for a in alternatives) or "nothing defined"
     return Qualification(False, missing=f"needs {wanted}")
 
 
@@ -164,12 +256,13 @@ def holding(
     replacements: Mapping[str, Replacement],
     be_geo_id: str,
     day: date,
+    certifications: Mapping[str, CertificationRequirements] | None = None,
 ) -> Holding:
     """When a holder's role falls vacant, judged on ``day``: now if they no longer qualify or left."""
     until_member = member_until(memberships, be_geo_id, day)
     if until_member is None:
         return Holding(day, "left")
-    q = qualify(alternatives, facts, replacements, day)
+    q = qualify(alternatives, facts, replacements, day, certifications)
     if not q.qualified:
         return Holding(day, "qualification_lapsed")
     if until_member <= q.until:

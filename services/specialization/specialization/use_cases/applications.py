@@ -1,4 +1,12 @@
-"""Applications (SP-2, SP-5, SP-11, SP-12), refills (SP-14) and renewal submissions (SP-9)."""
+"""Applications (SP-2, SP-5, SP-11, SP-12), refills (SP-14) and renewal submissions (SP-9).
+
+Which requirements (SP-3, ARCHITECTURE "Time"): an application or a renewal submission is judged by the version of
+the role requirements in force on its submission date, and the partner specialization records it
+(``requirements_version``). Between them, holders — and a refill, which puts a holder into the same standing —
+are judged by the recorded version: a new version applies from the next renewal or application (the 2003 FAQ: "it
+won't be necessary to update any qualifications until your specialization is up for renewal"; the 2015 FAQ: retakes
+only when a holder is lost from the role or an updated exam is required, CE-1, which replacements already do).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from partnerhub.errors import Conflict, NotFound, Unprocessable
 from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
-from specialization.domain.catalog import Specialization
+from specialization.domain.catalog import Specialization, Versions
 from specialization.domain.qualification import member_until, qualify
 from specialization.settings import SpecializationSettings
 from specialization.tables import allocations, applications
@@ -24,13 +32,19 @@ from specialization.use_cases import assessments, compliance, cycle, events, ico
 class Outcome:
     kind: str  # new | reactivation
     approved_on: date
+    requirements_version: int = 1
 
 
-async def _spec(uow: UnitOfWork, code: str) -> Specialization:
-    spec = await facts.specialization(uow.conn, code)
-    if spec is None:
+async def _versions(uow: UnitOfWork, code: str) -> Versions:
+    found = await facts.versions(uow.conn, code)
+    if found is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
-    return spec
+    return found
+
+
+def _named(unmet: list[dict], spec: Specialization) -> list[dict]:
+    """Each unmet requirement names the version it was judged by (SP-3)."""
+    return [{**u, "requirements_version": spec.version} for u in unmet]
 
 
 async def check_people(
@@ -43,6 +57,7 @@ async def check_people(
     person = await facts.person_facts(uow.conn, people)
     joined = await facts.person_memberships(uow.conn, people)
     replacements = await facts.replacements(uow.conn)
+    certifications = await facts.certifications(uow.conn)
     held_rows = (
         await uow.conn.execute(select(allocations).where(allocations.c.cco_id.in_(people), allocations.c.ended_on.is_(None)))
     ).all()
@@ -50,9 +65,12 @@ async def check_people(
         requirement = spec.describe_role(role)
         if member_until(joined.get(cco_id, []), be_geo_id, today) is None:
             unmet.append({"role": role, "cco_id": cco_id, "rule": "ID-1", "reason": f"{cco_id} is not a current member of {be_geo_id}"})
-        q = qualify(spec.roles.get(role, ()), person[cco_id], replacements, today)
+        q = qualify(spec.roles.get(role, ()), person[cco_id], replacements, today, certifications)
         if not q.qualified:
-            unmet.append({"role": role, "cco_id": cco_id, "rule": "SP-3", "reason": f"{cco_id} does not qualify: {q.missing}", "requirement": requirement})
+            unmet.append({
+                "role": role, "cco_id": cco_id, "rule": "SP-3", "requirement": requirement,
+                "reason": f"{cco_id} does not qualify under requirements version {spec.version}: {q.missing}",
+            })
     for cco_id in sorted(people):
         held = [
             Seat(r.be_geo_id, r.specialization, r.role)
@@ -70,7 +88,7 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
     rules = pol.rules()
     async with db.uow() as uow:
         today = await uow.today()
-        spec = await _spec(uow, code)
+        spec = (await _versions(uow, code)).in_force(today)  # SP-3: the version in force on the submission date
         proposed = {role: await facts.resolve(uow.conn, who) for role, who in roles.items()}
         extra = sorted(set(proposed) - set(spec.roles))
         if extra:
@@ -103,7 +121,8 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
                 )
         if unmet:
             raise Unprocessable(
-                f"The application for {code} does not meet {len(unmet)} requirement(s).", slug="requirements-not-met", unmet=unmet
+                f"The application for {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
+                slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
             )
         if kind == "reactivation":
             assert state is not None and not isinstance(result, list)
@@ -117,6 +136,7 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
         judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
         values = cycle.row_values(new, today, rules, judged)
         values["compliant"] = True
+        values["requirements_version"] = spec.version
         if row is None:
             await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
         else:
@@ -128,9 +148,9 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
             status="reactivated" if transition else "approved",
         )
         await compliance.refresh_allocation_ids(uow, ids, today)
-        await _record(uow, be_geo_id, code, kind, today, by, roles)
+        await _record(uow, be_geo_id, code, kind, today, by, roles, spec.version)
         await uow.commit()
-    return Outcome(kind, today)
+    return Outcome(kind, today, spec.version)
 
 
 async def _end_other_holders(
@@ -175,11 +195,12 @@ async def _allocate(uow: UnitOfWork, be_geo_id: str, code: str, proposed: dict[s
     return ids
 
 
-async def _record(uow: UnitOfWork, be_geo_id: str, code: str, kind: str, today: date, by: str, roles: dict) -> None:
+async def _record(uow: UnitOfWork, be_geo_id: str, code: str, kind: str, today: date, by: str, roles: dict, version: int) -> None:
     await uow.conn.execute(
         applications.insert().values(
             be_geo_id=be_geo_id, specialization=code, kind=kind, submitted_on=today, submitted_by=by, roles=roles,
-            outcome="approved" if kind != "renewal" else "submitted", unmet=[], created_at=datetime.now(UTC),
+            outcome="approved" if kind != "renewal" else "submitted", unmet=[], requirements_version=version,
+            created_at=datetime.now(UTC),
         )
     )
 
@@ -188,18 +209,22 @@ async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code
     """SP-14: a vacant (or handed-over) role gets a qualifying member; SP-5 is checked again."""
     async with db.uow() as uow:
         today = await uow.today()
-        spec = await _spec(uow, code)
-        if role not in spec.roles:
-            raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
+        history = await _versions(uow, code)
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}; apply first.", code=code)
+        spec = history.numbered(row.requirements_version)  # the version the partner's holders are judged by
+        if role not in spec.roles:
+            raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
         if row.status == "lost":
             raise Conflict(f"{code} was lost on {row.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
         cco_id = await facts.resolve(uow.conn, cco_id)
         unmet = await check_people(uow, pol, be_geo_id, spec, {role: cco_id}, today, replacing_roles={role})
         if unmet:
-            raise Unprocessable(f"{cco_id} cannot fill {role} of {code}.", slug="requirements-not-met", unmet=unmet)
+            raise Unprocessable(
+                f"{cco_id} cannot fill {role} of {code} (requirements version {spec.version}).",
+                slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
+            )
         await _end_other_holders(uow, be_geo_id, code, {role: cco_id}, today, only={role})
         ids = await _allocate(uow, be_geo_id, code, {role: cco_id}, today)
         await compliance.refresh_allocation_ids(uow, ids, today)
@@ -208,12 +233,17 @@ async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code
         await uow.commit()
 
 
-async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, by: str) -> None:
-    """SP-9: in the 90 days before the anniversary (and during grace). The decision stays on the anniversary."""
+async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, by: str) -> int:
+    """SP-9: in the 90 days before the anniversary (and during grace). The decision stays on the anniversary.
+
+    SP-3: the submission is judged by the requirements version in force on its date: every current holder must
+    qualify under it (422 naming each unmet requirement and the version, changing nothing); accepted, the partner's
+    holders are judged by that version from now on. A vacancy does not refuse a submission: it is judged on the
+    anniversary (SP-14). Returns the version."""
     rules = pol.rules()
     async with db.uow() as uow:
         today = await uow.today()
-        await _spec(uow, code)
+        history = await _versions(uow, code)
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}.", code=code)
@@ -226,7 +256,29 @@ async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: s
                 slug="renewal-window-closed",
                 opens_on=lc.window_opens_on(state, rules).isoformat(),
             )
-        await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(submitted=True))
-        await _record(uow, be_geo_id, code, "renewal", today, by, {})
+        spec = history.in_force(today)
+        holders = {role: r.cco_id for role, r in (await compliance.filled_roles(uow, be_geo_id, code, today)).items()}
+        unmet = [
+            {"role": role, "cco_id": cco_id, "rule": "SP-3", "reason": f"{cco_id} holds {role}, a role requirements version {spec.version} no longer has"}
+            for role, cco_id in sorted(holders.items())
+            if role not in spec.roles
+        ]
+        kept = {role: cco_id for role, cco_id in holders.items() if role in spec.roles}
+        unmet += [u for u in await check_people(uow, pol, be_geo_id, spec, kept, today, replacing_roles=set(kept)) if u["rule"] != "SP-5"]
+        if unmet:
+            raise Unprocessable(
+                f"The renewal of {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
+                slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
+            )
+        await uow.conn.execute(
+            update(ps)
+            .where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code)
+            .values(submitted=True, requirements_version=spec.version)
+        )
+        await _record(uow, be_geo_id, code, "renewal", today, by, kept, spec.version)
+        if spec.version != row.requirements_version:
+            await compliance.refresh_partner_specialization(uow, be_geo_id, code, today)
+            await compliance.update_compliance(uow, [(be_geo_id, code)], today)
         await cycle.reassess(uow, [(be_geo_id, code)], today)
         await uow.commit()
+    return spec.version

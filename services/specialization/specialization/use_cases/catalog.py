@@ -1,20 +1,23 @@
-"""Catalog maintenance by program staff: levels (SP-1, SP-8), specializations and role requirements (SP-3).
+"""Catalog maintenance by program staff: levels (SP-1, SP-8), specializations and their role requirements in
+versions by effective date (SP-3).
 
 Exam replacements (CE-1) are not ours: certification announces them (`certification.exam.replaced`, projections.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from partnerhub.db.uow import Database
+from partnerhub.errors import Problem
 from specialization import facts
-from specialization.domain.catalog import Specialization
-from specialization.tables import levels, specializations
+from specialization.domain.catalog import Alternative, VersionRefused, next_version
+from specialization.tables import levels, requirement_versions, specializations
 from specialization.tables import partner_specializations as ps
-from specialization.use_cases import compliance, cycle
+from specialization.use_cases import cycle
 
 
 async def put_level(db: Database, level: str, points_required: int | None) -> None:
@@ -31,17 +34,39 @@ async def put_level(db: Database, level: str, points_required: int | None) -> No
         await uow.commit()
 
 
-async def put_specialization(db: Database, spec: Specialization) -> bool:
-    """Create or replace; holders are re-judged against the new requirements (SP-14). True when created."""
+@dataclass(frozen=True)
+class Written:
+    created: bool
+    version: int | None  # the version this write created; None: the requirements were unchanged
+
+
+async def put_specialization(
+    db: Database, code: str, name: str, level: str, roles: dict[str, tuple[Alternative, ...]], effective_on: date | None
+) -> Written:
+    """Create a specialization, or give its role requirements a new version from ``effective_on`` (default today).
+
+    Versions are never rewritten: holders are judged by the version their partner's last application or renewal was
+    judged by, and a new version applies from the partner's next renewal or application (SP-3); so writing a
+    version re-judges nobody. Name and level are not versioned. 422 for a date before today or before the latest
+    version's; an identical write makes no new version."""
     async with db.uow() as uow:
-        existed = await facts.specialization(uow.conn, spec.code) is not None
-        await uow.conn.execute(delete(specializations).where(specializations.c.code == spec.code))
-        await uow.conn.execute(
-            specializations.insert().values(
-                code=spec.code, name=spec.name, level=spec.level, roles=facts.dump_roles(spec.roles), updated_at=datetime.now(UTC)
+        today = await uow.today()
+        history = await facts.versions(uow.conn, code)
+        try:
+            made = next_version(history, roles, effective_on, today)
+        except VersionRefused as why:
+            raise Problem(str(why), status=422, slug="effective-on-refused", code=code) from None
+        values = {"name": name, "level": level, "updated_at": datetime.now(UTC)}
+        if history is None:
+            await uow.conn.execute(specializations.insert().values(code=code, **values))
+        else:
+            await uow.conn.execute(update(specializations).where(specializations.c.code == code).values(**values))
+        if made is not None:
+            number, effective = made
+            await uow.conn.execute(
+                requirement_versions.insert().values(
+                    specialization=code, version=number, effective_on=effective, roles=facts.dump_roles(roles), created_at=datetime.now(UTC)
+                )
             )
-        )
-        if existed:
-            await compliance.refresh_specialization(uow, spec.code, await uow.today())
         await uow.commit()
-    return not existed
+    return Written(history is None, made[0] if made else None)

@@ -1,4 +1,8 @@
-"""Role holders' standing (SP-14, NO-4): recompute when facts change, vacate when due, warn 90 days ahead."""
+"""Role holders' standing (SP-14, NO-4): recompute when facts change, vacate when due, warn 90 days ahead.
+
+A holder is judged by the requirements version their partner's last application or renewal was judged by
+(``partner_specializations.requirements_version``, SP-3), with certification's projected requirements: a role
+naming a Specialist badge is met by its component exams too (CE-10, SP-4)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,10 @@ async def refresh_specialization(uow: UnitOfWork, code: str, today: date) -> Non
     await _refresh(uow, and_(ACTIVE, allocations.c.specialization == code), today)
 
 
+async def refresh_partner_specialization(uow: UnitOfWork, be_geo_id: str, code: str, today: date) -> None:
+    await _refresh(uow, and_(ACTIVE, allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code), today)
+
+
 async def refresh_all(uow: UnitOfWork, today: date) -> None:
     await _refresh(uow, ACTIVE, today)
 
@@ -48,12 +56,15 @@ async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore
     person = await facts.person_facts(uow.conn, people)
     joined = await facts.person_memberships(uow.conn, people)
     replacements = await facts.replacements(uow.conn)
-    specs = await facts.all_specializations(uow.conn)
+    certifications = await facts.certifications(uow.conn)
+    specs = await facts.all_versions(uow.conn)
+    judged_by = await facts.judged_by(uow.conn, {r.be_geo_id for r in rows})
     vacated: set[tuple[str, str]] = set()
     for row in rows:
-        spec = specs.get(row.specialization)
+        history = specs.get(row.specialization)
+        spec = history.numbered(judged_by.get((row.be_geo_id, row.specialization))) if history else None
         alternatives = spec.roles.get(row.role, ()) if spec else ()
-        h = holding(alternatives, person[row.cco_id], joined.get(row.cco_id, []), replacements, row.be_geo_id, today)
+        h = holding(alternatives, person[row.cco_id], joined.get(row.cco_id, []), replacements, row.be_geo_id, today, certifications)
         if h.vacates_on is not None and h.vacates_on <= today:
             await vacate(uow, row, h.vacates_on, h.reason)
             vacated.add((row.be_geo_id, row.specialization))
@@ -109,13 +120,14 @@ async def filled_roles(uow: UnitOfWork, be_geo_id: str, code: str, today: date) 
 
 async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], today: date) -> None:
     """Recompute each specialization's compliant flag; a change is a status change (SP-13, SP-14)."""
-    specs = await facts.all_specializations(uow.conn)
+    specs = await facts.all_versions(uow.conn)
     points = await facts.level_points(uow.conn)
     for be_geo_id, code in sorted(set(keys)):
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
-        spec = specs.get(code)
-        if row is None or spec is None:
+        history = specs.get(code)
+        if row is None or history is None:
             continue
+        spec = history.numbered(row.requirements_version)
         filled = await filled_roles(uow, be_geo_id, code, today)
         compliant = all(role in filled for role in spec.roles)
         if compliant == row.compliant:

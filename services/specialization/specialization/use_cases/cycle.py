@@ -96,12 +96,13 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
         return 0
     as_of = day - timedelta(days=1)  # the days that are over
     gathered = await assessments.gather(uow.conn, due, as_of)
-    specs = await facts.all_specializations(uow.conn)
+    specs = await facts.all_versions(uow.conn)
     points = await facts.level_points(uow.conn)
     decided = {}
     for row in rows:
         state = facts.state_of(row)
-        spec = specs.get(row.specialization)
+        history = specs.get(row.specialization)
+        spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
         required = points.get(level, 0)
         key = (row.be_geo_id, row.specialization)
@@ -113,7 +114,9 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
         uow.conn, {k: d[3] for k, d in decided.items()}, {k: d[2] for k, d in decided.items()}, day, rules
     )
     changes = []
+    renewed = []
     for key, (row, level, required, new, transitions) in decided.items():
+        renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, lc.Renewed)]
         j = judged[key]
         for t in transitions:
             emit_transition(uow, row, level, required, new, t, j.icon)
@@ -124,7 +127,34 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
             changes.append({"k_be": row.be_geo_id, "k_code": row.specialization, **values})
     if changes:
         await uow.conn.execute(_UPDATE, changes)
+    await adopt_versions(uow, renewed, day)
     return len(changes)
+
+
+async def adopt_versions(uow: UnitOfWork, renewed, today: date) -> None:  # type: ignore[no-untyped-def]
+    """SP-3: a renewal decided without a submission is judged by the requirements in force on its day: from then
+    on the partner's holders are judged by that version; one who does not meet it falls vacant (SP-14). A submitted
+    renewal adopted its version when it was submitted (applications.submit_renewal)."""
+    moved = []
+    unsubmitted = [(row, on) for row, on in renewed if not row.submitted]
+    specs = await facts.all_versions(uow.conn) if unsubmitted else {}
+    for row, renewed_on in unsubmitted:
+        history = specs.get(row.specialization)
+        if history is None:
+            continue
+        version = history.in_force(renewed_on).version
+        if version == row.requirements_version:
+            continue
+        await uow.conn.execute(
+            update(ps)
+            .where(ps.c.be_geo_id == row.be_geo_id, ps.c.specialization == row.specialization)
+            .values(requirements_version=version)
+        )
+        moved.append((row.be_geo_id, row.specialization))
+    for be_geo_id, code in moved:
+        await compliance.refresh_partner_specialization(uow, be_geo_id, code, today)
+    if moved:
+        await compliance.update_compliance(uow, moved, today)
 
 
 async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +165,8 @@ async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             continue
-        spec = await facts.specialization(uow.conn, code)
+        history = await facts.versions(uow.conn, code)
+        spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
         required = (await facts.level_points(uow.conn)).get(level, 0)
         state = facts.state_of(row)
@@ -154,5 +185,7 @@ async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False
         await uow.conn.execute(_UPDATE, [{"k_be": be_geo_id, "k_code": code, **row_values(new, today, rules, j)}])
         if step is not None:
             emit_transition(uow, row, level, required, new, step[1], j.icon)
+            if isinstance(step[1], lc.Renewed):
+                await adopt_versions(uow, [(row, step[1].renewed_on)], today)
         elif announce or j.icon != row.icon:
             events.status_changed(uow, be_geo_id, code, level, new, required, row.compliant, icon=j.icon)

@@ -1,4 +1,5 @@
-"""Other services' facts, kept from their events (memberships, badges, exams, credits, mandatory items, merges).
+"""Other services' facts, kept from their events (memberships, badges, exams, certification requirements, exam
+replacements, credits, mandatory items, merges).
 
 Handlers tolerate redelivery (the inbox) and order: each fact is merged by its own dates, never by arrival.
 After a person's facts change, their role holdings are recomputed (SP-14).
@@ -17,6 +18,7 @@ from specialization.tables import (
     aliases,
     allocations,
     badges,
+    certification_requirements,
     credits,
     exam_passes,
     exam_replacements,
@@ -123,6 +125,33 @@ async def exam_replaced(uow: UnitOfWork, e: c.ExamReplaced, occurred_at: datetim
             occurred_at=occurred_at,
         )
     )
+    today = await uow.today()
+    await compliance.refresh_all(uow, today)
+    await compliance.warn_at_risk(uow, today)
+
+
+async def requirements_changed(uow: UnitOfWork, e: c.RequirementsChanged) -> None:
+    """CE-10: a certification's requirements version as certification (its owner) announced it; every version is
+    kept (a role naming a Specialist badge is met by the component exams of the version in force on the day).
+
+    A version is keyed by (code, version): redelivery changes nothing, a republished version replaces its row.
+    Holders are re-judged at once, as for an exam replacement: a role that ends today falls vacant now, one ending
+    within the warning days is warned now (NO-4)."""
+    key = (certification_requirements.c.code == e.code, certification_requirements.c.version == e.version)
+    row = {
+        "name": e.name[:200],
+        "kind": e.kind,
+        "effective_on": e.effective_on,
+        "required_exams": [list(alt) for alt in e.required_exams],
+        "renewal_exams": None if e.renewal_exams is None else [list(alt) for alt in e.renewal_exams],
+        "prerequisites": list(e.prerequisites),
+        "validity_months": e.validity_months,
+    }
+    known = (await uow.conn.execute(select(certification_requirements).where(*key))).first()
+    if known is not None and {k: getattr(known, k) for k in row} == row:
+        return
+    await uow.conn.execute(delete(certification_requirements).where(*key))
+    await uow.conn.execute(certification_requirements.insert().values(code=e.code, version=e.version, **row))
     today = await uow.today()
     await compliance.refresh_all(uow, today)
     await compliance.warn_at_risk(uow, today)

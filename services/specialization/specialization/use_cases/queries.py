@@ -33,7 +33,7 @@ async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, co
         if not rows:
             return []
         gathered = await assessments.gather(conn, where, today)
-        specs = await facts.all_specializations(conn)
+        specs = await facts.all_versions(conn)
         points = await facts.level_points(conn)
         holders = (
             await conn.execute(
@@ -46,7 +46,8 @@ async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, co
     out = []
     for row in rows:
         state = facts.state_of(row)
-        spec = specs.get(row.specialization)
+        history = specs.get(row.specialization)
+        spec = history.numbered(row.requirements_version) if history else None  # the version its holders are judged by
         level = spec.level if spec else "unknown"
         required = points.get(level, 0)
         key = (be_geo_id, row.specialization)
@@ -79,6 +80,7 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
         "specialization": row.specialization,
         "name": spec.name if spec else row.specialization,
         "level": level,
+        "requirements_version": row.requirements_version,  # SP-3: the version its last application or renewal was judged by
         "status": state.status,
         "compliant": row.compliant,
         "approved_on": state.approved_on,
@@ -107,18 +109,24 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
 
 
 async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str) -> dict[str, Any]:
-    """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected."""
+    """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected.
+
+    Judged by the version a refill would be (the partner's recorded one, SP-3), or by the version in force today
+    when the partner does not hold the specialization (a new application)."""
     today = await db.today()
     async with db.engine.connect() as conn:
-        spec = await facts.specialization(conn, code)
-        if spec is None:
+        history = await facts.versions(conn, code)
+        if history is None:
             raise NotFound(f"No specialization {code} in the catalog.", code=code)
+        row = await facts.partner_specialization(conn, be_geo_id, code)
+        spec = history.numbered(row.requirements_version) if row is not None and row.status != "lost" else history.in_force(today)
         if role not in spec.roles:
             raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
         members = await facts.current_members(conn, be_geo_id, today)
         person = await facts.person_facts(conn, members)
         replacements = await facts.replacements(conn)
-        history = (
+        certifications = await facts.certifications(conn)
+        previous_rows = (
             await conn.execute(
                 select(allocations)
                 .where(allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.role == role)
@@ -128,10 +136,10 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
         held = (
             await conn.execute(select(allocations).where(allocations.c.cco_id.in_(members), allocations.c.ended_on.is_(None)))
         ).all() if members else []
-    previous = history[0].cco_id if history else None
+    previous = previous_rows[0].cco_id if previous_rows else None
     out = []
     for cco_id in members:
-        q = qualify(spec.roles[role], person[cco_id], replacements, today)
+        q = qualify(spec.roles[role], person[cco_id], replacements, today, certifications)
         if not q.qualified:
             continue
         seats = [Seat(h.be_geo_id, h.specialization, h.role) for h in held if h.cco_id == cco_id and not (h.specialization == code and h.role == role)]
@@ -147,7 +155,10 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
             }
         )
     out.sort(key=lambda c: (not c["preselected"], c["cco_id"]))
-    return {"specialization": code, "role": role, "requirement": spec.describe_role(role), "previous_holder": previous, "candidates": out}
+    return {
+        "specialization": code, "role": role, "requirements_version": spec.version, "requirement": spec.describe_role(role),
+        "previous_holder": previous, "candidates": out,
+    }
 
 
 async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:

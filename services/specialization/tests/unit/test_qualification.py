@@ -10,6 +10,8 @@ from specialization.domain.catalog import Alternative as A
 from specialization.domain.program import category_of, count_people
 from specialization.domain.qualification import (
     Badge,
+    CertificationRequirements,
+    CertificationVersion,
     Membership,
     PersonFacts,
     Replacement,
@@ -113,3 +115,62 @@ def test_ce12_certified_individuals_are_counted_by_the_kind_certification_gives(
     # a CCIE coded CCIE-RS, or any code, counts by its kind: no code list (CE-12)
     counted = count_people([("a", "associate"), ("a", "associate"), ("b", "expert"), ("c", "expert")])
     assert counted["associates"] == ["a"] and counted["experts"] == ["b", "c"] and counted["sales_experts"] == []
+
+
+SPEC_V1 = CertificationVersion(1, None, (("X1", "X2"),))
+
+
+def specialist(*versions: CertificationVersion, kind: str = "cqs_specialist") -> dict[str, CertificationRequirements]:
+    return {"SPEC": CertificationRequirements("SPEC", kind, versions or (SPEC_V1,))}
+
+
+def test_ce10_sp4_specialist_badge_role_met_by_its_component_exams_after_the_badge_expired() -> None:
+    """Seed 000: a role that uses a Specialist badge gives credit for its component exams instead of the badge."""
+    alts = (A("SPEC"),)
+    expired = Badge("SPEC", "cqs_specialist", date(2025, 1, 1), date(2027, 1, 1), expired_on=date(2027, 1, 1))
+    holder = PersonFacts({"SPEC": expired}, {"X1": date(2024, 6, 1), "X2": date(2024, 12, 1)})
+    q = qualify(alts, holder, {}, TODAY, specialist())
+    assert q.qualified and q.until == FOREVER and q.via == "exams"
+    assert not qualify(alts, holder, {}, TODAY).qualified, "without certification's requirements only the badge counts"
+    half = PersonFacts(exams={"X1": date(2024, 6, 1)})
+    missing = qualify(alts, half, {}, TODAY, specialist())
+    assert not missing.qualified and "SPEC (or its exams X1, X2)" in missing.missing
+    current = PersonFacts({"SPEC": Badge("SPEC", "cqs_specialist", date(2026, 1, 1), date(2028, 1, 1))})
+    assert qualify(alts, current, {}, TODAY, specialist()).via == "SPEC", "the badge OR the exams (SP-4)"
+
+
+def test_ce10_sp4_holding_of_a_specialist_role_does_not_end_with_the_badge() -> None:
+    badge = Badge("SPEC", "cqs_specialist", date(2026, 1, 1), date(2027, 9, 1))
+    facts = PersonFacts({"SPEC": badge}, {"X1": date(2025, 1, 1), "X2": date(2025, 12, 1)})
+    staying = [Membership("BG1", date(2020, 1, 1))]
+    assert holding((A("SPEC"),), facts, staying, {}, "BG1", TODAY, specialist()).vacates_on is None, "no at-risk, no vacancy"
+    assert holding((A("SPEC"),), facts, staying, {}, "BG1", TODAY).vacates_on == date(2027, 9, 1)
+
+
+def test_ce10_sp4_component_exams_of_the_version_in_force_on_the_day() -> None:
+    v2 = CertificationVersion(2, date(2027, 9, 1), (("X1", "X3"),))
+    certs = specialist(CertificationVersion(1, None, (("X1", "X2"), ("Y1",))), v2)
+    old = PersonFacts(exams={"X1": date(2020, 1, 1), "X2": date(2020, 1, 1)})
+    q = qualify((A("SPEC"),), old, {}, TODAY, certs)
+    assert q.qualified and q.until == date(2027, 9, 1), "the exams of version 1 count until version 2 takes effect"
+    assert not qualify((A("SPEC"),), old, {}, date(2027, 9, 1), certs).qualified
+    both = PersonFacts(exams={"X1": date(2020, 1, 1), "X2": date(2020, 1, 1), "X3": date(2027, 5, 1)})
+    assert qualify((A("SPEC"),), both, {}, TODAY, certs).until == FOREVER, "meets version 2 too: no end"
+    other_way = PersonFacts(exams={"Y1": date(2010, 1, 1)})
+    assert qualify((A("SPEC"),), other_way, {}, TODAY, certs).qualified, "any one alternative of the version"
+
+
+def test_ce10_sp4_ce1_component_exam_replaced_as_required_stops_counting() -> None:
+    facts = PersonFacts(exams={"X1": date(2020, 1, 1), "X2": date(2020, 1, 1)})
+    required = {"X1": Replacement("X1", "X1B", True, date(2027, 9, 1))}
+    q = qualify((A("SPEC"),), facts, required, TODAY, specialist())
+    assert q.qualified and q.until == date(2027, 9, 1)
+    optional = {"X1": Replacement("X1", "X1B", False, date(2027, 9, 1))}
+    assert qualify((A("SPEC"),), facts, optional, TODAY, specialist()).until == FOREVER
+
+
+def test_ce10_sp4_career_and_representative_badges_are_not_met_by_exams() -> None:
+    """SP-4 does not apply to career certifications themselves; a Representative CQS counts as the badge only."""
+    facts = PersonFacts(exams={"X1": date(2020, 1, 1), "X2": date(2020, 1, 1)})
+    for kind in ("professional", "associate", "cqs_representative"):
+        assert not qualify((A("SPEC"),), facts, {}, TODAY, specialist(kind=kind)).qualified, kind
