@@ -348,3 +348,48 @@ def system_factory(mode: str, tmp_path: Path, request: pytest.FixtureRequest, na
         )
 
     yield factory
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (for a server the test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve_process(
+    service: str, env: dict[str, str], log: Path, *, ready: str = "/readyz", timeout: float = 90
+) -> Iterator[str]:
+    """``partnerhub serve SERVICE`` as a real process on a free port, its output in ``log``; yields its URL
+    once ``ready`` answers 200 (``/healthz``: once it answers at all), and stops it afterwards."""
+    import sys
+    import time
+
+    port = free_port()
+    handle = log.open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "partnerhub.cli", "serve", service, "--port", str(port)],
+        env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            assert proc.poll() is None, f"{service} exited:\n{log.read_text()[-4000:]}"
+            assert time.monotonic() < deadline, f"{service} never ready:\n{log.read_text()[-4000:]}"
+            try:
+                answer = httpx.get(f"{url}{ready}", timeout=2)
+                if answer.status_code == 200 or ready == "/healthz":
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        handle.close()

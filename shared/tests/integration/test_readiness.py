@@ -6,13 +6,6 @@ shared broker is never touched), on a PostgreSQL database of the test's own that
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,7 +14,7 @@ from sqlalchemy import func, select
 from partnerhub.db.engine import drop_database, make_engine
 from partnerhub.db.platform import new_metadata
 from partnerhub.settings import ServiceSettings
-from partnerhub.testing import bearer, eventually
+from partnerhub.testing import bearer, eventually, free_port, serve_process
 
 
 class _Dev(ServiceSettings):
@@ -31,39 +24,8 @@ class _Dev(ServiceSettings):
 STAFF = bearer(_Dev(), "staff.ready", "program_staff")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve(service: str, env: dict[str, str], log: Path) -> Iterator[str]:
-    port = _free_port()
-    handle = log.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "partnerhub.cli", "serve", service, "--port", str(port)],
-        env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, f"{service} exited:\n{log.read_text()[-4000:]}"
-            assert time.monotonic() < deadline, f"{service} never answered:\n{log.read_text()[-4000:]}"
-            try:
-                httpx.get(f"{url}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        handle.close()
+def serve(service: str, env: dict[str, str], log: Path):  # noqa: ANN201 (a context manager)
+    return serve_process(service, env, log, ready="/healthz")
 
 
 def _gauge(metrics: str, name: str) -> float:
@@ -75,7 +37,7 @@ async def test_a_service_without_its_broker_is_ready_and_serves_writes_but_not_w
     tmp_path: Path, databases
 ) -> None:
     database_url = databases.new_url("ready")
-    closed = _free_port()  # nothing listens here: the broker is down for this service
+    closed = free_port()  # nothing listens here: the broker is down for this service
     env = {
         "IDENTITY_DATABASE_URL": database_url,
         "PARTNERHUB_RABBITMQ_URL": f"amqp://guest:guest@127.0.0.1:{closed}/",

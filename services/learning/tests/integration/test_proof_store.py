@@ -5,11 +5,6 @@ existing installation from its folder into the database; the folder store is sti
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
@@ -23,7 +18,7 @@ from alembic import command
 from learning.app import SERVICE
 from learning.settings import LearningSettings
 from partnerhub.db.migrations import alembic_config, migrate
-from partnerhub.testing import bearer, start_system
+from partnerhub.testing import bearer, serve_process, start_system
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -31,40 +26,8 @@ STAFF = bearer(LearningSettings(), "staff.proofs", "program_staff")
 FORM = {"cco_id": "ivy", "event": "Cisco Live 2026", "specialization": "ENT", "attended_on": "2026-01-20"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve_learning(env: dict[str, str], log: Path) -> Iterator[str]:
-    port = _free_port()
-    handle = log.open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "partnerhub.cli", "serve", "learning", "--port", str(port)],
-        env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, f"learning exited:\n{log.read_text()[-4000:]}"
-            assert time.monotonic() < deadline, f"learning never ready:\n{log.read_text()[-4000:]}"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        handle.close()
+def serve_learning(env: dict[str, str], log: Path):  # noqa: ANN201 (a context manager)
+    return serve_process("learning", env, log)
 
 
 @contextmanager
