@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from certification.domain.catalog import Catalog
-from certification.domain.dates import add_months, add_years
+from partnerhub.dates import add_months, add_years
 
 # CE-7 (interpretation): new expiry = pass date + 3 years, when later than the current one.
 ASSOCIATE_EXTENSION_YEARS = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from certification.domain.dates import add_months
+from partnerhub.dates import add_months
 
 THRESHOLDS = (6, 3)
 

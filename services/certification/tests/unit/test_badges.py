@@ -18,7 +18,7 @@ from certification.domain.catalog import (
     check_certification,
     check_exam,
 )
-from certification.domain.dates import add_months
+from partnerhub.dates import add_months
 
 
 def catalog(**validity: int) -> Catalog:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
+
+from partnerhub.dates import add_years
 
 FOREVER = date.max
 ONE_DAY = timedelta(days=1)
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def add_years(day: date, years: int) -> date:
-    return add_months(day, 12 * years)
 
 
 def nth_anniversary(approved_on: date, after: date) -> date:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from specialization.domain.calendar import ONE_DAY, add_months, add_years, nth_anniversary
+from partnerhub.dates import add_months, add_years
+from specialization.domain.calendar import ONE_DAY, nth_anniversary
 
 Status = Literal["approved", "renewal_window", "grace", "lost"]
 Icon = Literal["inactive", "on_target", "behind", "not_applicable"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from partnerhub.dates import add_months, add_years
 from specialization.domain import lifecycle as lc
-from specialization.domain.calendar import add_months, add_years, nth_anniversary
+from specialization.domain.calendar import nth_anniversary
 
 APPROVED = date(2027, 1, 15)
 A = date(2028, 1, 15)  # the first anniversary
