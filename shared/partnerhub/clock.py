@@ -223,9 +223,7 @@ class Clock:
     async def _record_target(self, new: date) -> ClockStatus:
         async with self.db.uow() as uow:
             stmt = select(self.table).where(self.table.c.id == 1)
-            if self.db.dialect == "postgresql":
-                stmt = stmt.with_for_update()
-            row = (await uow.conn.execute(stmt)).one()
+            row = (await uow.conn.execute(self.db.for_update(stmt))).one()
             if _runner_alive(row):  # another replica is moving it
                 raise self._busy(self._status_of(row))
             self._refuse(new, row.today)

@@ -54,9 +54,7 @@ class DailyJobs:
     async def _run_job_for(self, job: DailyJob, day: date) -> None:
         async with self.db.uow() as uow:
             stmt = select(self.table.c.last_day).where(self.table.c.job == job.name)
-            if self.db.dialect == "postgresql":
-                stmt = stmt.with_for_update()
-            last_day = await uow.conn.scalar(stmt)
+            last_day = await uow.conn.scalar(self.db.for_update(stmt))
             if last_day is None:
                 await uow.conn.execute(self.table.insert().values(job=job.name, last_day=day - timedelta(days=1)))
                 last_day = day - timedelta(days=1)

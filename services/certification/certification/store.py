@@ -119,11 +119,7 @@ async def lock_holders(db: Database, conn: AsyncConnection, cco_ids: Sequence[st
     await conn.execute(
         upsert(db, holders, ["cco_id"]), [{"cco_id": c, "dirty": False} for c in sorted(set(cco_ids))]
     )
-    if db.dialect == "postgresql":
-        for part in chunks(sorted(set(cco_ids))):
-            await conn.execute(
-                select(holders.c.cco_id).where(holders.c.cco_id.in_(part)).order_by(holders.c.cco_id).with_for_update()
-            )
+    await db.lock_keys(conn, holders.c.cco_id, cco_ids, size=CHUNK)
 
 
 async def clear_dirty(conn: AsyncConnection, cco_ids: Sequence[str]) -> None:

@@ -87,8 +87,7 @@ class MailSender:
             and_(deliveries.c.status == "sending", deliveries.c.lease_until < now),
         )
         query = select(deliveries).where(due).order_by(deliveries.c.next_attempt_at).limit(self.settings.sender_batch_size)
-        if self.db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
+        query = self.db.for_update(query, skip_locked=True)
         async with self.db.uow() as uow:
             rows = (await uow.conn.execute(query)).all()
             if rows:

@@ -129,9 +129,7 @@ class OutboxRelay:
                 .order_by(outbox.c.seq)
                 .limit(self.batch_size)
             )
-            if self.db.dialect == "postgresql":
-                candidates = candidates.with_for_update(skip_locked=True)
-            rows = (await uow.conn.execute(candidates)).all()
+            rows = (await uow.conn.execute(self.db.for_update(candidates, skip_locked=True))).all()
             if rows:
                 await uow.conn.execute(
                     update(outbox)

@@ -45,6 +45,34 @@ class Database:
         """This dialect's INSERT, which offers on_conflict_do_nothing / on_conflict_do_update."""
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    # the dialect differences use cases need, in one place: PostgreSQL locks rows and takes snapshots;
+    # SQLite serialises writers anyway (BEGIN IMMEDIATE) and a read transaction is already one snapshot
+    def for_update(self, query: Any, *, skip_locked: bool = False, read: bool = False) -> Any:
+        """``query`` locking the rows it reads (``skip_locked``: others' locked rows are passed over, for
+        queues of work; ``read``: a shared lock) on PostgreSQL; as it is on SQLite, whose writers queue."""
+        if self.dialect != "postgresql":
+            return query
+        return query.with_for_update(skip_locked=skip_locked, read=read)
+
+    async def lock_keys(self, conn: AsyncConnection, column: Any, keys: Sequence[Any], size: int = 1000) -> None:
+        """Lock the rows whose ``column`` is one of ``keys``, in key order (so two writers of overlapping sets
+        never deadlock); nothing to do on SQLite."""
+        if self.dialect != "postgresql" or not keys:
+            return
+        ordered = sorted(set(keys))
+        for start in range(0, len(ordered), size):
+            part = ordered[start : start + size]
+            await conn.execute(select(column).where(column.in_(part)).order_by(column).with_for_update())
+
+    async def snapshot(self, conn: AsyncConnection) -> None:
+        """Make ``conn`` read every figure from one snapshot (a read-only repeatable read on PostgreSQL)."""
+        if self.dialect == "postgresql":
+            await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+    def concurrent_writers(self, wanted: int) -> int:
+        """How many writers to run side by side: ``wanted`` where rows lock, one where writers queue."""
+        return wanted if self.dialect == "postgresql" else 1
+
     def insert_ignoring_duplicates(self, table: Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING for this dialect."""
         return self.insert(table).on_conflict_do_nothing()

@@ -138,6 +138,4 @@ async def issue_certificates(uow: UnitOfWork, cco_ids: Sequence[str], today: dat
 
 async def dirty_people(uow: UnitOfWork, limit: int) -> list[str]:
     stmt = select(holders.c.cco_id).where(holders.c.dirty.is_(True)).order_by(holders.c.cco_id).limit(limit)
-    if uow.db.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list((await uow.conn.execute(stmt)).scalars())
+    return list((await uow.conn.execute(uow.db.for_update(stmt, skip_locked=True))).scalars())

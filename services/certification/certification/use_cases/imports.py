@@ -245,7 +245,7 @@ async def recompute_marked(
             if progress and import_id:
                 progress(await get_import(db, import_id))
 
-    await asyncio.gather(*(worker() for _ in range(workers if db.dialect == "postgresql" else 1)))
+    await asyncio.gather(*(worker() for _ in range(db.concurrent_writers(workers))))
 
 
 RESULT_COLUMNS = (

@@ -72,11 +72,7 @@ async def lock_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
     if not ids:
         return
     await uow.conn.execute(uow.db.insert_ignoring_duplicates(people), [{"cco_id": i} for i in ids])
-    if uow.db.dialect == "postgresql":  # SQLite transactions are already serialised (BEGIN IMMEDIATE)
-        for part in chunks(ids):
-            await uow.conn.execute(
-                select(people.c.cco_id).where(people.c.cco_id.in_(part)).order_by(people.c.cco_id).with_for_update()
-            )
+    await uow.db.lock_keys(uow.conn, people.c.cco_id, ids)
 
 
 async def stints_of(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, list[Stint]]:
@@ -229,8 +225,7 @@ async def add_to_totals(uow: UnitOfWork, lines: Sequence[CreditLine]) -> None:
             .where(periods.c.be_geo_id.in_(part))
             .order_by(periods.c.be_geo_id, periods.c.specialization)
         )
-        if uow.db.dialect == "postgresql":
-            query = query.with_for_update(read=True)
+        query = uow.db.for_update(query, read=True)
         for r in await uow.conn.execute(query):
             if r.period_start is not None and r.period_end is not None:
                 current[(r.be_geo_id, r.specialization)] = Period(r.period_start, r.period_end)

@@ -72,8 +72,7 @@ async def publish(db: Database, activity_id: str, by: str) -> dict[str, Any]:
     """Program staff reviewed the draft: it becomes the published activity (CL-1)."""
     async with db.uow() as uow:
         query = select(activities).where(activities.c.activity_id == activity_id)
-        if db.dialect == "postgresql":
-            query = query.with_for_update()
+        query = db.for_update(query)
         row = (await uow.conn.execute(query)).first()
         if row is None:
             raise NotFound(f"No activity {activity_id}.", activity_id=activity_id)

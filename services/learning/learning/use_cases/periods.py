@@ -18,9 +18,7 @@ async def status_changed(uow: UnitOfWork, event: StatusChanged, occurred_at: dat
     key = {"be_geo_id": event.be_geo_id, "specialization": event.specialization}
     await uow.conn.execute(uow.db.insert_ignoring_duplicates(periods).values(**key))
     query = select(periods).where(periods.c.be_geo_id == event.be_geo_id, periods.c.specialization == event.specialization)
-    if uow.db.dialect == "postgresql":
-        query = query.with_for_update()
-    row = (await uow.conn.execute(query)).one()
+    row = (await uow.conn.execute(uow.db.for_update(query))).one()
     if row.status_at is not None and row.status_at > occurred_at:
         return  # an older status arriving late changes nothing
     await uow.conn.execute(

@@ -117,8 +117,7 @@ async def list_proofs(db: Database, status: str | None, limit: int, offset: int)
 async def decide(db: Database, proof_id: str, *, accept: bool, by: str, reason: str | None, points: int) -> dict[str, Any]:
     async with db.uow() as uow:
         query = select(proofs).where(proofs.c.proof_id == proof_id)
-        if db.dialect == "postgresql":
-            query = query.with_for_update()
+        query = db.for_update(query)
         row = (await uow.conn.execute(query)).first()
         if row is None:
             raise NotFound(f"No proof {proof_id}.", proof_id=proof_id)

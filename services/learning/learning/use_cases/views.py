@@ -64,8 +64,7 @@ async def cl_view(
       members without points when the page has room; a group the totals show to be empty is not read.
     """
     async with db.engine.connect() as conn:
-        if db.dialect == "postgresql":  # one snapshot for every figure (SQLite's read transaction is one)
-            await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        await db.snapshot(conn)  # one snapshot for every figure
         query = select(periods).where(periods.c.be_geo_id == be_geo_id, periods.c.status.is_not(None))
         if specialization:
             query = query.where(periods.c.specialization == specialization)
