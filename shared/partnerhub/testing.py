@@ -19,6 +19,7 @@ import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -29,6 +30,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from partnerhub.auth import mint_token
+from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.bus.rabbitmq import RabbitTransport
 from partnerhub.db.engine import drop_database, make_engine
@@ -393,3 +395,29 @@ def serve_process(
         except subprocess.TimeoutExpired:
             proc.kill()
         handle.close()
+
+
+async def deliver(
+    runtime: ServiceRuntime,
+    *events: Event | Envelope,
+    producer: str = "identity",
+    occurred_at: datetime | None = None,
+    timeout: float = 30,
+) -> list[Envelope]:
+    """Publish ``events`` on the service's own transport (as their owner would) and wait until its consumer
+    has applied each one: its id is in the inbox. Returns the envelopes sent."""
+    from sqlalchemy import select
+
+    envelopes = [e if isinstance(e, Envelope) else Envelope.wrap(e, producer=producer) for e in events]
+    if occurred_at is not None:
+        envelopes = [e.model_copy(update={"occurred_at": occurred_at}) for e in envelopes]
+    await runtime.transport.publish(envelopes)
+    inbox, ids = runtime.db.inbox, {str(e.id) for e in envelopes}
+
+    async def applied() -> bool:
+        async with runtime.db.engine.connect() as conn:
+            found = {r[0] for r in await conn.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))}
+        return found == ids
+
+    await eventually(applied, timeout=timeout)
+    return envelopes

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from learning.use_cases import directory, exams, people, periods
 from partnerhub.bus.contracts import (
     AdminAssigned,
@@ -26,10 +24,6 @@ from partnerhub.bus.contracts import (
 from partnerhub.db.uow import UnitOfWork
 
 
-def _at(uow: UnitOfWork) -> datetime:
-    return uow.message.occurred_at if uow.message else datetime.now(UTC)
-
-
 async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
     await people.remember_name(uow, event.cco_id, event.name)
     await directory.staff_flag(uow, event.cco_id, event.program_staff)
@@ -45,11 +39,11 @@ async def on_partner_registered(uow: UnitOfWork, event: PartnerRegistered) -> No
 
 
 async def on_admin_assigned(uow: UnitOfWork, event: AdminAssigned) -> None:
-    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, True, _at(uow))
+    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, True, uow.occurred_at)
 
 
 async def on_admin_removed(uow: UnitOfWork, event: AdminRemoved) -> None:
-    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, False, _at(uow))
+    await directory.admin_role(uow, event.cco_id, event.be_geo_id, event.role, False, uow.occurred_at)
 
 
 async def on_window_opened(uow: UnitOfWork, event: RenewalWindowOpened) -> None:
@@ -70,14 +64,14 @@ async def on_reactivated(uow: UnitOfWork, event: Reactivated) -> None:
 
 async def on_role_vacated(uow: UnitOfWork, event: RoleVacated) -> None:
     await directory.role_vacated(
-        uow, event.be_geo_id, event.specialization, event.role, event.cco_id, event.vacated_on, event.reason, _at(uow)
+        uow, event.be_geo_id, event.specialization, event.role, event.cco_id, event.vacated_on, event.reason, uow.occurred_at
     )
 
 
 async def on_role_at_risk(uow: UnitOfWork, event: RoleAtRisk) -> None:
     await directory.role_at_risk(
         uow, event.be_geo_id, event.specialization, event.role, event.cco_id, event.certification, event.vacant_on,
-        _at(uow),
+        uow.occurred_at,
     )
 
 
@@ -98,7 +92,7 @@ async def on_exam_passed(uow: UnitOfWork, event: ExamPassed) -> None:
 
 
 async def on_status_changed(uow: UnitOfWork, event: StatusChanged) -> None:
-    occurred_at = _at(uow)
+    occurred_at = uow.occurred_at
     await periods.status_changed(uow, event, occurred_at)
     await directory.compliance(uow, event.be_geo_id, event.specialization, event.compliant, occurred_at)
 

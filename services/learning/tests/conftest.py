@@ -18,7 +18,7 @@ from partnerhub.bus.contracts import (
     StatusChanged,
 )
 from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.testing import System, eventually
+from partnerhub.testing import System, deliver
 
 
 class Learning:
@@ -50,15 +50,7 @@ class Learning:
 
     async def applied(self, event: Event, producer: str = "identity") -> None:
         """Publish and wait until the consumer has applied it (its id is in the inbox)."""
-        envelope = Envelope.wrap(event, producer=producer)
-        await self.runtime.transport.publish([envelope])
-        inbox = self.runtime.db.inbox
-
-        async def seen() -> bool:
-            async with self.runtime.db.engine.connect() as conn:
-                return bool(await conn.scalar(inbox.select().with_only_columns(inbox.c.event_id).where(inbox.c.event_id == str(envelope.id))))
-
-        await eventually(seen, timeout=30)
+        await deliver(self.runtime, event, producer=producer)
 
     async def join(self, cco_id: str, partner: str, on: str) -> None:
         await self.applied(MembershipStarted(cco_id=cco_id, be_geo_id=partner, started_on=date.fromisoformat(on)))

@@ -26,13 +26,10 @@ class Address:
     email: str
 
 
-def _as_of(uow: UnitOfWork) -> datetime:
-    return uow.message.occurred_at if uow.message is not None else datetime.now(UTC)
-
 
 async def remember_address(uow: UnitOfWork, *, cco_id: str, name: str, email: str) -> None:
     """Keep the latest known address of a person (mail goes to the address current at sending time)."""
-    as_of = _as_of(uow)
+    as_of = uow.occurred_at
     values = {"cco_id": cco_id, "name": name, "email": email, "updated_at": datetime.now(UTC), "as_of": as_of}
     inserted = await uow.conn.execute(uow.db.insert_ignoring_duplicates(recipients).values(**values))
     if inserted.rowcount == 0:
@@ -90,7 +87,7 @@ async def remember_partner(uow: UnitOfWork, *, be_geo_id: str, name: str) -> Non
 async def set_admin(uow: UnitOfWork, *, be_geo_id: str, cco_id: str, active: bool) -> None:
     """A partner admin assigned (active) or removed; an older event never undoes a newer one."""
     cco_id = await resolve(uow.conn, cco_id)
-    as_of = _as_of(uow)
+    as_of = uow.occurred_at
     values = {"be_geo_id": be_geo_id, "cco_id": cco_id, "active": active, "as_of": as_of}
     inserted = await uow.conn.execute(uow.db.insert_ignoring_duplicates(partner_admins).values(**values))
     if inserted.rowcount == 0:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
 from specialization.use_cases import leaves
@@ -35,7 +33,7 @@ async def on_exam_passed(uow: UnitOfWork, event: c.ExamPassed) -> None:
 
 
 async def on_exam_replaced(uow: UnitOfWork, event: c.ExamReplaced) -> None:
-    await p.exam_replaced(uow, event, uow.message.occurred_at if uow.message else datetime.now(UTC))
+    await p.exam_replaced(uow, event, uow.occurred_at)
 
 
 async def on_requirements_changed(uow: UnitOfWork, event: c.RequirementsChanged) -> None:

@@ -126,6 +126,11 @@ class UnitOfWork:
         self._done = False
 
     @property
+    def occurred_at(self) -> datetime:
+        """When the change happened: the consumed event's time, or now for a change made by a request."""
+        return self.message.occurred_at if self.message is not None else datetime.now(UTC)
+
+    @property
     def conn(self) -> AsyncConnection:
         if self._conn is None:
             raise RuntimeError("unit of work not entered")

@@ -7,7 +7,7 @@ retired CCO ID is applied to its survivor.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import delete, select, update
 
@@ -46,7 +46,7 @@ async def membership_ended(uow: UnitOfWork, cco_id: str, be_geo_id: str, started
 
 
 async def grant_changed(uow: UnitOfWork, cco_id: str, be_geo_id: str, granted: bool, changed_on: date) -> None:
-    occurred_at = uow.message.occurred_at if uow.message else datetime.now(UTC)
+    occurred_at = uow.occurred_at
     owner = await store.resolve(uow.conn, cco_id)
     stored = (
         await uow.conn.execute(select(grants).where(grants.c.cco_id == owner, grants.c.be_geo_id == be_geo_id))

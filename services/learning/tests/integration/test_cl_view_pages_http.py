@@ -21,8 +21,8 @@ from partnerhub.bus.contracts import (
     RoleVacated,
     StatusChanged,
 )
-from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.testing import eventually
+from partnerhub.bus.envelope import Event
+from partnerhub.testing import deliver
 
 
 def status(partner: str, spec: str, state: str = "approved", compliant: bool | None = None) -> StatusChanged:
@@ -34,17 +34,7 @@ def status(partner: str, spec: str, state: str = "approved", compliant: bool | N
 
 
 async def applied(runtime, event: Event, *, producer: str = "identity", at: datetime | None = None) -> None:  # type: ignore[no-untyped-def]
-    envelope = Envelope.wrap(event, producer=producer)
-    if at is not None:
-        envelope = envelope.model_copy(update={"occurred_at": at})
-    await runtime.transport.publish([envelope])
-    inbox = runtime.db.inbox
-
-    async def seen() -> bool:
-        async with runtime.db.engine.connect() as conn:
-            return bool(await conn.scalar(inbox.select().with_only_columns(inbox.c.event_id).where(inbox.c.event_id == str(envelope.id))))
-
-    await eventually(seen, timeout=30)
+    await deliver(runtime, event, producer=producer, occurred_at=at)
 
 
 async def with_csrf(client, **fields: str) -> dict[str, str]:  # type: ignore[no-untyped-def]

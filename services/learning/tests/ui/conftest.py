@@ -29,9 +29,9 @@ from partnerhub.bus.contracts import (
     RoleVacated,
     StatusChanged,
 )
-from partnerhub.bus.envelope import Envelope, Event
+from partnerhub.bus.envelope import Event
 from partnerhub.standalone import Standalone
-from partnerhub.testing import bearer, eventually
+from partnerhub.testing import bearer, deliver, eventually
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -61,17 +61,7 @@ class Site:
 
     async def applied(self, *events: Event, producer: str = "identity") -> None:
         """Publish on the service's transport and wait until the consumer has applied each one."""
-        envelopes = [Envelope.wrap(e, producer=producer) for e in events]
-        await self.runtime.transport.publish(envelopes)
-        inbox = self.runtime.db.inbox
-        ids = {str(e.id) for e in envelopes}
-
-        async def seen() -> bool:
-            async with self.runtime.db.engine.connect() as conn:
-                rows = await conn.execute(inbox.select().with_only_columns(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))
-                return len(rows.all()) == len(ids)
-
-        await eventually(seen, timeout=30)
+        await deliver(self.runtime, *events, producer=producer)
 
     async def activity(self, activity_id: str, title: str, specs: list[str], minutes: int, **extra: Any) -> None:
         body = {"title": title, "kind": "online_course", "duration_minutes": minutes, "specializations": specs, **extra}

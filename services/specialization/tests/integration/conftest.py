@@ -10,7 +10,7 @@ import pytest
 
 from partnerhub.bus import contracts as c
 from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.testing import eventually
+from partnerhub.testing import deliver, eventually
 from specialization.app import SERVICE
 
 PARTNER = "BG-1001"
@@ -43,19 +43,7 @@ class Driver:
 
     async def feed(self, *events: Event) -> None:
         """Publish and wait until every one is applied (its id is in the inbox)."""
-        envelopes = [Envelope.wrap(e, producer="test") for e in events]
-        await self.runtime.transport.publish(envelopes)
-        inbox = self.runtime.db.inbox
-        ids = {str(e.id) for e in envelopes}
-
-        async def applied() -> bool:
-            async with self.runtime.db.engine.connect() as conn:
-                from sqlalchemy import select
-
-                found = {r[0] for r in (await conn.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))).all()}
-            return found == ids
-
-        await eventually(applied, timeout=30)
+        await deliver(self.runtime, *events, producer="test")
 
     async def today(self, day: date) -> None:
         r = await self.client.put("/v1/admin/today", params={"wait": "true"}, json={"date": day.isoformat()}, headers=self.staff)
