@@ -248,15 +248,6 @@ def import_exam_results(
 
     Lines already recorded (same external_id) are skipped, so after an interruption the same command
     resumes where it stopped. Bad lines never stop the good ones; they are listed at the end."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     fmt = format or ("jsonl" if file.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
     if fmt not in ("csv", "jsonl"):
         _fail(f"--format must be csv or jsonl, not {fmt!r}")
@@ -271,24 +262,7 @@ def import_exam_results(
                 content=body, params={"format": fmt},
             )
         status_url = f"{base}/v1/exam-results/imports/{report['id']}"
-        columns = (
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[rate]} lines/s  {task.fields[rejected]} bad"), TimeElapsedColumn(),
-        )
-        started = time.monotonic()
-        with Progress(*columns, transient=False) as progress:
-            task = progress.add_task("reading", total=report.get("lines_total"), rate="0", rejected=0)
-            while True:
-                elapsed = max(time.monotonic() - started, 1e-6)
-                phase = "recomputing badges" if report["status"] == "recomputing" else report["status"]
-                progress.update(
-                    task, description=phase, completed=report["lines_read"],
-                    rate=f"{report['lines_read'] / elapsed:,.0f}", rejected=report["rejected"],
-                )
-                if report["status"] in ("done", "failed"):
-                    break
-                time.sleep(poll)
-                report = _call(client, "GET", status_url, headers)
+        report = _follow_import(client, status_url, headers, report, poll)
     typer.echo(
         f"{report['status']}: {report['lines_read']} lines read, {report['accepted']} recorded, "
         f"{report['replayed']} already there, {report['rejected']} bad, "
@@ -300,6 +274,39 @@ def import_exam_results(
         typer.echo(f"  ... every bad line: GET {status_url}/errors")
     if report["status"] == "failed":
         _fail(f"the import failed: {report.get('error')} (run the same command again to resume)")
+
+
+def _follow_import(
+    client: httpx.Client, status_url: str, headers: dict[str, str], report: dict[str, Any], poll: float
+) -> dict[str, Any]:
+    """A progress bar of the import until it is done or failed: lines read of the total, rate, bad lines."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} lines/s  {task.fields[rejected]} bad"), TimeElapsedColumn(),
+    )
+    started = time.monotonic()
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("reading", total=report.get("lines_total"), rate="0", rejected=0)
+        while True:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            phase = "recomputing badges" if report["status"] == "recomputing" else report["status"]
+            progress.update(
+                task, description=phase, completed=report["lines_read"],
+                rate=f"{report['lines_read'] / elapsed:,.0f}", rejected=report["rejected"],
+            )
+            if report["status"] in ("done", "failed"):
+                return report
+            time.sleep(poll)
+            report = _call(client, "GET", status_url, headers)
 
 
 @app.command()

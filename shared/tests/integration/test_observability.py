@@ -49,8 +49,13 @@ def _partner() -> dict[str, str]:
 
 
 def _consumed(exporter: InMemorySpanExporter, event_type: str, service: str) -> list[ReadableSpan]:
+    """The consumer's span, once the relay's publish span has finished too (the in-process bus confirms a
+    publish only after its consumers handled it, so the publish span ends after the consumer's)."""
+    spans = exporter.get_finished_spans()
+    if not any(s.kind == SpanKind.PRODUCER and s.name == f"{event_type} publish" for s in spans):
+        return []
     return [
-        s for s in exporter.get_finished_spans()
+        s for s in spans
         if s.kind == SpanKind.CONSUMER and s.name == f"{event_type} process"
         and (s.attributes or {}).get("partnerhub.service") == service
     ]
