@@ -41,7 +41,7 @@ from partnerhub.http import (
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
-from partnerhub.openapi import install_openapi
+from partnerhub.openapi import check_operation_ids, install_openapi, operation_id
 from partnerhub.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -148,6 +148,7 @@ class ServiceRuntime:
             description=self.definition.description,
             version="1.0.0",
             lifespan=lifespan,
+            generate_unique_id_function=operation_id,  # readable operationIds: the handler's name
         )
         app.state.runtime = self
         install_problem_handlers(app)
@@ -165,6 +166,7 @@ class ServiceRuntime:
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)
+        check_operation_ids(app)
         return app
 
     def asyncapi(self) -> dict[str, Any]:
