@@ -67,7 +67,7 @@ async def test_footer_date_back_link_and_no_rule_ids(seeded, ui, browser: Browse
     await context.close()
 
 
-async def test_names_points_past_the_target_mandatory_still_needed_and_lost(seeded, ui, browser: Browser) -> None:
+async def test_names_points_past_the_target_mandatory_still_needed_and_lost(seeded, ui, browser: Browser, shots) -> None:
     # specialization names its specializations in status.changed; P300 lost ADV-SEC-ARCH
     await seeded.applied(
         ui.period("P100", "ADV-COLLAB-ARCH", "advanced_architecture", "2026-01-01", "2026-12-31", 100, icon="on_target")
@@ -102,6 +102,7 @@ async def test_names_points_past_the_target_mandatory_still_needed_and_lost(seed
     await expect(card).not_to_contain_text("to go")
     await expect(card).to_contain_text("reactivating the specialization needs 100")
     await expect(card).to_contain_text("reactivation stays open, new application after 2028-02-19")
+    await shots.take(page, "cl-view-lost.png")
 
     # enough points, the mandatory item outstanding: not "target reached", the item is named as still needed
     await page.goto(f"{seeded.ui}/partners/P100")
@@ -113,6 +114,7 @@ async def test_names_points_past_the_target_mandatory_still_needed_and_lost(seed
     await expect(progress).not_to_contain_text("target reached")
     await expect(progress).not_to_contain_text("%")
     await expect(collab.get_by_role("link", name=f"Per-person points for {COLLAB}")).to_be_visible()
+    await shots.take(page, "cl-view-mandatory-still-needed.png")
     # the detail page by name too
     await collab.get_by_role("link", name=f"{COLLAB} (ADV-COLLAB-ARCH)").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(f"{COLLAB} (ADV-COLLAB-ARCH)")
