@@ -52,7 +52,9 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiormq", "aio_pika", "uvicorn.access", "alembic.runtime.migration"):
+    # httpx and httpcore log each call at INFO: the demo's in-process calls (standalone) would be logged twice,
+    # by the client and by the service's own "request" line (partnerhub.http)
+    for noisy in ("aiormq", "aio_pika", "uvicorn.access", "alembic.runtime.migration", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -90,6 +90,26 @@ def problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}}}
 
 
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId: the name of its function (``get_exam``, ``healthz``), not FastAPI's default
+    with the path and method glued on (``get_exam_v1_exams__number__get``). Pass it to ``FastAPI(...)`` as
+    ``generate_unique_id_function``; ``check_operation_ids`` keeps them unique per service."""
+    return route.name
+
+
+def check_operation_ids(app: FastAPI) -> None:
+    """Refuse an app whose documented operations share an operationId (two handlers of one name)."""
+    seen: dict[str, list[str]] = {}
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            oid = route.operation_id or route.unique_id
+            for method in sorted(route.methods or ()):
+                seen.setdefault(oid, []).append(f"{method} {route.path_format}")
+    duplicates = {oid: where for oid, where in seen.items() if len(where) > 1}
+    if duplicates:
+        raise ValueError(f"operationIds must be unique; give these handlers distinct names: {duplicates}")
+
+
 # the platform's own request bodies (every service and the standalone root serve these routes)
 PLATFORM_EXAMPLES: dict[str, Any] = {"PUT /v1/admin/today": {"date": "2027-01-31"}}
 
@@ -99,12 +119,15 @@ def install_openapi(app: FastAPI, examples: Mapping[str, Any] | None = None) -> 
 
     ``examples``: a request body to show for each operation, keyed ``"METHOD /path"`` (the path as
     the document spells it); a value keyed by a media type (``{"text/csv": "..."}``) is per media type.
-    FastAPI builds the document once (again when routes change) and caches it; each new one is refined."""
+    FastAPI builds the document once (again when routes change) and caches it; each new one is refined.
+    Its operationIds are checked unique first (``check_operation_ids``)."""
     generate = app.openapi
     refined: list[int] = []
     bodies = {**PLATFORM_EXAMPLES, **(examples or {})}
 
     def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            check_operation_ids(app)
         document = generate()
         if refined != [id(document)]:
             refine(document, app)

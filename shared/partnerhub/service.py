@@ -42,7 +42,7 @@ from partnerhub.http import (
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.metrics import ServiceMetrics
-from partnerhub.openapi import install_openapi
+from partnerhub.openapi import check_operation_ids, install_openapi, operation_id
 from partnerhub.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -163,6 +163,7 @@ class ServiceRuntime:
             description=self.definition.description,
             version="1.0.0",
             lifespan=lifespan,
+            generate_unique_id_function=operation_id,  # readable operationIds: the handler's name
         )
         app.state.runtime = self
         install_problem_handlers(app)
@@ -180,6 +181,7 @@ class ServiceRuntime:
         app.include_router(platform_router)
         for router in self.definition.routers:
             app.include_router(router)
+        check_operation_ids(app)
         self.metrics.instrument(app)  # the outermost middleware: it sees the refusals of the others too
         if self.tracer_provider is not None:
             tracing.instrument_app(app, self.tracer_provider)

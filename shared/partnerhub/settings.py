@@ -26,6 +26,12 @@ CLOCK_MAX_JUMP_DAYS = 5 * 366  # five years: more than any step of the tests, th
 SHARED_PREFIX = "PARTNERHUB_"
 
 
+def namespace_prefix(namespace: str) -> str:
+    """The prefix of the broker's names for ``namespace``: ``"x"`` and ``"x."`` give ``"x."``, ``""`` gives ``""``."""
+    namespace = namespace.strip()
+    return f"{namespace.rstrip('.')}." if namespace.strip(".") else ""
+
+
 class SettingsProblems(ValueError):
     """Settings that do not fit together, each named: ``{field: what is wrong}``.
 
@@ -65,7 +71,10 @@ class ServiceSettings(BaseSettings):
     bus: Literal["rabbitmq", "inprocess"] = Field("rabbitmq", description="event transport")
     rabbitmq_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", description="AMQP URL of RabbitMQ")
     namespace: str = Field(
-        "", description="prefix for the exchange and queue names (isolates test runs sharing a vhost)"
+        "",
+        description="prefix for the exchange and queue names, joined with a dot: NAMESPACE=x gives the exchange "
+        "x.partner.events and the queues x.<service>.events and x.<service>.events.dlq (a trailing dot is "
+        "not doubled); isolates test runs or environments sharing a vhost; empty: no prefix",
     )
     delivery_limit: int = Field(5, ge=1, le=100, description="deliveries of one message before it is dead-lettered")
     prefetch: int = Field(200, ge=1, le=10_000, description="unacknowledged messages per consumer")
@@ -120,6 +129,11 @@ class ServiceSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         shared = EnvSettingsSource(settings_cls, env_prefix=SHARED_PREFIX)
         return init_settings, env_settings, shared, dotenv_settings, file_secret_settings
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace_ends_with_a_dot(cls, value: str) -> str:
+        return namespace_prefix(value)
 
     @field_validator("database_url")
     @classmethod

@@ -32,7 +32,7 @@ from partnerhub.http import (
 )
 from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
-from partnerhub.openapi import install_openapi
+from partnerhub.openapi import check_operation_ids, install_openapi, operation_id
 from partnerhub.registry import discover
 from partnerhub.service import ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
@@ -207,7 +207,10 @@ class Standalone:
             finally:
                 await self.stop()
 
-        app = FastAPI(title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None)
+        app = FastAPI(
+            title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None,
+            generate_unique_id_function=operation_id,
+        )
         app.state.runtime = self
         install_problem_handlers(app)
         # the root's own routes (PUT /v1/admin/today) read JSON too; each mounted service checks its own requests
@@ -304,4 +307,5 @@ class Standalone:
 
         for name, runtime in self.runtimes.items():
             app.mount(f"/{name}", runtime.app)
+        check_operation_ids(app)
         return app

@@ -5,6 +5,7 @@ the running system.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ from fastapi import Depends, FastAPI
 
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.errors import PROBLEM_MEDIA_TYPE, install_problem_handlers
-from partnerhub.openapi import PROBLEM_REF, ProblemDocument, install_openapi, never
+from partnerhub.openapi import (
+    PROBLEM_REF,
+    ProblemDocument,
+    check_operation_ids,
+    install_openapi,
+    never,
+    operation_id,
+)
 from partnerhub.standalone import Standalone
 
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -36,6 +44,40 @@ def test_one_problem_schema_and_no_fastapi_validation_error(documents: dict[str,
         assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas, name
         assert schemas["Problem"]["required"] == ["type", "title", "status", "detail"], name
         assert "errors" in schemas["Problem"]["properties"], name
+
+
+def test_every_operation_id_is_readable_and_unique(documents: dict[str, dict[str, Any]]) -> None:
+    """The handler's name (``get_exam``), never FastAPI's default with path and method (``healthz_healthz_get``)."""
+    readable = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+    method_suffix = re.compile(r"_(?:get|put|post|patch|delete|head|options)$")
+    for name, document in documents.items():
+        ids = [operation["operationId"] for _, _, operation in _operations(document)]
+        assert ids, name
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        assert not duplicates, (name, duplicates)
+        for oid in ids:
+            assert readable.match(oid) and not method_suffix.search(oid) and "_v1_" not in oid, (name, oid)
+    learning = {op["operationId"]: (m, p) for p, m, op in _operations(documents["learning"])}
+    assert learning["healthz"] == ("get", "/healthz") and learning["cl_view"] == ("get", "/v1/partners/{be_geo_id}/cl-view")
+
+
+def test_two_handlers_of_one_name_are_refused() -> None:
+    app = FastAPI(generate_unique_id_function=operation_id)
+
+    def read_a() -> dict[str, int]:
+        return {}
+
+    def read_b() -> dict[str, int]:
+        return {}
+
+    read_b.__name__ = "read_a"
+    app.get("/a")(read_a)
+    app.get("/b")(read_b)
+    with pytest.raises(ValueError, match="read_a"):
+        check_operation_ids(app)
+    install_openapi(app)
+    with pytest.raises(ValueError, match="operationIds must be unique"):
+        app.openapi()
 
 
 def test_every_client_error_is_problem_json(documents: dict[str, dict[str, Any]]) -> None:

@@ -204,6 +204,16 @@ periods = Table(
     Column("icon", String(20), nullable=True),  # SP-13 as specialization announced it (lear0005)
 )
 
+# specialization's names by code, from specialization.status.changed (the name is specialization's fact,
+# lear0008); the pages show "Name (CODE)", the code alone until a name has been announced
+specialization_names = Table(
+    "specialization_names",
+    metadata,
+    Column("specialization", SPEC, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("named_at", UtcDateTime(), nullable=False),  # the announcing event's occurred_at: a later one wins
+)
+
 # the CL View's running totals: points per person credited to a partner in its current period
 clview_points = Table(
     "clview_points",

@@ -353,6 +353,12 @@ class StatusChanged(Event):
         description="SP-13 as specialization judges it on the day of the event (its own settings); "
         "a new event follows whenever it changes. None: not stated (an older producer)",
     )
+    name: str | None = Field(
+        None,
+        max_length=200,
+        description="the specialization's name in specialization's catalog (its fact), e.g. 'Collaboration "
+        "Architecture'; None: not stated (an older producer)",
+    )
 
 
 class RenewalWindowOpened(Event):

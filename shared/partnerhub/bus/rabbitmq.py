@@ -1,6 +1,7 @@
 """The RabbitMQ transport on aio-pika.
 
-Topology (``ns`` is the optional namespace setting):
+Topology (``ns`` is the optional namespace setting with its dot: ``NAMESPACE=x`` gives ``x.partner.events``
+and ``x.notify.events``; the log names the queues and exchange as declared):
 - ``{ns}partner.events``: durable topic exchange; routing key = event type. Its
   alternate exchange ``{ns}partner.events.unrouted`` keeps what no queue is bound to.
 - ``{ns}<service>.events``: a durable quorum queue per service, bound to the
@@ -34,6 +35,7 @@ from aio_pika.abc import (
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.transport import Subscription, TransportError, backoff_delay, cancel_tasks
 from partnerhub.logging import get_logger, log_context
+from partnerhub.settings import namespace_prefix
 
 log = get_logger(__name__)
 BATCH_LINGER_SECONDS = 0.02
@@ -51,8 +53,8 @@ class RabbitTransport:
         service: str = "",
     ) -> None:
         self.url = url
-        self.ns = namespace
-        self.exchange_name = f"{namespace}{exchange}"
+        self.ns = namespace_prefix(namespace)
+        self.exchange_name = f"{self.ns}{exchange}"
         self.dlx_name = f"{self.exchange_name}.dlx"
         self.unrouted_name = f"{self.exchange_name}.unrouted"
         self.publish_timeout = publish_timeout
@@ -135,7 +137,10 @@ class RabbitTransport:
                 self.connections_made += 1
                 self._ready.set()
                 delay = 0.2
-                log.info("broker connected", service=self.service, connections=self.connections_made)
+                log.info(
+                    "broker connected", service=self.service, connections=self.connections_made, exchange=self.exchange_name,
+                    queues=[self.queue_name(sub.queue) for sub in self._subscriptions],
+                )
                 await closed.wait()
                 log.warning("broker connection lost; reconnecting", service=self.service)
             except asyncio.CancelledError:
@@ -264,7 +269,7 @@ class RabbitTransport:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # never let the worker die; unsettled messages are redelivered
-                log.error("batch worker error", queue=sub.queue, error=repr(exc))
+                log.error("batch worker error", queue=self.queue_name(sub.queue), error=repr(exc))
 
     async def _on_batch(self, sub: Subscription, messages: list[AbstractIncomingMessage]) -> None:
         if len(messages) > 1 and sub.batch_handler is not None:
@@ -272,7 +277,7 @@ class RabbitTransport:
                 envelopes = [Envelope.from_bytes(m.body) for m in messages]
                 await sub.batch_handler(envelopes)
             except Exception as exc:
-                log.warning("batch failed; applying its messages one by one", queue=sub.queue, size=len(messages), error=repr(exc))
+                log.warning("batch failed; applying its messages one by one", queue=self.queue_name(sub.queue), size=len(messages), error=repr(exc))
             else:
                 for message in messages:
                     await _settle(message.ack())
@@ -288,7 +293,7 @@ class RabbitTransport:
             await self._give_up(sub, message, f"malformed envelope: {exc}", deliveries)
             return
         try:
-            with log_context(queue=sub.queue):
+            with log_context(queue=self.queue_name(sub.queue)):
                 await sub.handler(envelope)
         except Exception as exc:
             if deliveries >= sub.delivery_limit:
@@ -327,7 +332,7 @@ class RabbitTransport:
                 timeout=self.publish_timeout,
             )
         except Exception as exc:
-            log.error("dead-lettering failed; requeueing", queue=sub.queue, error=repr(exc))
+            log.error("dead-lettering failed; requeueing", queue=self.queue_name(sub.queue), error=repr(exc))
             await _settle(message.nack(requeue=True))
             return
         self.dead_lettered += 1
@@ -335,7 +340,7 @@ class RabbitTransport:
             sub.on_dead_letter(message.type or message.routing_key or "", error)
         log.error(
             "message dead-lettered",
-            queue=sub.queue,
+            queue=self.queue_name(sub.queue),
             message_id=message.message_id,
             routing_key=message.routing_key,
             deliveries=deliveries,

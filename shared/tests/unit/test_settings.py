@@ -43,3 +43,14 @@ def test_production_with_real_secret_is_accepted() -> None:
     settings = ProbeSettings(environment="production", jwt_secret="a-real-production-secret-0123456789")
     assert settings.jwt_secret is not None
     assert settings.jwt_secret.get_secret_value() != DEV_JWT_SECRET
+
+
+@pytest.mark.parametrize(("given", "prefix"), [("", ""), ("x", "x."), ("x.", "x."), (" team-a ", "team-a."), (".", "")])
+def test_the_namespace_is_joined_to_the_names_with_one_dot(given: str, prefix: str) -> None:
+    from partnerhub.bus.rabbitmq import RabbitTransport
+
+    assert ProbeSettings(namespace=given).namespace == prefix
+    transport = RabbitTransport("amqp://guest:guest@127.0.0.1:5672/", namespace=given)
+    assert (transport.exchange_name, transport.queue_name("notify.events"), transport.dlq_name("notify.events")) == (
+        f"{prefix}partner.events", f"{prefix}notify.events", f"{prefix}notify.events.dlq",
+    )

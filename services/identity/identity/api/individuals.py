@@ -42,7 +42,7 @@ def _out(individual: use_cases.Individual) -> IndividualOut:
     summary="Register an individual (ID-1; program staff, systems)",
     responses={409: {"description": "the CCO ID is taken"}},
 )
-async def register(
+async def register_individual(
     body: IndividualIn,
     db: Database = Depends(database_of),
     principal: Principal = Depends(require_roles("program_staff", "system")),
@@ -56,7 +56,7 @@ async def register(
 
 
 @router.get("/{cco_id}", summary="A profile (self, the admins of their partner, program staff, systems)")
-async def read(
+async def read_individual(
     cco_id: str = CcoIdPath,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),

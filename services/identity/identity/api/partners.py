@@ -49,7 +49,7 @@ def _membership(m: use_cases.Membership) -> MembershipOut:
     summary="Register a partner company (program staff, systems)",
     responses={409: {"description": "the BE GEO ID is taken"}},
 )
-async def register(
+async def register_partner(
     body: PartnerIn,
     db: Database = Depends(database_of),
     _: Principal = Depends(require_roles("program_staff", "system")),
@@ -59,7 +59,7 @@ async def register(
 
 
 @router.get("/v1/partners/{be_geo_id}", summary="A partner (its admins and PAMs, program staff, systems)")
-async def read(
+async def read_partner(
     be_geo_id: str = BeGeoIdPath,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),

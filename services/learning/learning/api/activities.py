@@ -61,7 +61,7 @@ async def publish(
 
 
 @router.get("/{activity_id}", summary="An activity (drafts: program staff only)")
-async def read(
+async def read_activity(
     activity_id: str = ActivityId, db: Database = Depends(database_of), principal: Principal = Depends(current_principal)
 ) -> dict[str, Any]:
     return await library.get_activity(db, activity_id, include_draft=principal.is_staff)

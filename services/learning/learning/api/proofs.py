@@ -138,7 +138,7 @@ async def _visible(runtime: ServiceRuntime, proof_id: str, principal: Principal)
 
 
 @router.get("/{proof_id}", summary="A proof (program staff, the attendee, the submitter)")
-async def read(
+async def read_proof(
     proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
 ) -> ProofOut:
     return ProofOut(**await _visible(runtime, proof_id, principal))

@@ -21,6 +21,7 @@ from learning.tables import (
     people,
     periods,
     role_alerts,
+    specialization_names,
     specialization_notes,
 )
 from learning.use_cases import ledger
@@ -136,6 +137,16 @@ async def all_partners(db: Database, search: str | None, limit: int) -> list[dic
     async with db.engine.connect() as conn:
         rows = await conn.execute(query.order_by(partners.c.name.is_(None), partners.c.name, known.c.be_geo_id).limit(limit))
         return [{"be_geo_id": r.be_geo_id, "name": r.name} for r in rows]
+
+
+async def specialization_names_of(db: Database, codes: list[str]) -> dict[str, str]:
+    """The names specialization announced for ``codes`` (a code without one is absent: shown as the code)."""
+    names: dict[str, str] = {}
+    async with db.engine.connect() as conn:
+        for part in chunks(sorted(set(codes))):
+            for r in await conn.execute(select(specialization_names).where(specialization_names.c.specialization.in_(part))):
+                names[r.specialization] = r.name
+    return names
 
 
 # the summary page's extras ------------------------------------------------------------------------
@@ -257,6 +268,10 @@ async def overview(db: Database, ids: list[str] | None, today: date, limit: int)
                     }
                 )
         names = await partner_names(db, ids)
+    spec_names = await specialization_names_of(db, [s["specialization"] for rows in specs.values() for s in rows])
+    for rows in specs.values():
+        for s in rows:
+            s["name"] = spec_names.get(s["specialization"])
     out = []
     for be_geo_id in ids:
         rows = specs.get(be_geo_id, [])

@@ -10,6 +10,7 @@ everything. Errors are HTML pages, never problem+json.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from pathlib import Path as FilePath
 from typing import Any
@@ -79,13 +80,24 @@ def base_of(request: Request) -> str:
     return f"{request.scope.get('root_path', '')}/ui"
 
 
+def start_page(request: Request, principal: Principal | None) -> tuple[str, str]:
+    """Where "back" leads: the start page of someone who sees points, else the sign-in page (the start
+    page would only answer 403 again)."""
+    if principal is not None and partners_with(principal, PartnerRight.SEE_POINTS) != frozenset():
+        return f"{base_of(request)}/", "Back to the start page"
+    if principal is not None:
+        return f"{base_of(request)}/sign-in", "Sign in as someone else"
+    return f"{base_of(request)}/sign-in", "Sign in"
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     principal = getattr(request.state, "ui_principal", None)
+    start_url, start_label = start_page(request, principal)
     response = templates.TemplateResponse(
         request,
         template,
         {"base": base_of(request), "principal": principal, "who": getattr(request.state, "ui_name", None),
-         "csrf_token": csrf.form_token(request), **context},
+         "csrf_token": csrf.form_token(request), "start_url": start_url, "start_label": start_label, **context},
         status_code=status_code,
     )
     response.headers["Cache-Control"] = "no-store"
@@ -93,8 +105,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
+# a rule's ID in brackets, e.g. " (CL-10)" or " (SP-7, SP-8)": for the program's documents, not for partners
+RULE_IDS = re.compile(r"\s*\((?:[A-Z]{2}-\d+[a-z]?(?:\s*(?:,|;|and|to|-|–)\s*)?)+\)")
+
+
+def in_words(text: str) -> str:
+    """``text`` without rule IDs: what the pages say is meant for partners, in their words."""
+    return RULE_IDS.sub("", text)
+
+
 def error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    return render(request, "error.html", status_code=status, title=title, status=status, detail=detail)
+    return render(request, "error.html", status_code=status, title=title, status=status, detail=in_words(detail))
 
 
 class HtmlRoute(APIRoute):
@@ -168,7 +189,7 @@ def ensure_sees_points(principal: Principal) -> None:
     if partners_with(principal, PartnerRight.SEE_POINTS) == frozenset():
         raise Forbidden(
             "Continuous Learning points are shown to the partner's admins, its PAMs and program staff only. "
-            "As an individual without an admin role you do not see point totals, not even your own (CL-10)."
+            "As an individual without an admin role you do not see point totals, not even your own."
         )
 
 
@@ -306,11 +327,18 @@ async def partners_overview(
     return render(request, "pam.html", rows=rows, sort=sort, today=today, limited=principal.is_staff and len(rows) >= OVERVIEW_LIMIT)
 
 
-def _decorate(spec: dict[str, Any], note: dict[str, Any] | None, alerts: list[dict[str, Any]], today: Any) -> dict[str, Any]:
+ACTIVE = frozenset({"approved", "renewal_window", "grace", "reactivated"})  # lost: no points are due
+
+
+def _decorate(
+    spec: dict[str, Any], note: dict[str, Any] | None, alerts: list[dict[str, Any]], today: Any, name: str | None
+) -> dict[str, Any]:
     vacant, at_risk = live_alerts(alerts, today)
     required, earned = spec["points_required"], spec["points_earned"]
     return {
         **spec,
+        "name": name,  # specialization's, as announced (None: not yet; the code is shown)
+        "active": spec["status"] in ACTIVE,
         "note": note or {},
         "grace_days_left": queries.grace_days_left(note, today) if spec["status"] == "grace" else None,
         "percent": min(100, round(100 * earned / required)) if required else None,
@@ -332,7 +360,11 @@ async def summary(
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
     notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
     names = await queries.partner_names(runtime.db, [be_geo_id])
-    specs = [_decorate(s, notes.get(s["specialization"]), alerts.get(s["specialization"], []), today) for s in view["specializations"]]
+    spec_names = await queries.specialization_names_of(runtime.db, [s["specialization"] for s in view["specializations"]])
+    specs = [
+        _decorate(s, notes.get(s["specialization"]), alerts.get(s["specialization"], []), today, spec_names.get(s["specialization"]))
+        for s in view["specializations"]
+    ]
     return render(
         request, "summary.html", be_geo_id=be_geo_id, partner_name=names.get(be_geo_id), view=view, specs=specs, today=today
     )
@@ -354,7 +386,8 @@ async def detail(
         raise NotFound(f"Partner {be_geo_id} has no specialization {specialization}.")
     (spec,) = view["specializations"]
     notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
-    spec = _decorate(spec, notes.get(specialization), alerts.get(specialization, []), today)
+    spec_names = await queries.specialization_names_of(runtime.db, [specialization])
+    spec = _decorate(spec, notes.get(specialization), alerts.get(specialization, []), today, spec_names.get(specialization))
     shown = [p["cco_id"] for p in spec["people"]] + [p["cco_id"] for p in spec["previous_employees"]["people"]]
     earned_by = await queries.activities_of(runtime.db, be_geo_id, specialization, spec["period"], shown)
     names = await queries.partner_names(runtime.db, [be_geo_id])

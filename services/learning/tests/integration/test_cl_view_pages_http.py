@@ -202,5 +202,5 @@ async def test_sp10_sp14_no4_summary_shows_grace_loss_and_role_alerts(system_fac
             producer="specialization",
         )
         page = html(await client.get("/ui/partners/P1", headers=admin))
-        assert ">Lost</span>" in page and "2027-01-11" in page and "new application after 2028-07-10" in page
+        assert "Lost on <span class=\"nowrap\">2027-01-11</span>" in page and "new application after 2028-07-10" in page
         assert "days left" not in page

@@ -98,7 +98,7 @@ async def list_notifications(
 
 
 @router.get("/{notification_id}", summary="One mail of the delivery log")
-async def read(
+async def read_notification(
     notification_id: str = IdPath,
     db: Database = Depends(database_of),
     principal: Principal = Depends(current_principal),

@@ -24,7 +24,7 @@ class RecipientOut(BaseModel):
 
 
 @router.get("/{cco_id}", summary="The address mail to this person goes to")
-async def read(
+async def read_recipient(
     cco_id: str = Path(max_length=64),
     db: Database = Depends(database_of),
     _: Principal = Depends(require_roles("program_staff", "system")),

@@ -145,7 +145,7 @@ async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code:
             events.transition(uow, be_geo_id, code, transition)
         events.status_changed(
             uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
-            status="reactivated" if transition else "approved",
+            status="reactivated" if transition else "approved", name=spec.name,
         )
         await compliance.refresh_allocation_ids(uow, ids, today)
         await _record(uow, be_geo_id, code, kind, today, by, roles, spec.version)

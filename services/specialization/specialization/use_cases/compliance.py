@@ -140,7 +140,8 @@ async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], to
         if done.rowcount != 1:
             continue
         events.status_changed(  # compliance does not move the icon: the one last announced still holds
-            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon
+            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon,
+            name=spec.name,
         )
 
 

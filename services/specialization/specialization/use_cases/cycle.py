@@ -46,11 +46,12 @@ def row_values(state: lc.SpecState, today: date, rules: lc.Rules, judged: icons.
     return values
 
 
-def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int, state: lc.SpecState, t: lc.Transition, icon: str) -> None:  # type: ignore[no-untyped-def]
+def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int, state: lc.SpecState, t: lc.Transition, icon: str, name: str | None = None) -> None:  # type: ignore[no-untyped-def]
     events.transition(uow, row.be_geo_id, row.specialization, t)
     status = "reactivated" if isinstance(t, lc.Reactivated) else None
     events.status_changed(
-        uow, row.be_geo_id, row.specialization, spec_level, state, points_required, row.compliant, icon=icon, status=status
+        uow, row.be_geo_id, row.specialization, spec_level, state, points_required, row.compliant, icon=icon, status=status,
+        name=name,
     )
 
 
@@ -118,10 +119,11 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     for key, (row, level, required, new, transitions) in decided.items():
         renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, lc.Renewed)]
         j = judged[key]
+        name = spec.name if (spec := specs.get(row.specialization)) else None
         for t in transitions:
-            emit_transition(uow, row, level, required, new, t, j.icon)
+            emit_transition(uow, row, level, required, new, t, j.icon, name)
         if not transitions and j.icon != row.icon:
-            events.status_changed(uow, row.be_geo_id, row.specialization, level, new, required, row.compliant, icon=j.icon)
+            events.status_changed(uow, row.be_geo_id, row.specialization, level, new, required, row.compliant, icon=j.icon, name=name)
         values = row_values(new, day, rules, j)
         if transitions or values["next_check_on"] != row.next_check_on or not j.same_as(row):
             changes.append({"k_be": row.be_geo_id, "k_code": row.specialization, **values})
@@ -184,8 +186,10 @@ async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False
             continue
         await uow.conn.execute(_UPDATE, [{"k_be": be_geo_id, "k_code": code, **row_values(new, today, rules, j)}])
         if step is not None:
-            emit_transition(uow, row, level, required, new, step[1], j.icon)
+            emit_transition(uow, row, level, required, new, step[1], j.icon, spec.name if spec else None)
             if isinstance(step[1], lc.Renewed):
                 await adopt_versions(uow, [(row, step[1].renewed_on)], today)
         elif announce or j.icon != row.icon:
-            events.status_changed(uow, be_geo_id, code, level, new, required, row.compliant, icon=j.icon)
+            events.status_changed(
+                uow, be_geo_id, code, level, new, required, row.compliant, icon=j.icon, name=spec.name if spec else None
+            )

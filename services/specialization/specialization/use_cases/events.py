@@ -18,8 +18,10 @@ def status_changed(
     *,
     icon: str | None,
     status: str | None = None,
+    name: str | None = None,
 ) -> None:
-    """``icon``: SP-13 as ``use_cases.icons`` judged it for ``state`` today (None only when it cannot be known)."""
+    """``icon``: SP-13 as ``use_cases.icons`` judged it for ``state`` today (None only when it cannot be known);
+    ``name``: the specialization's catalog name (other services show it, never keep their own)."""
     uow.emit(
         c.StatusChanged(
             be_geo_id=be_geo_id,
@@ -32,6 +34,7 @@ def status_changed(
             points_required=points_required,
             compliant=compliant,
             icon=icon,  # type: ignore[arg-type]
+            name=name,
         )
     )
 

@@ -1,0 +1,49 @@
+"""NAMESPACE=x: the broker's names are x.partner.events, x.notify.events, x.notify.events.dlq (joined with a
+dot), and the log names exactly what was declared."""
+
+from __future__ import annotations
+
+import uuid
+
+import aio_pika
+import structlog
+
+from partnerhub.bus.envelope import Envelope
+from partnerhub.bus.transport import Subscription
+from partnerhub.service import build_transport
+from probe import ProbeSettings
+
+
+async def test_a_namespace_without_a_dot_prefixes_every_name_with_one(broker) -> None:
+    ns = f"t{uuid.uuid4().hex[:8]}"  # as an operator writes it: NAMESPACE=t1234abcd
+    settings = ProbeSettings(bus="rabbitmq", rabbitmq_url=broker.url, namespace=ns)
+
+    async def handler(_: Envelope) -> None:
+        return None
+
+    transport = build_transport(settings, "notify")
+    transport.subscribe(Subscription(queue="notify.events", bindings=["probe.thing.happened.v1"], handler=handler))
+    with structlog.testing.capture_logs() as logs:
+        await transport.start(wait=20)
+    try:
+        assert transport.is_ready()
+        (connected,) = [e for e in logs if e["event"] == "broker connected"]
+        assert connected["exchange"] == f"{ns}.partner.events"
+        assert connected["queues"] == [f"{ns}.notify.events"]
+        connection = await aio_pika.connect(broker.url)
+        async with connection:
+            channel = await connection.channel()
+            for queue in (f"{ns}.notify.events", f"{ns}.notify.events.dlq"):
+                await channel.declare_queue(queue, passive=True)  # raises if absent
+            for exchange in (f"{ns}.partner.events", f"{ns}.partner.events.dlx", f"{ns}.partner.events.unrouted"):
+                await channel.get_exchange(exchange, ensure=True)
+    finally:
+        queues, exchanges = transport.declared_names()
+        await transport.stop()
+        connection = await aio_pika.connect(broker.url)
+        async with connection:
+            channel = await connection.channel()
+            for queue in queues:
+                await channel.queue_delete(queue)
+            for exchange in exchanges:
+                await channel.exchange_delete(exchange)
