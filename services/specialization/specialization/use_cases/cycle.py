@@ -119,7 +119,7 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     for key, (row, level, required, new, transitions) in decided.items():
         renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, lc.Renewed)]
         j = judged[key]
-        name = spec.name if (spec := specs.get(row.specialization)) else None
+        name = history.latest.name if (history := specs.get(row.specialization)) else None
         for t in transitions:
             emit_transition(uow, row, level, required, new, t, j.icon, name)
         if not transitions and j.icon != row.icon:
