@@ -8,8 +8,8 @@ an activity earns its points once per person.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from learning.domain.points import completion_problem, earns, occurred_problem
 from learning.tables import completions
 from learning.use_cases import ledger
 from learning.use_cases.library import published_activities
-from partnerhub.db.uow import Database
+from partnerhub.db.uow import Database, UnitOfWork
 
 Outcome = Literal["earned", "recorded", "already_earned", "duplicate", "rejected"]
 
@@ -57,10 +57,42 @@ async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[It
     raise AssertionError("unreachable")
 
 
-async def _record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
-    results: dict[int, ItemResult] = {}
+Results = dict[int, ItemResult]
+Items = list[tuple[int, CompletionIn]]
+COMPLETION_COLUMNS = ("external_id", "source", "cco_id", "person", "activity_id", "action", "occurred_at", "recorded_at")
+
+
+async def _record(db: Database, items: Items) -> list[ItemResult]:
+    """Each item's outcome: repeated in the batch, refused, already received, recorded, earned or already earned."""
+    results: Results = {}
+    fresh = _first_of_each(items, results)
+    if not fresh:
+        return [results[i] for i in sorted(results)]
     today = await db.today()
-    fresh: list[tuple[int, CompletionIn]] = []
+    async with db.uow() as uow:
+        # the checks that need no lock first: an item refused by them locks (and so writes) nothing
+        library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
+        checked = _acceptable(fresh, library, today, results)
+        survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
+        await ledger.lock_people(uow, survivors.values())
+        accepted = await _not_received_before(uow, checked, results)
+        if accepted:
+            # the ids were checked under the people's locks; a rare race retries
+            now = datetime.now(UTC)
+            rows = [
+                (i.external_id, i.source, i.cco_id, survivors[i.cco_id], i.activity_id, i.action, i.occurred_at, now)
+                for _, i in accepted
+            ]
+            await uow.db.copy_rows(uow.conn, completions, COMPLETION_COLUMNS, rows)
+            entry_of = _entries(accepted, library, survivors, results)
+            await _earn(uow, entry_of, dict(accepted), results)
+        await uow.commit()
+    return [results[i] for i in sorted(results)]
+
+
+def _first_of_each(items: Items, results: Results) -> Items:
+    """The first item of each external id; later ones in the same batch are duplicates."""
+    fresh: Items = []
     seen: set[str] = set()
     for index, item in items:
         if item.external_id in seen:
@@ -68,84 +100,83 @@ async def _record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[I
         else:
             seen.add(item.external_id)
             fresh.append((index, item))
-    if not fresh:
-        return [results[i] for i in sorted(results)]
-    async with db.uow() as uow:
-        # the checks that need no lock first: an item refused by them locks (and so writes) nothing
-        library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
-        checked: list[tuple[int, CompletionIn]] = []
-        for index, item in fresh:
-            activity = library.get(item.activity_id)
-            problem = (
-                f"no published activity {item.activity_id!r} in the library"
-                if activity is None
-                else completion_problem(activity.kind, item.action) or occurred_problem(item.occurred_at, today)
+    return fresh
+
+
+def _acceptable(fresh: Items, library: dict[str, Any], today: date, results: Results) -> Items:
+    """Items of a published activity, with an action it takes (CL-4) and a date not in the future."""
+    checked: Items = []
+    for index, item in fresh:
+        activity = library.get(item.activity_id)
+        problem = (
+            f"no published activity {item.activity_id!r} in the library"
+            if activity is None
+            else completion_problem(activity.kind, item.action) or occurred_problem(item.occurred_at, today)
+        )
+        if problem is not None:
+            results[index] = ItemResult(index, item.external_id, "rejected", reason=problem)
+        else:
+            checked.append((index, item))
+    return checked
+
+
+async def _not_received_before(uow: UnitOfWork, checked: Items, results: Results) -> Items:
+    known: set[str] = set()
+    for part in ledger.chunks([i.external_id for _, i in checked]):
+        rows = await uow.conn.execute(select(completions.c.external_id).where(completions.c.external_id.in_(part)))
+        known.update(r.external_id for r in rows)
+    accepted: Items = []
+    for index, item in checked:
+        if item.external_id in known:
+            results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
+        else:
+            accepted.append((index, item))
+    return accepted
+
+
+def _entries(
+    accepted: Items, library: dict[str, Any], survivors: dict[str, str], results: Results
+) -> dict[int, ledger.NewEntry]:
+    """The ledger entry each earning item would make: one per (person, activity) in the batch (CL-6)."""
+    candidates: dict[tuple[str, str], ledger.NewEntry] = {}
+    entry_of: dict[int, ledger.NewEntry] = {}
+    for index, item in accepted:
+        activity = library[item.activity_id]
+        if not earns(activity.kind, item.action):
+            why = f"{item.action} does not earn points for a {activity.kind}"
+            results[index] = ItemResult(index, item.external_id, "recorded", reason=why)
+            continue
+        person = survivors[item.cco_id]
+        key = (person, activity.activity_id)
+        if key not in candidates:
+            candidates[key] = ledger.NewEntry(
+                cco_id=person,
+                earned_by=item.cco_id,
+                activity_id=activity.activity_id,
+                points=activity.points,
+                earned_on=item.occurred_at.astimezone(UTC).date(),
+                specializations=list(activity.specializations),
+                mandatory_for=list(activity.mandatory_for),
+                source=item.source,
+                source_ref=item.external_id,
             )
-            if problem is not None:
-                results[index] = ItemResult(index, item.external_id, "rejected", reason=problem)
-            else:
-                checked.append((index, item))
-        survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
-        await ledger.lock_people(uow, survivors.values())
-        known: set[str] = set()
-        for part in ledger.chunks([i.external_id for _, i in checked]):
-            rows = await uow.conn.execute(select(completions.c.external_id).where(completions.c.external_id.in_(part)))
-            known.update(r.external_id for r in rows)
-        accepted: list[tuple[int, CompletionIn]] = []
-        for index, item in checked:
-            if item.external_id in known:
-                results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
-            else:
-                accepted.append((index, item))
-        if accepted:
-            now = datetime.now(UTC)
-            await uow.db.copy_rows(  # the ids were checked under the people's locks; a rare race retries
-                uow.conn,
-                completions,
-                ("external_id", "source", "cco_id", "person", "activity_id", "action", "occurred_at", "recorded_at"),
-                [
-                    (i.external_id, i.source, i.cco_id, survivors[i.cco_id], i.activity_id, i.action, i.occurred_at, now)
-                    for _, i in accepted
-                ],
+        entry_of[index] = candidates[key]
+    return entry_of
+
+
+async def _earn(
+    uow: UnitOfWork, entry_of: dict[int, ledger.NewEntry], by_index: dict[int, CompletionIn], results: Results
+) -> None:
+    """Add the entries; the first item of a new entry earned it, the others (and earlier earners) did not."""
+    unique = list({id(e): e for e in entry_of.values()}.values())
+    added = {e.entry_id for e in await ledger.add_entries(uow, unique)}
+    claimed: set[str] = set()
+    for index, entry in sorted(entry_of.items()):
+        item_id = by_index[index].external_id
+        if entry.entry_id in added and entry.entry_id not in claimed:
+            claimed.add(entry.entry_id)
+            results[index] = ItemResult(index, item_id, "earned", points=entry.points, entry_id=entry.entry_id)
+        else:
+            results[index] = ItemResult(
+                index, item_id, "already_earned", reason="this person already earned this activity's points"
             )
-            inserted = {i.external_id for _, i in accepted}
-            candidates: dict[tuple[str, str], ledger.NewEntry] = {}
-            entry_of: dict[int, ledger.NewEntry] = {}
-            for index, item in accepted:
-                if item.external_id not in inserted:
-                    results[index] = ItemResult(index, item.external_id, "duplicate", reason="already received")
-                    continue
-                activity = library[item.activity_id]
-                if not earns(activity.kind, item.action):
-                    why = f"{item.action} does not earn points for a {activity.kind}"
-                    results[index] = ItemResult(index, item.external_id, "recorded", reason=why)
-                    continue
-                person = survivors[item.cco_id]
-                key = (person, activity.activity_id)
-                if key not in candidates:
-                    candidates[key] = ledger.NewEntry(
-                        cco_id=person,
-                        earned_by=item.cco_id,
-                        activity_id=activity.activity_id,
-                        points=activity.points,
-                        earned_on=item.occurred_at.astimezone(UTC).date(),
-                        specializations=list(activity.specializations),
-                        mandatory_for=list(activity.mandatory_for),
-                        source=item.source,
-                        source_ref=item.external_id,
-                    )
-                entry_of[index] = candidates[key]
-            added = {e.entry_id for e in await ledger.add_entries(uow, list(candidates.values()))}
-            claimed: set[str] = set()
-            by_index = dict(accepted)
-            for index, entry in sorted(entry_of.items()):
-                item_id = by_index[index].external_id
-                if entry.entry_id in added and entry.entry_id not in claimed:
-                    claimed.add(entry.entry_id)
-                    results[index] = ItemResult(index, item_id, "earned", points=entry.points, entry_id=entry.entry_id)
-                else:
-                    results[index] = ItemResult(
-                        index, item_id, "already_earned", reason="this person already earned this activity's points"
-                    )
-        await uow.commit()
-    return [results[i] for i in sorted(results)]
