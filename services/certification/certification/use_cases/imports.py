@@ -27,7 +27,7 @@ from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
 from certification.tables import exam_results, import_errors, imports
 from certification.use_cases.badges import dirty_people, recompute
 from partnerhub.bus.contracts import ExamPassed
-from partnerhub.db.uow import Database
+from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import NotFound
 from partnerhub.ids import new_id
 from partnerhub.inputs import visible
@@ -271,58 +271,9 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
     async with db.uow() as uow:
         conn = uow.conn
         catalog = await store.load_catalog(conn)
-        parsed: list[tuple[int, ResultRow, str]] = []
-        for number, fields, error, content in batch:
-            if error is None and fields is not None:
-                try:
-                    parsed.append((number, parse_row(fields, today=today, known_exams=catalog.exams), content))
-                    continue
-                except RowError as exc:
-                    error = str(exc)
-            errors.append({"import_id": import_id, "line": number, "error": visible(error or ""), "content": content})
-
-        first_seen: dict[str, ResultRow] = {}
-        for part in store.chunks([p[1].external_id for p in parsed]):
-            rows = await conn.execute(
-                select(
-                    exam_results.c.external_id, exam_results.c.original_cco_id, exam_results.c.exam_number,
-                    exam_results.c.taken_on, exam_results.c.passed,
-                ).where(exam_results.c.external_id.in_(part))
-            )
-            for r in rows:
-                first_seen[r.external_id] = ResultRow(r.external_id, r.original_cco_id, r.exam_number, r.taken_on, r.passed)
-        new_rows: list[ResultRow] = []
-        replayed = 0
-        for number, row, content in parsed:
-            first = first_seen.get(row.external_id)
-            if first is None:
-                first_seen[row.external_id] = row
-                new_rows.append(row)
-            elif first == row:
-                replayed += 1
-            else:
-                errors.append(
-                    {
-                        "import_id": import_id, "line": number, "content": content,
-                        "error": f"external_id {row.external_id} was recorded before with different values; the first result stands",
-                    }
-                )
-        owners = await store.resolve_many(conn, (r.cco_id for r in new_rows))
-        now = datetime.now(UTC)
-        records = []
-        passed_by: set[str] = set()  # owners whose badges may change
-        for row in new_rows:
-            result_id = new_id()
-            owner = owners[row.cco_id]
-            records.append(
-                (result_id, row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed, import_id, now)
-            )
-            if row.passed:
-                passed_by.add(owner)
-                uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
-        if records:
-            await db.copy_rows(conn, exam_results, RESULT_COLUMNS, records)
-            await store.mark_dirty(db, conn, passed_by)
+        parsed = _parse(batch, import_id, today, catalog.exams, errors)
+        new_rows, replayed = await _first_seen(conn, parsed, import_id, errors)
+        records = await _record_results(uow, import_id, new_rows)
         if errors:
             await conn.execute(db.insert_ignoring_duplicates(import_errors), errors)
         await conn.execute(
@@ -330,9 +281,80 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
             .where(imports.c.id == import_id)
             .values(
                 lines_read=imports.c.lines_read + len(batch),
-                accepted=imports.c.accepted + len(records),
+                accepted=imports.c.accepted + records,
                 replayed=imports.c.replayed + replayed,
                 rejected=imports.c.rejected + len(errors),
             )
         )
         await uow.commit()
+
+
+def _parse(
+    batch: list[Line], import_id: str, today: date, known_exams: Any, errors: list[dict[str, Any]]
+) -> list[tuple[int, ResultRow, str]]:
+    """The batch's lines as results; each line that is not one goes to ``errors`` with what is wrong."""
+    parsed: list[tuple[int, ResultRow, str]] = []
+    for number, fields, error, content in batch:
+        if error is None and fields is not None:
+            try:
+                parsed.append((number, parse_row(fields, today=today, known_exams=known_exams), content))
+                continue
+            except RowError as exc:
+                error = str(exc)
+        errors.append({"import_id": import_id, "line": number, "error": visible(error or ""), "content": content})
+    return parsed
+
+
+async def _first_seen(
+    conn: Any, parsed: list[tuple[int, ResultRow, str]], import_id: str, errors: list[dict[str, Any]]
+) -> tuple[list[ResultRow], int]:
+    """The results not recorded before, and how many lines repeat one recorded with the same values; a line
+    with a recorded external_id but other values is an error (the first result stands)."""
+    first_seen: dict[str, ResultRow] = {}
+    for part in store.chunks([p[1].external_id for p in parsed]):
+        rows = await conn.execute(
+            select(
+                exam_results.c.external_id, exam_results.c.original_cco_id, exam_results.c.exam_number,
+                exam_results.c.taken_on, exam_results.c.passed,
+            ).where(exam_results.c.external_id.in_(part))
+        )
+        for r in rows:
+            first_seen[r.external_id] = ResultRow(r.external_id, r.original_cco_id, r.exam_number, r.taken_on, r.passed)
+    new_rows: list[ResultRow] = []
+    replayed = 0
+    for number, row, content in parsed:
+        first = first_seen.get(row.external_id)
+        if first is None:
+            first_seen[row.external_id] = row
+            new_rows.append(row)
+        elif first == row:
+            replayed += 1
+        else:
+            errors.append(
+                {
+                    "import_id": import_id, "line": number, "content": content,
+                    "error": f"external_id {row.external_id} was recorded before with different values; the first result stands",
+                }
+            )
+    return new_rows, replayed
+
+
+async def _record_results(uow: UnitOfWork, import_id: str, new_rows: list[ResultRow]) -> int:
+    """Copy the new results in, each pass with its ``exam.passed`` event, and mark their owners for recomputing."""
+    owners = await store.resolve_many(uow.conn, (r.cco_id for r in new_rows))
+    now = datetime.now(UTC)
+    records = []
+    passed_by: set[str] = set()  # owners whose badges may change
+    for row in new_rows:
+        result_id = new_id()
+        owner = owners[row.cco_id]
+        records.append(
+            (result_id, row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed, import_id, now)
+        )
+        if row.passed:
+            passed_by.add(owner)
+            uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
+    if records:
+        await uow.db.copy_rows(uow.conn, exam_results, RESULT_COLUMNS, records)
+        await store.mark_dirty(uow.db, uow.conn, passed_by)
+    return len(records)
