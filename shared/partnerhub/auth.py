@@ -9,7 +9,7 @@ only it has no partner rights. What a principal may do is decided in :mod:`partn
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import jwt
@@ -127,7 +127,7 @@ def mint_token(
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider (dev: POST /v1/dev/tokens)")
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -136,10 +136,10 @@ def current_principal(
     return authenticator.verify(credentials.credentials)
 
 
-def require_roles(*roles: str) -> Callable[..., Principal]:
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller has at least one of ``roles``."""
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.has_any(*roles):
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
         return principal

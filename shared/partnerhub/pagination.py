@@ -29,7 +29,7 @@ class Page:
         return list(items[self.offset : self.offset + self.limit])
 
 
-def paging(
+async def paging(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page (1..{MAX_LIMIT})"),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description=f"items to skip (0..{MAX_OFFSET:,})"),
 ) -> Page:

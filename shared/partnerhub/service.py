@@ -254,10 +254,17 @@ class ServiceRuntime:
         return checks
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
-    """FastAPI dependency: the runtime of the service handling the request."""
+def runtime_from(request: Request) -> ServiceRuntime:
+    """The runtime of the service handling the request."""
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-def database_of(request: Request) -> Database:
-    return runtime_of(request).db
+# the dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off
+# per dependency per request for what is an attribute read
+async def runtime_of(request: Request) -> ServiceRuntime:
+    """FastAPI dependency: the runtime of the service handling the request."""
+    return runtime_from(request)
+
+
+async def database_of(request: Request) -> Database:
+    return runtime_from(request).db

@@ -51,7 +51,7 @@ def _too_large(limit: int) -> Problem:
     return Problem(f"The proof file is larger than {limit} bytes.", status=413, slug="proof-too-large")
 
 
-def refuse_oversized(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> None:
+async def refuse_oversized(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> None:
     """Refuse before reading the body when the declared length is already too big."""
     limit = runtime.settings.proof_max_bytes  # type: ignore[attr-defined]
     declared = request.headers.get("content-length")

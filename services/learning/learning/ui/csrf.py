@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 
 from partnerhub.errors import Problem
-from partnerhub.service import runtime_of
+from partnerhub.service import runtime_from
 from partnerhub.settings import DEV_JWT_SECRET, ServiceSettings
 
 CSRF_COOKIE = "partnerhub_csrf"
@@ -109,7 +109,7 @@ class CsrfGuard:
     def _sign(self, request: Request, nonce: str) -> str:
         session = request.cookies.get(self.session_cookie, "")
         message = f"{nonce}\n{session}".encode()
-        return hmac.new(key_of(runtime_of(request).settings), message, hashlib.sha256).hexdigest()
+        return hmac.new(key_of(runtime_from(request).settings), message, hashlib.sha256).hexdigest()
 
 
 def same_origin(request: Request) -> bool:

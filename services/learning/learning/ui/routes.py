@@ -161,7 +161,7 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(COOKIE) or None
 
 
-def ui_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal:
+async def ui_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal:
     token = token_of(request)
     if not token:
         raise SignInRequired()
@@ -173,7 +173,7 @@ def ui_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)
     return principal
 
 
-def optional_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal | None:
+async def optional_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal | None:
     token = token_of(request)
     if not token:
         return None

@@ -6,12 +6,12 @@ from fastapi import Request
 
 from partnerhub.auth import Principal, require_partner
 from partnerhub.policy import PartnerRight
-from partnerhub.service import runtime_of
+from partnerhub.service import runtime_from
 from specialization.settings import SpecializationSettings
 
 
 def settings_of(request: Request) -> SpecializationSettings:
-    runtime = runtime_of(request)
+    runtime = runtime_from(request)
     assert isinstance(runtime.settings, SpecializationSettings)
     return runtime.settings
 
