@@ -406,18 +406,19 @@ async def deliver(
 ) -> list[Envelope]:
     """Publish ``events`` on the service's own transport (as their owner would) and wait until its consumer
     has applied each one: its id is in the inbox. Returns the envelopes sent."""
-    from sqlalchemy import select
-
     envelopes = [e if isinstance(e, Envelope) else Envelope.wrap(e, producer=producer) for e in events]
     if occurred_at is not None:
         envelopes = [e.model_copy(update={"occurred_at": occurred_at}) for e in envelopes]
     await runtime.transport.publish(envelopes)
-    inbox, ids = runtime.db.inbox, {str(e.id) for e in envelopes}
-
-    async def applied() -> bool:
-        async with runtime.db.engine.connect() as conn:
-            found = {r[0] for r in await conn.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))}
-        return found == ids
-
-    await eventually(applied, timeout=timeout)
+    await eventually(lambda: in_inbox(runtime, envelopes), timeout=timeout)
     return envelopes
+
+
+async def in_inbox(runtime: ServiceRuntime, envelopes: Sequence[Envelope]) -> bool:
+    """True once the service's consumer has applied every one of ``envelopes`` (their ids are in its inbox)."""
+    from sqlalchemy import select
+
+    inbox, ids = runtime.db.inbox, {str(e.id) for e in envelopes}
+    async with runtime.db.engine.connect() as conn:
+        found = {r[0] for r in await conn.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))}
+    return found == ids

@@ -127,23 +127,12 @@ def feed() -> Any:
     return publish
 
 
-async def inbox_has(runtime: Any, envelopes: list[Envelope]) -> bool:
-    """True once every one of these events was applied (its id is in the inbox)."""
-    from sqlalchemy import func, select
-
-    inbox = runtime.db.inbox
-    ids = [str(e.id) for e in envelopes]
-    async with runtime.db.engine.connect() as conn:
-        count = await conn.scalar(select(func.count()).select_from(inbox).where(inbox.c.event_id.in_(ids)))
-    return int(count or 0) == len(set(ids))
-
-
 @pytest.fixture
 def applied() -> Any:
     """``await applied(runtime, envelopes)``: wait until the events were handled."""
-    from partnerhub.testing import eventually
+    from partnerhub.testing import eventually, in_inbox
 
     async def wait(runtime: Any, envelopes: list[Envelope], timeout: float = 30) -> None:
-        await eventually(lambda: inbox_has(runtime, envelopes), timeout=timeout)
+        await eventually(lambda: in_inbox(runtime, envelopes), timeout=timeout)
 
     return wait

@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from learning.app import SERVICE
 from learning.tables import specialization_names
 from partnerhub.bus.contracts import StatusChanged
-from partnerhub.bus.envelope import Envelope
-from partnerhub.testing import eventually
+from partnerhub.testing import deliver
 
 
 def status(name: str | None) -> StatusChanged:
@@ -22,15 +21,7 @@ def status(name: str | None) -> StatusChanged:
 
 
 async def applied(runtime, event: StatusChanged, at: datetime) -> None:  # type: ignore[no-untyped-def]
-    envelope = Envelope.wrap(event, producer="specialization").model_copy(update={"occurred_at": at})
-    await runtime.transport.publish([envelope])
-    inbox = runtime.db.inbox
-
-    async def seen() -> bool:
-        async with runtime.db.engine.connect() as conn:
-            return bool(await conn.scalar(inbox.select().with_only_columns(inbox.c.event_id).where(inbox.c.event_id == str(envelope.id))))
-
-    await eventually(seen, timeout=30)
+    await deliver(runtime, event, producer="specialization", occurred_at=at)
 
 
 async def names(runtime) -> dict[str, str]:  # type: ignore[no-untyped-def]

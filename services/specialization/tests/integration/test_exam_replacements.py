@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from partnerhub.bus import contracts as c
 from partnerhub.bus.envelope import Envelope
+from partnerhub.testing import in_inbox
 
 PARTNER = "BG-1001"
 SPEC = "ADV-COLLAB"
@@ -95,15 +96,7 @@ async def test_ce1_announcements_out_of_order_and_redelivered_apply_once(start) 
         first = Envelope.wrap(replaced(False, TODAY, new="642-439"), producer="certification")
         second = Envelope.wrap(replaced(True, TODAY, new="642-440"), producer="certification")
         await sp.runtime.transport.publish([second, first, second])  # and a redelivery
-        inbox = sp.runtime.db.inbox
-
-        async def applied() -> bool:
-            from sqlalchemy import func, select
-
-            async with sp.runtime.db.engine.connect() as conn:
-                return await conn.scalar(select(func.count()).select_from(inbox).where(inbox.c.event_id.in_([str(first.id), str(second.id)]))) == 2
-
-        await sp.settle(applied)
+        await sp.settle(lambda: in_inbox(sp.runtime, [first, second]))
         one = (await sp.client.get("/v1/exams/642-437/replacement", headers=sp.staff)).json()
         assert (one["replaced_by"], one["required"]) == ("642-440", True)
         assert [e["cco_id"] for e in await sp.outbox(c.RoleVacated.TYPE)] == [team["FE"]], "vacated once"
