@@ -41,14 +41,6 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
 log = get_logger(__name__)
-# who the demo data makes, as the banner and the overview page name them (identity's demo_data.json)
-DEMO_PEOPLE = (
-    ("ada.admin", "partner admin of Acme Networks (100001)"),
-    ("gil.globex", "partner admin of Globex Integration (100002)"),
-    ("pat.pam", "partner account manager (PAM) of both"),
-    ("sam.se", "a systems engineer at Acme; sam.engineer2 is his duplicate CCO ID"),
-    ("staff.ana", "program staff: sees every partner"),
-)
 ADDRESS_FILE = "standalone.json"  # in the data folder while the system runs: {"url": ..., "pid": ...}
 INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }\n"
 
@@ -167,6 +159,16 @@ class Standalone:
     def staff_token(self) -> str:
         return mint_token(self.settings, "staff.ana", ["program_staff"], ttl_seconds=12 * 3600)
 
+    def _demo_people(self) -> list[tuple[str, str]]:
+        """Who the demo data makes, as the service that seeds them says (its ``demo_people`` extra)."""
+        if not self.demo:
+            return []
+        found: list[tuple[str, str]] = []
+        for runtime in self.runtimes.values():
+            people = runtime.definition.extras.get("demo_people")
+            found += people() if callable(people) else []
+        return found
+
     def _mail_folder(self) -> Path | None:
         notify = self.runtimes.get("notify")
         folder = getattr(notify.settings, "mail_folder", None) if notify else None
@@ -183,9 +185,9 @@ class Standalone:
             lines.append(f"  CL View pages   {self.base_url}/learning/ui/   (partner admins, PAMs, program staff)")
         for name in self.runtimes:
             lines.append(f"  {name:<16}{self.base_url}/{name}/docs   (health {self.base_url}/{name}/healthz)")
-        if self.demo:
+        if demo_people := self._demo_people():
             lines += ["  demo people     sign in as any of them on the CL View's sign-in page:"]
-            lines += [f"                  {who:<12} {what}" for who, what in DEMO_PEOPLE]
+            lines += [f"                  {who:<12} {what}" for who, what in demo_people]
         mail = self._mail_folder()
         if mail is not None:
             lines.append(f"  mail            written as .eml files to {mail.resolve()} (no SMTP server set)")
@@ -237,11 +239,12 @@ class Standalone:
                 "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
                 if "learning" in self.runtimes else ""
             )
+            demo_people = self._demo_people()
             people = (
                 "<h2>Demo people</h2><p>Sign in as any of them on the CL View's sign-in page.</p><ul>"
-                + "".join(f"<li><b>{html.escape(w)}</b>: {html.escape(d)}</li>" for w, d in DEMO_PEOPLE)
+                + "".join(f"<li><b>{html.escape(w)}</b>: {html.escape(d)}</li>" for w, d in demo_people)
                 + "</ul>"
-                if self.demo else ""
+                if demo_people else ""
             )
             mail = self._mail_folder()
             mailed = (

@@ -9,7 +9,7 @@ from identity.api.examples import REQUEST_EXAMPLES
 from identity.api.individuals import router as individuals_router
 from identity.api.partners import router as partners_router
 from identity.api.tokens import router as tokens_router
-from identity.demo import seed
+from identity.demo import demo_people, seed
 from identity.jobs import JOBS
 from identity.settings import IdentitySettings
 from identity.tables import metadata
@@ -55,5 +55,5 @@ SERVICE = ServiceDefinition(
     jobs=JOBS,
     seed=seed,
     description="Partners, CCO IDs, memberships with history, merges, access grants, partner admins and PAMs.",
-    extras={"mint_token": mint_for},
+    extras={"mint_token": mint_for, "demo_people": demo_people},
 )

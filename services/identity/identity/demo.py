@@ -36,3 +36,26 @@ async def seed(runtime: ServiceRuntime) -> None:
         await use_cases.assign_role(db, cco_id=p["cco_id"], be_geo_id=p["be_geo_id"], role="pam")
     for g in data.get("grants", []):
         await use_cases.grant_access(db, cco_id=g["cco_id"], be_geo_id=g["be_geo_id"])
+
+
+def demo_people() -> list[tuple[str, str]]:
+    """Who the demo data makes, for the standalone's banner and overview page: each admin, PAM, staff member
+    and other member with their role, in the words of the sign-in page."""
+    data = json.loads(DEMO_FILE.read_text())
+    partners = {p["be_geo_id"]: p["name"] for p in data.get("partners", [])}
+    people: list[tuple[str, str]] = [
+        (a["cco_id"], f"partner admin of {partners.get(a['be_geo_id'], a['be_geo_id'])} ({a['be_geo_id']})")
+        for a in data.get("admins", [])
+    ]
+    pams: dict[str, list[str]] = {}
+    for p in data.get("pams", []):
+        pams.setdefault(p["cco_id"], []).append(partners.get(p["be_geo_id"], p["be_geo_id"]))
+    people += [(cco_id, f"partner account manager (PAM) of {', '.join(names)}") for cco_id, names in pams.items()]
+    people += [(i["cco_id"], "program staff: sees every partner") for i in data["individuals"] if i.get("program_staff")]
+    named = {cco_id for cco_id, _ in people}
+    people += [
+        (m["cco_id"], f"works at {partners.get(m['be_geo_id'], m['be_geo_id'])} (no admin role)")
+        for m in data.get("memberships", [])
+        if m["cco_id"] not in named
+    ]
+    return people
