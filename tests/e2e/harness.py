@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from aiosmtpd.controller import Controller
 
 from partnerhub.auth import mint_token
 from partnerhub.settings import ServiceSettings
+from partnerhub.testing import free_port
 
 SERVICES = ("identity", "certification", "learning", "specialization", "notify")
 
@@ -41,11 +41,6 @@ def token(sub: str, *roles: str, admin_of: tuple[str, ...] = (), pam_of: tuple[s
 
 STAFF = token("staff.e2e", "program_staff")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

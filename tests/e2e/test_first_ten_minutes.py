@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from harness import free_port
+from partnerhub.testing import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = re.compile(r"^## First ten minutes\n(.*?)^## ", re.S | re.M)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from partnerhub.auth import mint_token
 from partnerhub.settings import ServiceSettings
 from partnerhub.standalone import Standalone
-from partnerhub.testing import eventually
+from partnerhub.testing import eventually, free_port
 
 
 class _Dev(ServiceSettings):
@@ -71,15 +70,10 @@ async def test_slice_standalone(tmp_path: Path) -> None:
         await system.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @contextmanager
 def _serve(service: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     log = (log_dir / f"{service}-{port}.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "partnerhub.cli", "serve", service, "--port", str(port)],

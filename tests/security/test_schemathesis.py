@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ import uvicorn
 from partnerhub.registry import discover
 from partnerhub.settings import ServiceSettings
 from partnerhub.standalone import Standalone
-from partnerhub.testing import bearer
+from partnerhub.testing import bearer, free_port
 
 HERE = Path(__file__).parent
 START = date(2026, 1, 5)  # the clocks' first day; the hooks bound clock moves from it
@@ -43,12 +42,6 @@ class Live:
     settings: ServiceSettings
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The standalone system with its demo seeds (no storyline), served by uvicorn in a thread."""
@@ -57,7 +50,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         system = Standalone(
             tmp_path_factory.mktemp("standalone"), demo=True, start_date=START, overrides={"log_level": "WARNING"}
         )
-        port = _free_port()
+        port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(system.app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,12 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from partnerhub.bus.envelope import Envelope, Event
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from partnerhub.testing import free_port
 
 
 @dataclass

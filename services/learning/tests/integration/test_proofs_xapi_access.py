@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 
 import uvicorn
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from tincan import Activity, Agent, AgentAccount, RemoteLRS, Statement, Verb
 
 from learning.tables import proof_files
+from partnerhub.testing import free_port
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EML = b"From: events@ciscolive.example\r\nDate: Mon, 8 Jun 2026 09:00:00 +0000\r\nSubject: Registration confirmed\r\n\r\nSee you in Las Vegas.\r\n"
@@ -97,11 +97,6 @@ async def test_cl5_proofs_refuse_bad_files_and_rejections_earn_nothing(learning)
     assert (await learning.client.post(f"/v1/proofs/{uuid.uuid4()}/accept", headers=learning.staff)).status_code == 404
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 async def test_xapi_statements_from_the_tincan_client_earn_points_and_replays_are_harmless(learning) -> None:
     await learning.today("2026-03-01")
@@ -109,7 +104,7 @@ async def test_xapi_statements_from_the_tincan_client_earn_points_and_replays_ar
     await learning.period("P1", "ENT", "2026-01-01", "2026-12-31")
     await learning.activity("VID-7", kind="video", duration_minutes=45)
     await learning.activity("LAB-2", kind="lab", duration_minutes=120)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(learning.runtime.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:

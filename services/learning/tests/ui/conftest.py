@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -31,16 +30,11 @@ from partnerhub.bus.contracts import (
 )
 from partnerhub.bus.envelope import Event
 from partnerhub.standalone import Standalone
-from partnerhub.testing import bearer, deliver, eventually
+from partnerhub.testing import bearer, deliver, eventually, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Site:
