@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from certification.api.catalog import router as catalog_router
+from certification.api.credentials import keys_router
+from certification.api.credentials import router as credentials_router
 from certification.api.examples import REQUEST_EXAMPLES
 from certification.api.individuals import router as individuals_router
 from certification.api.results import router as results_router
@@ -13,6 +15,7 @@ from certification.demo import seed
 from certification.jobs import JOBS
 from certification.settings import CertificationSettings
 from certification.tables import metadata
+from certification.verify_page.routes import router as verify_page_router
 from partnerhub.bus.contracts import (
     BadgeAchieved,
     BadgeExpired,
@@ -33,11 +36,11 @@ SERVICE = ServiceDefinition(
     settings_cls=CertificationSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(catalog_router, results_router, individuals_router),
+    routers=(catalog_router, results_router, individuals_router, credentials_router, keys_router, verify_page_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(ExamPassed, ExamReplaced, RequirementsChanged, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
     jobs=JOBS,
     seed=seed,
     raw_bodies=("/v1/exam-results/imports",),  # a bulk upload, streamed to disk under import_max_bytes
-    description="Exam and certification catalogs (requirements by version), exam results, agreements, badges with validity, certificates, reminders.",
+    description="Exam and certification catalogs (requirements by version), exam results, agreements, badges with validity, certificates anyone can verify (PDF, Open Badges 3.0), reminders.",
 )

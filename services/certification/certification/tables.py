@@ -113,6 +113,22 @@ certificates = Table(
     Column("valid_from", Date, nullable=False),
     Column("expires_on", Date, nullable=False),
     Column("issued_on", Date, nullable=False),
+    # cert0009: the number printed on the certificate and typed into the verification page, and a
+    # revocation by program staff (a verification then answers "revoked")
+    Column("number", String(20), nullable=False, unique=True),
+    Column("revoked_on", Date, nullable=True),
+    Column("revoked_reason", String(500), nullable=True),
+)
+
+# cert0009: signing keys generated in dev and test (production's key comes from the settings), kept
+# so that a restart still verifies what was signed before
+credential_keys = Table(
+    "credential_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("algorithm", String(8), nullable=False),
+    Column("private_pem", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 agreements = Table(

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from certification.domain.rows import CCO_ID_PATTERN, EXAM_NUMBER_PATTERN, EXTERNAL_ID_PATTERN
-from partnerhub.inputs import BusinessDate, single_line
+from partnerhub.inputs import BusinessDate, free_text, single_line
 
 CERT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples=["jdoe"])]
@@ -145,6 +153,7 @@ class AgreementIn(BaseModel):
 
 class CertificateOut(BaseModel):
     id: str
+    number: str = Field(description="the certificate number, printed on it and checked at the public verification page")
     certification: str
     valid_from: date
     expires_on: date
@@ -156,3 +165,64 @@ class AgreementOut(BaseModel):
     version: str
     signed_on: date
     certificates_issued: list[CertificateOut]
+
+
+# certificates anyone can verify (CE-3) -------------------------------------------------------------
+Jwt = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=16_384, pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$"),
+]
+
+
+class VerificationIn(BaseModel):
+    """Exactly one of: a certificate number, a credential id, or a credential (VC-JWT)."""
+
+    model_config = ConfigDict(extra="forbid")
+    certificate_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=24)] | None = Field(
+        None, description="as printed on the certificate, e.g. PH-7K2M-9Q4T-XB3D (case and dashes forgiven)"
+    )
+    credential_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = Field(
+        None, description="a credential's id, urn:uuid:…"
+    )
+    credential: Jwt | None = Field(None, description="an Open Badges 3.0 credential as a VC-JWT (compact JWS)")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> VerificationIn:
+        given = [f for f in ("certificate_number", "credential_id", "credential") if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of certificate_number, credential_id, credential")
+        return self
+
+
+class VerificationOut(BaseModel):
+    """What anyone may know of a certificate: nothing of the person."""
+
+    status: Literal["valid", "expired", "revoked"]
+    certification: str = Field(description="the certification's code")
+    name: str = Field(description="the certification's name")
+    valid_from: date = Field(description="the badge's current period (a renewal's new dates, CE-5)")
+    expires_on: date = Field(description="the first day it is no longer valid")
+    certificate_number: str
+    reason: str = Field(description="in words: valid, renewed, expired on …, revoked on …")
+    checked_on: date = Field(description="the business date of the check")
+
+
+class CredentialOut(BaseModel):
+    certificate_number: str
+    credential_id: str = Field(description="the credential's id (urn:uuid:…), also the JWT's jti")
+    jwt: str = Field(description="the credential signed as a VC-JWT: verify it with the key its `kid` names (JWKS)")
+    credential: dict[str, Any] = Field(description="the Open Badges 3.0 OpenBadgeCredential inside the JWT")
+
+
+RevocationReason = free_text(500, min_length=1)
+
+
+class RevocationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: RevocationReason = Field(description="why, in words (kept, not shown to the public)")
+
+
+class RevocationOut(BaseModel):
+    number: str
+    revoked_on: date
+    reason: str | None

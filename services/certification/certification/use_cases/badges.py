@@ -14,6 +14,7 @@ from certification import store
 from certification.domain.badges import BadgeState, Pass, replay
 from certification.domain.catalog import Catalog
 from certification.domain.changes import badge_events, same
+from certification.domain.credentials import new_number
 from certification.domain.reminders import next_reminder
 from certification.tables import agreements, badges, certificates, exam_results, holders, reminders
 from partnerhub.db.uow import UnitOfWork
@@ -129,6 +130,7 @@ async def issue_certificates(uow: UnitOfWork, cco_ids: Sequence[str], today: dat
                     "valid_from": valid_from,
                     "expires_on": row.expires_on,
                     "issued_on": today,
+                    "number": new_number(),
                 }
             )
     if issued:

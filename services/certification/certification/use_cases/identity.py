@@ -16,7 +16,6 @@ from certification.tables import (
     agreements,
     aliases,
     badges,
-    certificates,
     exam_results,
     grants,
     holders,
@@ -24,6 +23,7 @@ from certification.tables import (
     reminders,
 )
 from certification.use_cases.badges import recompute
+from certification.use_cases.credentials import certificates_merged
 from partnerhub.db.uow import UnitOfWork
 
 
@@ -76,7 +76,7 @@ async def merge(uow: UnitOfWork, survivor: str, retired: list[str], merged_on: d
     )
     await conn.execute(update(aliases).where(aliases.c.survivor.in_(gone)).values(survivor=target))
     await conn.execute(update(exam_results).where(exam_results.c.cco_id.in_(gone)).values(cco_id=target))
-    await conn.execute(update(certificates).where(certificates.c.cco_id.in_(gone)).values(cco_id=target))
+    await certificates_merged(uow, gone, target)
     for table, key in (
         (reminders, ["certification", "expires_on", "months_before"]),
         (agreements, ["version"]),

@@ -101,7 +101,11 @@ def _badge_out(row: Any, names: dict[str, str], certs: dict[tuple[str, date, dat
         "expires_on": row.expires_on,
         "extension_reason": row.extension_reason,
         "requirements_version": row.requirements_version,
-        "certificate": {"id": cert.id, "issued_on": cert.issued_on} if cert else None,
+        "certificate": (
+            {"id": cert.id, "number": cert.number, "issued_on": cert.issued_on, "revoked": cert.revoked_on is not None}
+            if cert
+            else None
+        ),
     }
 
 
