@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 from partnerhub.cli import app as cli_app
@@ -74,6 +76,9 @@ SECRET_VALUES = {
     "jwt-public-key": "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----",
     "rabbitmq-url": "amqps://partnerhub:secret@rabbitmq.example.com:5671/partnerhub",
     "learning-ui-csrf-secret": "a-real-csrf-secret-0123456789abcdef",
+    "credential-signing-key": ec.generate_private_key(ec.SECP256R1())
+    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    .decode(),
     "username": "relay-user",
     "password": "relay-password",
 }
