@@ -170,6 +170,15 @@ def certification_ops() -> dict[tuple[str, str], Op]:
         return {"external_id": f"r{_n()}", "cco_id": "max", "exam_number": "E1", "taken_on": "2026-02-02", "passed": False}
 
     writers = cells({"staff": 201, "system": 201}, hidden=())
+    public = {a: 200 for a in ACTORS}
+
+    async def certificate_ids(w: World) -> None:
+        """ivy's certificate number and the signing key's id, once her agreement issued the certificate."""
+        r = await w.call("certification", "GET", "/v1/individuals/ivy/certifications", w.staff)
+        (c1,) = [c for c in r.json()["certifications"] if c["certification"] == "C1"]
+        w.ids["CERT"] = c1["certificate"]["number"]
+        jwks = (await w.call("certification", "GET", "/.well-known/jwks.json", {})).json()
+        w.ids["KID"] = jwks["keys"][0]["kid"].rsplit("/", 1)[-1]
     return {
         ("PUT", "/v1/exams/{number}"): Op(cells({"staff": 200}, hidden=()), path="/v1/exams/E1", body=lambda: {"title": "Exam one"}),
         ("GET", "/v1/exams/{number}"): Op(everyone(), path="/v1/exams/E1"),
@@ -198,6 +207,23 @@ def certification_ops() -> dict[tuple[str, str], Op]:
         ("GET", "/v1/individuals/{cco_id}/certifications"): Op(
             cells({a: 200 for a in ("ivy", "staff", "admin_p")}, hidden=NOT_IVYS + ("system",)),
             path="/v1/individuals/ivy/certifications",
+        ),
+        # CE-3: after ivy signed (above); who sees her certificates (CE-11: admin_p because she granted P)
+        ("GET", "/v1/individuals/{cco_id}/certifications/{code}/certificate"): Op(
+            cells({a: 200 for a in ("ivy", "staff", "admin_p")}, hidden=NOT_IVYS + ("system",)),
+            path="/v1/individuals/ivy/certifications/C1/certificate", before=certificate_ids,
+        ),
+        ("GET", "/v1/individuals/{cco_id}/certifications/{code}/credential"): Op(
+            cells({a: 200 for a in ("ivy", "staff", "admin_p")}, hidden=NOT_IVYS + ("system",)),
+            path="/v1/individuals/ivy/certifications/C1/credential",
+        ),
+        # anyone may verify, signed in or not; nothing of the person in the answer
+        ("GET", "/.well-known/jwks.json"): Op(public),
+        ("GET", "/v1/credentials/keys/{kid}"): Op(public, path="/v1/credentials/keys/KID"),
+        ("POST", "/v1/verifications"): Op(public, body=lambda: {"certificate_number": "CERT"}),
+        ("GET", "/v1/certificates/{number}/verification"): Op(public, path="/v1/certificates/CERT/verification"),
+        ("PUT", "/v1/certificates/{number}/revocation"): Op(
+            cells({"staff": 201}, hidden=()), path="/v1/certificates/CERT/revocation", body=lambda: {"reason": "matrix"}
         ),
         ("GET", "/v1/individuals/{cco_id}/exam-history"): Op(
             cells({a: 200 for a in ("ivy", "staff", "admin_p")}, hidden=NOT_IVYS), path="/v1/individuals/ivy/exam-history"
@@ -469,7 +495,10 @@ async def _check(w: World, service: str, method: str, template: str, op: Op, act
         if op.data:
             kwargs["data"] = op.data()
     elif op.body is not None:
-        kwargs["json"] = json.loads(json.dumps(op.body()).replace("dupX", f"dup{w.last_dup}"))
+        text = json.dumps(op.body()).replace("dupX", f"dup{w.last_dup}")
+        for key, value in w.ids.items():
+            text = text.replace(f'"{key}"', json.dumps(value))  # an id only known once the world runs
+        kwargs["json"] = json.loads(text)
     r = await w.system.clients[service].request(method, path, **kwargs)
     expected = op.status[actor]
     if r.status_code != expected:
