@@ -25,6 +25,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "certifications and their kinds": ("certification", (r"PUT /v1/certifications/\{code\}",)),
     "exam results": ("certification", (r"POST /v1/exam-results(/imports)?",)),
     "agreements": ("certification", (r"POST /v1/individuals/\{cco_id\}/agreements",)),
+    "certificates and their revocation (CE-3)": ("certification", (r"PUT /v1/certificates/\{number\}/revocation",)),
     "the activity library, what an activity counts for": ("learning", (r"(PUT /v1/activities/\{activity_id\}|POST /v1/activities/\{activity_id\}/publish)",)),
     "completions and ledgers": ("learning", (r"POST /v1/completions", r"(POST|PUT) /v1/xapi/statements", r"POST /v1/proofs(/\{proof_id\}/(accept|reject))?")),
     "levels and role requirements": ("specialization", (r"PUT /v1/levels/\{level\}", r"PUT /v1/specializations/\{code\}")),
@@ -32,6 +33,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "the delivery log": ("notify", (r"POST /v1/notifications/\{notification_id\}/retry",)),
 }
 EVERY_SERVICE = (r"PUT /v1/admin/today",)  # each service's own clock
+QUERIES = (r"POST /v1/verifications",)  # reads sent as a POST (a pasted credential is too long for a URL)
 
 
 def _writes(tmp_path: Path) -> dict[str, set[str]]:
@@ -51,7 +53,7 @@ def test_every_write_names_its_fact_and_the_fact_its_one_owner(tmp_path: Path) -
     writers: dict[str, set[str]] = {fact: set() for fact in FACTS}
     for service, operations in writes.items():
         for operation in sorted(operations):
-            if any(re.fullmatch(p, operation) for p in EVERY_SERVICE):
+            if any(re.fullmatch(p, operation) for p in (*EVERY_SERVICE, *QUERIES)):
                 continue
             facts = [f for f, (_, patterns) in FACTS.items() if any(re.fullmatch(p, operation) for p in patterns)]
             if not facts:

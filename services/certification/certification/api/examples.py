@@ -27,4 +27,6 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "multipart/form-data": {"file": "history.csv (the CSV above, or JSON lines)"},
     },
     "POST /v1/individuals/{cco_id}/agreements": {"version": "career-certifications", "signed_on": "2026-03-01"},
+    "POST /v1/verifications": {"certificate_number": "PH-7K2M-9Q4T-XB3D"},
+    "PUT /v1/certificates/{number}/revocation": {"reason": "Issued in error: the exam result was withdrawn."},
 }
