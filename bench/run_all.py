@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "identity_duplicates": (["--small"], ["--count", "1000000"]),
     "certification_import": (["--small"], ["--count", "1000000"]),
     "certification_daily": (["--small"], ["--count", "1000000"]),
+    "certification_credentials": (["--small"], ["--count", "1000"]),
     "learning_ingest": (["--small"], ["--count", "200000", "--mode", "distributed"]),
     "learning_clview": (["--small"], ["--members", "10000", "--entries", "500000", "--mode", "distributed"]),
     "specialization_anniversary": (["--small"], ["--count", "100000"]),

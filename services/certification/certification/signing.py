@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -73,8 +74,10 @@ def _from_public(public: Any, private: Any | None) -> SigningKey:
     return SigningKey(thumbprint(jwk), algorithm, jwk, private)
 
 
+@lru_cache(maxsize=32)
 def private_key(pem: str) -> SigningKey:
-    """A signing key from a PEM private key (PKCS#8 or traditional), unencrypted."""
+    """A signing key from a PEM private key (PKCS#8 or traditional), unencrypted. Cached by its text:
+    loading an RSA key checks it, which costs tens of milliseconds per request otherwise."""
     try:
         private = serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as exc:
@@ -82,7 +85,8 @@ def private_key(pem: str) -> SigningKey:
     return _from_public(private.public_key(), private)
 
 
-def public_keys(pem_text: str) -> list[SigningKey]:
+@lru_cache(maxsize=32)
+def public_keys(pem_text: str) -> tuple[SigningKey, ...]:
     """Every key in a text of concatenated PEM blocks (public keys, or private keys whose public part is
     kept): the earlier keys that still verify."""
     found: list[SigningKey] = []
@@ -96,7 +100,7 @@ def public_keys(pem_text: str) -> list[SigningKey]:
         except (ValueError, TypeError) as exc:
             raise UnusableKey("holds a block that is not a PEM public key") from exc
         found.append(_from_public(public, None))
-    return found
+    return tuple(found)
 
 
 def _pem_blocks(text: str) -> list[str]:

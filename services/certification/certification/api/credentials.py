@@ -179,7 +179,10 @@ async def verify_input(runtime: ServiceRuntime, body: VerificationIn) -> Verific
     summary="Verify a certificate or credential: valid, expired or revoked, with the certification and its dates "
     "only (no sign-in)",
     openapi_extra=PUBLIC,
-    responses={422: {"description": "not exactly one of the fields, or a credential that does not verify"}},
+    responses={
+        404: {"description": "no certificate with that number or credential id"},
+        422: {"description": "not exactly one of the fields, or a credential that does not verify"},
+    },
 )
 async def post_verification(body: VerificationIn, runtime: ServiceRuntime = Depends(runtime_of)) -> VerificationOut:
     return await verify_input(runtime, body)

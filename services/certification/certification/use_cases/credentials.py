@@ -40,7 +40,7 @@ async def key_ring(db: Database, settings: CertificationSettings) -> KeyRing:
     """The configured key signs; outside production, without one, the key generated once and kept in the
     database does. Every earlier key (settings, and in dev the database's) stays published."""
     configured = settings.credential_signing_key
-    earlier = public_keys(settings.credential_previous_keys) if (settings.credential_previous_keys or "").strip() else []
+    earlier = list(public_keys(settings.credential_previous_keys)) if (settings.credential_previous_keys or "").strip() else []
     kept = [] if settings.environment == "production" else await _kept_keys(db)
     if configured is not None and configured.get_secret_value().strip():
         return KeyRing.of(private_key(configured.get_secret_value()), [*earlier, *kept])
