@@ -15,7 +15,7 @@ SERVICE_PYPROJECTS := $(wildcard services/*/pyproject.toml)
 DCLINT_VERSION := 3.1.0
 DCLINT := $(TOOLS)/npm/node_modules/.bin/dclint
 
-.PHONY: run test lint bench env browser deploy-tools clean help
+.PHONY: run test lint bench screenshots env browser deploy-tools clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make test   the whole test suite (needs RabbitMQ and PostgreSQL, see README)"
 	@echo "make lint   ruff"
 	@echo "make bench  the benchmarks (figures printed)"
+	@echo "make screenshots  the README pictures, from a fresh demo standalone"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "partnerhub needs Python 3.11, found " + sys.version' 
@@ -61,6 +62,9 @@ test: env browser deploy-tools
 
 lint: env
 	$(VENV)/bin/ruff check shared services tests
+
+screenshots: env browser
+	$(VENV)/bin/python docs/screenshots.py
 
 bench: env
 	$(VENV)/bin/python bench/run_all.py

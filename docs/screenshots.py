@@ -1,0 +1,105 @@
+"""The README's pictures, taken from what `make run` shows: a fresh standalone with its demo data, a headless
+Chromium (Debian's), signed in as the demo people the banner names.
+
+    .venv/bin/python docs/screenshots.py            # writes docs/*.png
+    .venv/bin/python docs/screenshots.py --out DIR  # somewhere else (the test does this)
+
+`make screenshots` runs the first form. Each picture is taken only after the page shows the demo's own words
+(a partner's name), so a picture of an empty or wrong page is never written."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.async_api import Page, async_playwright
+
+from partnerhub.testing import free_port
+
+DOCS = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ADMIN = "ada.admin"  # the demo's partner admin of Acme Networks (services/identity/identity/demo_data.json)
+PARTNER_NAME = "Acme Networks"
+
+
+@contextmanager
+def demo_standalone(folder: Path) -> Iterator[str]:
+    """`partnerhub standalone` with its demo data in `folder`, on a free port; yields its address once the
+    seeds and the demo story are done (it writes standalone.json then)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERHUB_", "IDENTITY_", "LEARNING_"))}
+    log_path = folder / "standalone.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "partnerhub.cli", "standalone", "--port", str(port), "--data-dir", "data"],
+            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while not (folder / "data" / "standalone.json").exists():
+                if server.poll() is not None:
+                    raise SystemExit(f"the standalone stopped:\n{log_path.read_text()[-4000:]}")
+                if time.monotonic() > deadline:
+                    raise SystemExit("the demo standalone did not start in 180 s")
+                time.sleep(0.5)
+            yield json.loads((folder / "data" / "standalone.json").read_text())["url"]
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+async def shoot(page: Page, out: Path, name: str, *, must_show: str) -> Path:
+    await page.get_by_text(must_show, exact=False).first.wait_for(timeout=15_000)
+    path = out / name
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"  {path}")
+    return path
+
+
+async def take(url: str, out: Path) -> list[Path]:
+    ui = f"{url}/learning/ui"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await context.new_page()
+            await page.goto(f"{ui}/sign-in")
+            await page.locator(f'button[name="cco_id"][value="{ADMIN}"]').click()
+            await page.wait_for_load_state()
+            shots = [await shoot(page, out, "cl-view-summary.png", must_show=PARTNER_NAME)]
+            await page.locator("main a[href*='/specializations/']").first.click()
+            await page.wait_for_load_state()
+            shots.append(await shoot(page, out, "cl-view-detail.png", must_show=PARTNER_NAME))
+            return shots
+        finally:
+            await browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DOCS, help="where the pictures go (default: docs/)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="partnerhub-shots-") as tmp:
+        print("starting a fresh standalone with its demo data ...")
+        with demo_standalone(Path(tmp)) as url:
+            print(f"taking pictures from {url}:")
+            asyncio.run(take(url, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
