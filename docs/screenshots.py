@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from playwright.async_api import Page, async_playwright
 
 from partnerhub.testing import free_port
@@ -30,6 +31,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ADMIN = "ada.admin"  # the demo's partner admin of Acme Networks (services/identity/identity/demo_data.json)
 PARTNER_NAME = "Acme Networks"
+SIGNED = "sam.se"  # signs the Career Certifications Agreement in deploy/demo/story.json
 
 
 @contextmanager
@@ -69,6 +71,17 @@ async def shoot(page: Page, out: Path, name: str, *, must_show: str) -> Path:
     return path
 
 
+async def certificate_number(url: str) -> str:
+    """The number of the certificate of the demo's SIGNED person (the demo story signs his agreement)."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        r = await client.post("/identity/v1/dev/tokens", json={"sub": "shots.staff", "roles": ["program_staff"]})
+        r.raise_for_status()
+        staff = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = await client.get(f"/certification/v1/individuals/{SIGNED}/certifications", headers=staff)
+        r.raise_for_status()
+        return next(c["certificate"]["number"] for c in r.json()["certifications"] if c.get("certificate"))
+
+
 async def take(url: str, out: Path) -> list[Path]:
     ui = f"{url}/learning/ui"
     async with async_playwright() as p:
@@ -83,6 +96,8 @@ async def take(url: str, out: Path) -> list[Path]:
             await page.locator("main a[href*='/specializations/']").first.click()
             await page.wait_for_load_state()
             shots.append(await shoot(page, out, "cl-view-detail.png", must_show=PARTNER_NAME))
+            await page.goto(f"{url}/certification/verify?number={await certificate_number(url)}")
+            shots.append(await shoot(page, out, "verify-certificate.png", must_show="This certificate is Valid"))
             return shots
         finally:
             await browser.close()
