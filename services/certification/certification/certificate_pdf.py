@@ -3,8 +3,6 @@ dates, the certificate number and where to verify it. Facts in, bytes out (fpdf2
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
 from certification.domain.credentials import KIND_LABEL, CertificateFacts, Issuer
 
 
@@ -14,6 +12,10 @@ def _latin1(text: str) -> str:
 
 
 def render(facts: CertificateFacts, issuer: Issuer) -> bytes:
+    # imported on the first certificate, not at start: fpdf2 (with fontTools and Pillow) would add a
+    # noticeable share to every process that loads the services, the CLI included
+    from fpdf import FPDF  # noqa: PLC0415
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_title(_latin1(f"{facts.name} certificate {facts.number}"))
     pdf.set_author(_latin1(issuer.name))
