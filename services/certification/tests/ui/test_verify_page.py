@@ -87,7 +87,7 @@ async def test_ce5_renewed_credential_verifies_and_expired_one_says_expired(syst
     async with system_factory(SERVICE, start_date="2026-02-01") as system:
         server, task, root = await served(system.runtimes["certification"].app)
         try:
-            async with httpx.AsyncClient(base_url=root, timeout=60) as api:
+            async with httpx.AsyncClient(base_url=root, timeout=600) as api:  # a clock jump of years runs its daily jobs first
                 data = await prepare(system, api)
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
             page = await context.new_page()
