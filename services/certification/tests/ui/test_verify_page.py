@@ -82,6 +82,7 @@ async def prepare(system: Any, api: httpx.AsyncClient) -> dict[str, str]:
     return out
 
 
+@pytest.mark.timeout(900)
 async def test_ce5_renewed_credential_verifies_and_expired_one_says_expired(system_factory, browser: Browser, mode: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     async with system_factory(SERVICE, start_date="2026-02-01") as system:
