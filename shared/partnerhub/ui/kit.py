@@ -139,6 +139,7 @@ class PageKit:
         loaders = ([FileSystemLoader(templates_dir)] if templates_dir else []) + [FileSystemLoader(HERE / "templates")]
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.loader = ChoiceLoader(loaders)
+        self.templates.env.filters["inwords"] = in_words
         self.templates.env.globals.update(APP_TITLE=title, EXTRA_CSS=[n for n in (static or {}) if n.endswith(".css")])
         kit = self
 
