@@ -13,8 +13,8 @@ from specialization.consumers import SUBSCRIPTIONS
 from specialization.demo import seed
 from specialization.jobs import JOBS
 from specialization.settings import SpecializationSettings
-from specialization.ui.routes import router as ui_router
 from specialization.tables import metadata
+from specialization.ui.routes import router as ui_router
 
 SERVICE = ServiceDefinition(
     request_examples=REQUEST_EXAMPLES,
