@@ -8,21 +8,25 @@ everything. Errors are HTML pages, never problem+json.
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import TypeAdapter
 
+from learning.api import proofs as api_proofs
 from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
-from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
+from learning.api.schemas import ACTIVITY_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.domain.alerts import live_alerts
 from learning.ui import queries
 from learning.ui.csrf import LABEL
-from learning.use_cases import views
+from learning.use_cases import library, views
+from learning.use_cases import proofs as proofs_use_case
 from partnerhub.auth import Principal
-from partnerhub.errors import Forbidden, NotFound
+from partnerhub.errors import Forbidden, NotFound, Unprocessable
+from partnerhub.inputs import BusinessDate, Reason
 from partnerhub.logging import get_logger
 from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import ServiceRuntime, runtime_of
@@ -230,6 +234,104 @@ async def export_csv(
     today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
     return csv_response(view, titles=True)
+
+
+# proofs of attendance (CL-5) -------------------------------------------------------------------
+@router.get("/proofs")
+async def my_proofs(
+    request: Request,
+    message: str | None = Query(None, max_length=500),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    """The Cisco Live proof form and the review state of the person's proofs."""
+    today = await runtime.db.today()
+    return render(
+        request, "proofs.html", today=today, message=message,
+        choices=await queries.proof_choices(runtime.db, principal.sub, today),
+        proofs=await queries.proofs_of(runtime.db, principal.sub),
+    )
+
+
+@router.post("/proofs", dependencies=[Depends(api_proofs.refuse_oversized)])
+async def submit_proof(
+    request: Request,
+    *,
+    event: Annotated[api_proofs.EventName, Form()],
+    specialization: Annotated[str, Form(pattern=SPEC_PATTERN)],
+    attended_on: Annotated[BusinessDate, Form()],
+    file: Annotated[UploadFile, File()],
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    """The API's submission (``POST /v1/proofs``) for the person signed in: the same checks, the same answers."""
+    proof = await api_proofs.submit(
+        cco_id=principal.sub, event=event, specialization=specialization, attended_on=attended_on, activity_id=None,
+        file=file, runtime=runtime, principal=principal,
+    )
+    return kit.redirect(request, "/proofs", f"Your proof for {proof.event} is submitted; program staff review it.")
+
+
+@router.get("/proofs/{proof_id}/file")
+async def proof_file(
+    proof_id: str = Path(pattern=r"^[0-9a-f-]{36}$"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    return await api_proofs.read_file(proof_id=proof_id, runtime=runtime, principal=principal)
+
+
+# staff review: proofs (CL-5) and library items (CL-1) ---------------------------------------------
+def ensure_staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise Forbidden("The review pages are for program staff only.")
+
+
+@router.get("/review")
+async def review(
+    request: Request,
+    message: str | None = Query(None, max_length=500),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    return render(
+        request, "review.html", message=message, today=await runtime.db.today(),
+        proofs=await proofs_use_case.list_proofs(runtime.db, "submitted", 200, 0),
+        drafts=await library.list_drafts(runtime.db),
+    )
+
+
+@router.post("/review/proofs/{proof_id}/{decision}")
+async def decide_proof(
+    request: Request,
+    proof_id: str = Path(pattern=r"^[0-9a-f-]{36}$"),
+    decision: str = Path(pattern="^(accept|reject)$"),
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    said = TypeAdapter(Reason).validate_python(reason.strip()) if reason.strip() else None
+    if decision == "reject" and said is None:
+        raise Unprocessable("Say why the proof is rejected: the attendee reads the reason.", slug="reason-required")
+    points = runtime.settings.proof_points  # type: ignore[attr-defined]
+    record = await proofs_use_case.decide(
+        runtime.db, proof_id, accept=decision == "accept", by=principal.sub, reason=said, points=points if decision == "accept" else 0
+    )
+    return kit.redirect(request, "/review", f"The proof of {record['cco_id']} for {record['event']} is {record['status']}.")
+
+
+@router.post("/review/activities/{activity_id}/publish")
+async def publish_activity(
+    request: Request,
+    activity_id: str = Path(pattern=ACTIVITY_ID_PATTERN),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    published = await library.publish(runtime.db, activity_id, principal.sub)
+    return kit.redirect(request, "/review", f"{(published.get('published') or {}).get('title') or activity_id} is published.")
 
 
 kit.add_not_found()  # last: after every page
