@@ -16,21 +16,22 @@ from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from certification import certificate_pdf, store
 from certification.api.credentials import issuer_of, signed_credential
-from certification.api.schemas import AgreementIn
+from certification.api.schemas import AgreementIn, ExamIn, ExamNumber
 from certification.domain.badges import still_needed
-from certification.domain.catalog import CQS_KINDS
+from certification.domain.catalog import CQS_KINDS, ExamDef
 from certification.domain.rows import CCO_ID_PATTERN
 from certification.tables import badges, exam_results, reminders
-from certification.use_cases import credentials, queries
+from certification.use_cases import catalog, credentials, queries
 from certification.use_cases.agreements import sign_agreement
 from partnerhub.auth import Principal
-from partnerhub.errors import Forbidden, Problem
+from partnerhub.errors import Forbidden, Problem, Unprocessable
 from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import ServiceRuntime, runtime_of
 from partnerhub.ui import PageKit
@@ -199,6 +200,57 @@ async def exam_history(
     """The exam history alone: 403 without a grant, 404 for someone the caller may not see, as the API."""
     history = await queries.exam_history(runtime.db, principal, cco_id)
     return kit.render(request, "history.html", owner=history["cco_id"], history=history["results"], today=await runtime.db.today())
+
+
+# staff: exam replacements to announce (CE-1) ------------------------------------------------------
+def ensure_staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise Forbidden("The exam catalog is maintained by program staff only.")
+
+
+@router.get("/staff/exams")
+async def exams_page(
+    request: Request,
+    message: str | None = Query(None, max_length=500),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(kit.ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    return kit.render(
+        request, "exams.html", exams=await catalog.list_exams(runtime.db), message=message, today=await runtime.db.today(),
+        partners=admin_partners(principal),
+    )
+
+
+@router.post("/staff/exams")
+async def announce_replacement(
+    request: Request,
+    number: str = Form(..., max_length=32),
+    title: str = Form(..., max_length=300),
+    replaces: str = Form(..., max_length=32),
+    required: str = Form(""),
+    effective_on: str = Form("", max_length=10),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(kit.ui_principal),
+) -> Response:
+    """The API's ``PUT /v1/exams/{number}`` with ``replaces``: the same input checks, the same announcement."""
+    ensure_staff(principal)
+    try:
+        body = ExamIn(
+            title=title, replaces=replaces.strip(), replacement_required=bool(required),
+            replacement_effective_on=effective_on.strip() or None,
+        )
+        number = TypeAdapter(ExamNumber).validate_python(number.strip())
+    except ValidationError as exc:
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'number'}: {e['msg']}" for e in exc.errors()[:5])
+        raise Unprocessable(f"The announcement is not valid: {where}", slug="invalid-request") from exc
+    exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required, body.replacement_effective_on)
+    stored, _created = await catalog.put_exam(runtime.db, exam)
+    must = "existing holders must take it" if stored.replacement_required else "existing holders need not retake"
+    return kit.redirect(
+        request, "/staff/exams",
+        f"Announced: {stored.number} replaces {stored.replaces} ({must}; from {stored.replacement_effective_on or stored.replacement_announced_on}).",
+    )
 
 
 kit.add_not_found()  # last: after every page
