@@ -21,7 +21,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from certification.app import SERVICE as CERTIFICATION
 from partnerhub.bus import contracts as c
-from partnerhub.testing import deliver, eventually, free_port
+from partnerhub.testing import deliver, eventually, free_port, start_system
 from specialization.app import SERVICE as SPECIALIZATION
 
 CHROMIUM = "/usr/bin/chromium"
@@ -188,3 +188,40 @@ async def test_sp6_sp3_admin_is_refused_with_the_missing_exam_fixes_it_and_is_ap
         finally:
             server.should_exit = True
             await asyncio.wait_for(task, 60)
+
+
+async def test_sp12_sp11_a_lost_specialization_shows_its_dates_and_offers_reactivation(tmp_path: Path) -> None:
+    """SP-10/SP-12 as dates, not errors: after a loss the page shows the lost date and the first day of a new
+    application (the API's ``lost_on`` and ``new_application_from``), and offers reactivation (SP-11) with the
+    previous holders pre-selected. Standalone (over HTTP, no browser): the year's clock jump is the cycle's,
+    proven in both modes by tests/integration/test_cycle.py; the page only renders the status it is given."""
+    async with start_system([SPECIALIZATION], "standalone", tmp_path=tmp_path, start_date="2026-03-01") as system:
+        staff = system.staff()
+        spec = system.clients["specialization"]
+        runtime = system.runtimes["specialization"]
+        assert (await spec.put("/v1/specializations/EXPRESS-NET", json=SPEC, headers=staff)).status_code == 201
+        await deliver(
+            runtime,
+            c.MembershipStarted(cco_id="am.1", be_geo_id="P100", started_on=date(2026, 1, 5)),
+            c.MembershipStarted(cco_id="se.1", be_geo_id="P100", started_on=date(2026, 1, 5)),
+            c.ExamPassed(cco_id="am.1", exam_number="700-001", passed_on=date(2025, 5, 1), result_id="r-1"),
+            c.ExamPassed(cco_id="se.1", exam_number="700-002", passed_on=date(2025, 5, 1), result_id="r-2"),
+            producer="test",
+        )
+        r = await spec.post("/v1/partners/P100/specializations/EXPRESS-NET/applications", json={"roles": {"AM": "am.1", "SE": "se.1"}}, headers=staff)
+        assert r.status_code == 201, r.text
+        r = await spec.put("/v1/admin/today", params={"wait": "true"}, json={"date": "2027-03-20"}, headers=staff, timeout=600)
+        assert r.status_code == 200, r.text
+        status = (await spec.get("/v1/partners/P100/specializations/EXPRESS-NET", headers=staff)).json()
+        assert status["status"] == "lost"  # no points: grace, then lost (SP-10)
+
+        admin = system.token("ada.admin", "partner_admin", admin_of=["P100"])
+        page = await spec.get("/ui/partners/P100", headers=admin)
+        assert page.status_code == 200
+        text = " ".join(page.text.split())
+        assert f"Lost on</dt><dd class=\"nowrap\">{status['lost_on']}" in text
+        assert f"possible from <span class=\"nowrap\">{status['new_application_from']}</span>" in text
+        assert "Reactivate EXPRESS-NET" in text and "Submit the renewal" not in text
+        form = await spec.get("/ui/partners/P100/specializations/EXPRESS-NET/apply", headers=admin)
+        assert form.status_code == 200 and "Reactivate Express Networking" in form.text
+        assert 'value="am.1" selected' in form.text and 'value="se.1" selected' in form.text  # the previous holders (SP-6)
