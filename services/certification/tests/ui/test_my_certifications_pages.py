@@ -122,6 +122,9 @@ async def test_ce3_ce11_individual_sees_everything_admin_sees_exam_history_only_
             assert pdf.suggested_filename.endswith(".pdf")
             assert Path(await pdf.path()).read_bytes().startswith(b"%PDF")
             await page.screenshot(path=str(SHOTS / f"my-certifications-{mode}.png"), full_page=True)
+            await page.set_viewport_size({"width": 390, "height": 844})  # a phone: the tables stack, nothing scrolls sideways
+            await page.reload()
+            assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
             await context.close()
 
             # the partner admin: current certifications; no exam history without a grant (403 as the API)

@@ -65,12 +65,14 @@ async def test_cl5_cl1_individual_uploads_a_proof_staff_accept_it_and_publish_a_
     assert forged.status == 403
     await context.close()
 
-    # the individual reads the decisions; the accepted proof earned its 20 points (CL-5)
-    context, page = await ui.new_page(browser)
+    # the individual reads the decisions on a phone; the accepted proof earned its 20 points (CL-5)
+    context, page = await ui.new_page(browser, phone=True)
     await ui.sign_in_as(page, site, "ivy.ind")
     await page.goto(f"{site.ui}/proofs")
     await expect(page.locator("#my-proofs")).to_contain_text("Accepted")
     await expect(page.locator("#my-proofs")).to_contain_text("Rejected The receipt does not name the attendee.")
+    assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    await shots.take(page, "proofs-phone.png")
     await context.close()
     csv = await site.api_csv("P100", "ADV-COLLAB-ARCH")
     ivy = next(line for line in csv.splitlines() if "ivy.ind" in line)
