@@ -15,7 +15,7 @@ import re
 from pathlib import Path as FilePath
 from typing import Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from partnerhub.auth import Principal
@@ -25,6 +25,7 @@ from partnerhub.service import ServiceRuntime, runtime_of
 from partnerhub.ui import PageKit
 from specialization import facts
 from specialization.api.access import require_act, require_view
+from specialization.api.schemas import RoleName
 from specialization.settings import SpecializationSettings
 from specialization.use_cases import applications, queries
 
@@ -122,9 +123,19 @@ async def partner_page(
         {"code": code, "name": v.in_force(today).name, "level": v.in_force(today).level}
         for code, v in sorted(catalog.items()) if code not in held_codes
     ]
+    can_act = may_act(principal, be_geo_id)
+    refills: dict[tuple[str, str], dict[str, Any]] = {}
+    if can_act:  # SP-6, SP-14: a vacant role of a held specialization is refilled from its qualifying members
+        pol = settings_from(runtime)
+        for s in held:
+            if s["status"] != "lost":
+                for r in s["roles"]:
+                    if r["vacant"]:
+                        found = await queries.candidates(db, pol, be_geo_id, s["specialization"], r["role"], with_missing=True)
+                        refills[(s["specialization"], r["role"])] = found
     return kit.render(
         request, "partner.html", be_geo_id=be_geo_id, held=held, others=others, today=today, message=message,
-        can_act=may_act(principal, be_geo_id),
+        can_act=can_act, refills=refills,
     )
 
 
@@ -213,6 +224,32 @@ async def submit_renewal(
             refused=exc.extensions["unmet"], refused_version=exc.extensions.get("requirements_version"),
         )
     return kit.redirect(request, f"/partners/{be_geo_id}", f"The renewal of {code} is submitted (requirements version {version}).")
+
+
+@router.post("/partners/{be_geo_id}/specializations/{code}/roles/{role}")
+async def refill_role(
+    request: Request,
+    role: RoleName,
+    be_geo_id: str = Path(pattern=PARTNER),
+    code: str = Path(pattern=PARTNER),
+    cco_id: str = Form(..., min_length=1, max_length=64, pattern=CCO_ID.pattern),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(kit.ui_principal),
+) -> Response:
+    """The API's ``PUT …/roles/{role}`` (SP-5, SP-14): a refusal lists every unmet requirement, nothing changes."""
+    require_act(principal, be_geo_id)
+    pol = settings_from(runtime)
+    try:
+        await applications.refill(runtime.db, pol, be_geo_id, code, role, cco_id, principal.sub)
+    except Problem as exc:
+        if exc.status != 422 or "unmet" not in exc.extensions:
+            raise
+        status = (await queries.statuses(runtime.db, pol, be_geo_id, code))[0]
+        return kit.render(
+            request, "renewal_refused.html", status_code=422, be_geo_id=be_geo_id, s=status, what=f"{role} not filled",
+            refused=exc.extensions["unmet"], refused_version=exc.extensions.get("requirements_version"),
+        )
+    return kit.redirect(request, f"/partners/{be_geo_id}", f"{cco_id} now fills {role} of {code}.")
 
 
 kit.add_not_found()  # last: after every page

@@ -225,3 +225,42 @@ async def test_sp12_sp11_a_lost_specialization_shows_its_dates_and_offers_reacti
         form = await spec.get("/ui/partners/P100/specializations/EXPRESS-NET/apply", headers=admin)
         assert form.status_code == 200 and "Reactivate Express Networking" in form.text
         assert 'value="am.1" selected' in form.text and 'value="se.1" selected' in form.text  # the previous holders (SP-6)
+
+
+async def test_sp14_sp6_a_vacant_role_is_refilled_from_the_page(tmp_path: Path) -> None:
+    """SP-14/SP-6: a holder leaves, the role is vacant; the page offers the qualifying members and says what the
+    others miss; a refill with someone who does not qualify is refused (422, every reason), one who does fills it.
+    Over HTTP with the page's own cookies and form token; a post without the token is refused."""
+    async with start_system([SPECIALIZATION], "standalone", tmp_path=tmp_path, start_date="2026-03-01") as system:
+        staff = system.staff()
+        spec = system.clients["specialization"]
+        runtime = system.runtimes["specialization"]
+        assert (await spec.put("/v1/specializations/EXPRESS-NET", json=SPEC, headers=staff)).status_code == 201
+        await deliver(
+            runtime,
+            *(c.MembershipStarted(cco_id=who, be_geo_id="P100", started_on=date(2026, 1, 5)) for who in ("am.1", "se.1", "se.2", "ivy")),
+            c.ExamPassed(cco_id="am.1", exam_number="700-001", passed_on=date(2025, 5, 1), result_id="r-1"),
+            c.ExamPassed(cco_id="se.1", exam_number="700-002", passed_on=date(2025, 5, 1), result_id="r-2"),
+            c.ExamPassed(cco_id="se.2", exam_number="700-002", passed_on=date(2025, 6, 1), result_id="r-3"),
+            producer="test",
+        )
+        r = await spec.post("/v1/partners/P100/specializations/EXPRESS-NET/applications", json={"roles": {"AM": "am.1", "SE": "se.1"}}, headers=staff)
+        assert r.status_code == 201, r.text
+        await deliver(runtime, c.MembershipEnded(cco_id="se.1", be_geo_id="P100", started_on=date(2026, 1, 5), ended_on=date(2026, 3, 1)), producer="identity")
+
+        admin = system.token("ada.admin", "partner_admin", admin_of=["P100"])
+        page = await spec.get("/ui/partners/P100", headers=admin)
+        assert page.status_code == 200, page.text
+        select = re.search(r'<select id="refill-EXPRESS-NET-SE" name="cco_id" required>(.*?)</select>', page.text, re.S)
+        assert select is not None and re.findall(r'<option value="([^"]+)"', select.group(1)) == ["se.2"]
+        assert "ivy: needs exams 700-002" in page.text
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+        assert token is not None
+        url = "/ui/partners/P100/specializations/EXPRESS-NET/roles/SE"
+        assert (await spec.post(url, data={"cco_id": "se.2"}, headers=admin)).status_code == 403  # no form token
+        refused = await spec.post(url, data={"cco_id": "ivy", "csrf_token": token.group(1)}, headers=admin)
+        assert refused.status_code == 422 and "Does not qualify (SE)" in refused.text and "requirements version <strong>1</strong>" in refused.text
+        done = await spec.post(url, data={"cco_id": "se.2", "csrf_token": token.group(1)}, headers=admin)
+        assert done.status_code == 303, done.text
+        status = (await spec.get("/v1/partners/P100/specializations/EXPRESS-NET", headers=staff)).json()
+        assert next(r for r in status["roles"] if r["role"] == "SE")["holder"] == "se.2"
