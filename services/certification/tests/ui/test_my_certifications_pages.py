@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 REPO = Path(__file__).resolve().parents[4]
 SHOTS = REPO / "test-output" / "pages"
+UNLABELLED = "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(e => !e.labels || !e.labels.length).map(e => e.name)"
 
 
 @pytest.fixture
@@ -110,6 +111,7 @@ async def test_ce3_ce11_individual_sees_everything_admin_sees_exam_history_only_
             await expect(page.locator("#history tbody tr")).to_have_count(2)
             await expect(page.locator("#needs")).to_contain_text("IP Telephony Specialist (CQS-IPT): pass 642-999 (IP Telephony design)")
             await expect(certs).to_contain_text("after the agreement")
+            assert await page.evaluate(UNLABELLED) == []  # every control has its label
             await page.get_by_role("button", name="Sign the Career Certifications Agreement").click()
             await expect(page.get_by_role("status")).to_contain_text("1 certificate issued")
             async with page.expect_download() as got:

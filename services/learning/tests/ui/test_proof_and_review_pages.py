@@ -8,6 +8,7 @@ from playwright.async_api import Browser, expect
 
 from partnerhub.testing import bearer
 
+UNLABELLED = "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(e => !e.labels || !e.labels.length).map(e => e.name)"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -35,6 +36,7 @@ async def test_cl5_cl1_individual_uploads_a_proof_staff_accept_it_and_publish_a_
         await expect(page.get_by_role("status")).to_contain_text(f"Your proof for {event} is submitted")
     rows = page.locator("#my-proofs tbody tr")
     await expect(rows).to_have_count(2)
+    assert await page.evaluate(UNLABELLED) == []  # every control has its label
     await expect(rows.first).to_contain_text("Waiting for review")
     await shots.take(page, "proofs-submitted.png")
     # the review page is staff's: 403, as the API's list of proofs
@@ -51,6 +53,7 @@ async def test_cl5_cl1_individual_uploads_a_proof_staff_accept_it_and_publish_a_
     amsterdam = page.get_by_role("article").filter(has_text="Amsterdam")
     await vegas.get_by_role("button", name="Accept the proof of ivy.ind").click()
     await expect(page.get_by_role("status")).to_contain_text("for Cisco Live 2026 Las Vegas is accepted")
+    assert await page.evaluate(UNLABELLED) == []
     await amsterdam.get_by_label("Reason for rejecting").fill("The receipt does not name the attendee.")
     await shots.take(page, "review.png")
     await amsterdam.get_by_role("button", name="Reject the proof of ivy.ind").click()

@@ -28,6 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 REPO = Path(__file__).resolve().parents[4]
 SHOTS = REPO / "test-output" / "pages"
+UNLABELLED = "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(e => !e.labels || !e.labels.length).map(e => e.name)"
 SPEC = {
     "name": "Express Networking",
     "level": "express",
@@ -118,6 +119,7 @@ async def test_sp6_sp3_admin_is_refused_with_the_missing_exam_fixes_it_and_is_ap
             await expect(se.locator("option")).to_have_text(["— nobody yet —", "sam.se"])
             await expect(am.locator("option")).to_have_text(["— nobody yet —"])
             await expect(page.locator("#missing-AM")).to_contain_text("ivy.ind: needs exams 700-001")
+            assert await page.evaluate(UNLABELLED) == []  # every control has its label
             await expect(page.locator("main")).to_contain_text("requirements version 1")
             await se.select_option("sam.se")
             await page.get_by_role("button", name="Apply").click()
