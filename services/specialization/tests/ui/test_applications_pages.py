@@ -142,9 +142,17 @@ async def test_sp6_sp3_admin_is_refused_with_the_missing_exam_fixes_it_and_is_ap
 
             await eventually(ivy_is_a_candidate, timeout=60)
             await page.goto(f"{ui}/partners/P100/specializations/EXPRESS-NET/apply")
-            await page.get_by_label("Who fills AM").select_option("ivy.ind")
-            await page.get_by_label("Who fills SE").select_option("sam.se")
-            await page.get_by_role("button", name="Apply").click()
+            # with the keyboard only: each drop-down in turn, then the button
+            await page.get_by_label("Who fills AM").focus()
+            await page.keyboard.press("ArrowDown")
+            await expect(page.get_by_label("Who fills AM")).to_have_value("ivy.ind")
+            await page.keyboard.press("Tab")
+            await expect(page.get_by_label("Who fills SE")).to_be_focused()
+            await page.keyboard.press("ArrowDown")
+            await expect(page.get_by_label("Who fills SE")).to_have_value("sam.se")
+            await page.keyboard.press("Tab")
+            await expect(page.get_by_role("button", name="Apply")).to_be_focused()
+            await page.keyboard.press("Enter")
             await expect(page).to_have_url(re.compile(rf"^{re.escape(ui)}/partners/P100\?message="))
             await expect(page.get_by_role("status")).to_contain_text(
                 "Express Networking is approved on 2026-03-01 (judged by requirements version 1)"
