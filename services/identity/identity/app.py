@@ -8,6 +8,7 @@ from identity.api.duplicates import router as duplicates_router
 from identity.api.examples import REQUEST_EXAMPLES
 from identity.api.individuals import router as individuals_router
 from identity.api.partners import router as partners_router
+from identity.api.self_service import router as self_service_router
 from identity.api.tokens import router as tokens_router
 from identity.demo import demo_people, seed
 from identity.jobs import JOBS
@@ -22,6 +23,7 @@ from partnerhub.bus.contracts import (
     IndividualRegistered,
     IndividualUpdated,
     LeaveCancelled,
+    MergeRequested,
     LeavePlanned,
     MembershipEnded,
     MembershipStarted,
@@ -37,7 +39,7 @@ SERVICE = ServiceDefinition(
     settings_cls=IdentitySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(individuals_router, partners_router, duplicates_router, tokens_router),
+    routers=(individuals_router, self_service_router, partners_router, duplicates_router, tokens_router),
     subscriptions={},
     produces=(
         PartnerRegistered,
@@ -48,6 +50,7 @@ SERVICE = ServiceDefinition(
         LeavePlanned,
         LeaveCancelled,
         IndividualMerged,
+        MergeRequested,
         GrantChanged,
         AdminAssigned,
         AdminRemoved,
