@@ -5,7 +5,6 @@ The CL View figures themselves come from ``learning.use_cases.views`` (the API's
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,26 +26,10 @@ from learning.tables import (
 from learning.use_cases import ledger
 from partnerhub.db.lookups import chunks
 from partnerhub.db.uow import Database
+from partnerhub.ui import Claims, KnownPeople
 
 
 # sign-in (dev and demo) ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Claims:
-    sub: str
-    name: str | None
-    roles: tuple[str, ...]
-    admin_of: tuple[str, ...]
-    pam_of: tuple[str, ...]
-
-
-@dataclass
-class KnownPeople:
-    staff: list[dict[str, Any]] = field(default_factory=list)
-    admins: list[dict[str, Any]] = field(default_factory=list)
-    pams: list[dict[str, Any]] = field(default_factory=list)
-    individuals: list[dict[str, Any]] = field(default_factory=list)
-
-
 async def known_people(db: Database, limit: int = 25) -> KnownPeople:
     """The people learning knows, by kind: program staff, partner admins, PAMs, plain individuals."""
     out = KnownPeople()
