@@ -77,6 +77,7 @@ SECRET_VALUES = {
     "rabbitmq-url": "amqps://partnerhub:secret@rabbitmq.example.com:5671/partnerhub",
     "learning-ui-csrf-secret": "a-real-csrf-secret-0123456789abcdef",
     "specialization-ui-csrf-secret": "another-real-csrf-secret-0123456789",
+    "identity-ui-csrf-secret": "identity-real-csrf-secret-0123456789",
     "credential-signing-key": ec.generate_private_key(ec.SECP256R1())
     .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     .decode(),

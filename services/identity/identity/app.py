@@ -14,6 +14,7 @@ from identity.demo import demo_people, seed
 from identity.jobs import JOBS
 from identity.settings import IdentitySettings
 from identity.tables import metadata
+from identity.ui.routes import router as ui_router
 from identity.use_cases.tokens import mint_for
 from partnerhub.bus.contracts import (
     AdminAssigned,
@@ -39,7 +40,7 @@ SERVICE = ServiceDefinition(
     settings_cls=IdentitySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(individuals_router, self_service_router, partners_router, duplicates_router, tokens_router),
+    routers=(individuals_router, self_service_router, partners_router, duplicates_router, tokens_router, ui_router),
     subscriptions={},
     produces=(
         PartnerRegistered,

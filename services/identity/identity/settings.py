@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from partnerhub.settings import ServiceSettings
@@ -24,6 +24,12 @@ class IdentitySettings(ServiceSettings):
         24.0, gt=0, le=24 * 14, description="how long a merge confirmation link works, in hours (ID-2)"
     )
 
+    ui_csrf_secret: SecretStr | None = Field(
+        None,
+        description="key of the self-service pages' form tokens, the same on every replica; empty: derived from "
+        "the HS256 JWT secret (production with RS256/ES256 must set it)",
+    )
+
     def conflicts(self) -> dict[str, str]:
         problems = super().conflicts()
         url = self.public_url
@@ -35,4 +41,6 @@ class IdentitySettings(ServiceSettings):
         problems = super().production_problems()
         if not self.public_url.startswith("https://"):
             problems["public_url"] = "must be the service's public https URL (merge confirmation links start with it)"
+        if self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            problems["ui_csrf_secret"] = "must be set (RS256/ES256)"
         return problems

@@ -10,6 +10,7 @@ from identity.use_cases.merge import merge_individuals
 from identity.use_cases.merge_requests import (
     MergeRequest,
     confirm_merge,
+    link_refusal,
     merge_link,
     merge_requests_of,
     request_merge,
@@ -24,6 +25,7 @@ __all__ = [
     "associations_of",
     "confirm_merge",
     "duplicates_for",
+    "link_refusal",
     "merge_link",
     "merge_requests_of",
     "request_merge",

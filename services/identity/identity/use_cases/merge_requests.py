@@ -117,6 +117,11 @@ LINK_REFUSALS = {
 }
 
 
+def link_refusal(state: LinkState) -> tuple[str, str]:
+    """(detail, problem slug) of a link that no longer merges."""
+    return LINK_REFUSALS[state]
+
+
 async def confirm_merge(db: Database, token: str) -> tuple[MergeRequest, Individual, list[str]]:
     """Perform the merge a link asks for, once: (the request, the survivor, the IDs newly retired)."""
     async with db.uow() as uow:
