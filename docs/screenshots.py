@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.async_api import Page, async_playwright
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ADMIN = "ada.admin"  # the demo's partner admin of Acme Networks (services/identity/identity/demo_data.json)
 PARTNER_NAME = "Acme Networks"
 SIGNED = "sam.se"  # signs the Career Certifications Agreement in deploy/demo/story.json
+DUPLICATE = "sam.engineer2"  # sam.se's planted duplicate CCO ID (identity's demo data): My identity lists it
 
 
 @contextmanager
@@ -98,9 +100,20 @@ async def take(url: str, out: Path) -> list[Path]:
             shots.append(await shoot(page, out, "cl-view-detail.png", must_show=PARTNER_NAME))
             await page.goto(f"{url}/certification/verify?number={await certificate_number(url)}")
             shots.append(await shoot(page, out, "verify-certificate.png", must_show="This certificate is Valid"))
+            shots.append(await my_identity(browser, url, out))
             return shots
         finally:
             await browser.close()
+
+
+async def my_identity(browser: Any, url: str, out: Path) -> Path:
+    """identity's My identity page of the demo's SIGNED person, with his planted duplicate CCO ID."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{url}/identity/ui/sign-in")
+    await page.locator(f'button[name="cco_id"][value="{SIGNED}"]').click()
+    await page.wait_for_load_state()
+    return await shoot(page, out, "my-identity.png", must_show=DUPLICATE)
 
 
 def main(argv: list[str] | None = None) -> int:
