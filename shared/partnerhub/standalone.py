@@ -183,6 +183,8 @@ class Standalone:
         ]
         if "learning" in self.runtimes:
             lines.append(f"  CL View pages   {self.base_url}/learning/ui/   (partner admins, PAMs, program staff)")
+        if "identity" in self.runtimes:
+            lines.append(f"  My identity     {self.base_url}/identity/ui/   (individuals: partner, CCO IDs, merges, access)")
         for name in self.runtimes:
             lines.append(f"  {name:<16}{self.base_url}/{name}/docs   (health {self.base_url}/{name}/healthz)")
         if demo_people := self._demo_people():
@@ -238,6 +240,10 @@ class Standalone:
                 '<p class="lead"><a href="/learning/ui/">Open the CL View</a>: partners\' Continuous Learning '
                 "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
                 if "learning" in self.runtimes else ""
+            ) + (
+                '<p class="lead"><a href="/identity/ui/">Open My identity</a>: a person\'s partner and its history, '
+                "their other CCO IDs and merges, and who may see their records.</p>"
+                if "identity" in self.runtimes else ""
             )
             demo_people = self._demo_people()
             people = (

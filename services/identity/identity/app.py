@@ -24,10 +24,10 @@ from partnerhub.bus.contracts import (
     IndividualRegistered,
     IndividualUpdated,
     LeaveCancelled,
-    MergeRequested,
     LeavePlanned,
     MembershipEnded,
     MembershipStarted,
+    MergeRequested,
     PartnerRegistered,
 )
 from partnerhub.service import ServiceDefinition

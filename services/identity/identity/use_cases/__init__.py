@@ -1,7 +1,7 @@
 """Identity commands and queries; each command is one unit of work."""
 
-from identity.use_cases.common import Individual, Membership, Partner, PartnerRole
 from identity.use_cases.associations import Association, associations_of
+from identity.use_cases.common import Individual, Membership, Partner, PartnerRole
 from identity.use_cases.duplicates import duplicate_candidates, duplicates_for
 from identity.use_cases.grants import grant_access, revoke_access
 from identity.use_cases.individuals import get_individual, register_individual, update_individual
