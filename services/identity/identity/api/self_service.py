@@ -115,6 +115,7 @@ async def merge_requests(
         **OWN,
         409: {"description": "that CCO ID is already merged"},
         422: {"description": "itself, unknown, or not one of the person's duplicates"},
+        429: {"description": "five links for that ID were sent in the last 24 hours"},
     },
 )
 async def ask_merge(

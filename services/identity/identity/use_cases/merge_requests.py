@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from identity.domain.merge_links import LinkState, confirm_url, link_state, token_hash
 from identity.tables import individuals, merge_requests
@@ -22,8 +22,11 @@ from identity.use_cases.duplicates import duplicates_for
 from identity.use_cases.merge import merge_in
 from partnerhub.bus.contracts import MergeRequested
 from partnerhub.db.uow import Database
-from partnerhub.errors import Conflict, NotFound, Unprocessable
+from partnerhub.errors import Conflict, NotFound, Problem, Unprocessable
 from partnerhub.ids import new_uuid
+
+# each request mails the other ID's owner: a bound on how often one person may do that for the same ID
+MAX_REQUESTS_PER_DAY = 5
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ async def request_merge(
 ) -> MergeRequest:
     """Ask to retire ``retire`` into ``cco_id``. Refused: itself (422), an unknown ID (422), an ID already
     retired (409), an ID the rule does not link to the person (422 ``not-a-duplicate``). A new request for the
-    same two IDs replaces the earlier one: only the newest link works."""
+    same two IDs replaces the earlier one: only the newest link works; at most ``MAX_REQUESTS_PER_DAY`` a day (429)."""
     survivor, found = await duplicates_for(db, cco_id)
     async with db.uow() as uow:
         row = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == retire))).first()
@@ -67,6 +70,17 @@ async def request_merge(
                 slug="not-a-duplicate",
             )
         now = datetime.now(UTC)
+        recent = await uow.conn.scalar(
+            select(func.count()).select_from(merge_requests).where(
+                merge_requests.c.survivor == survivor, merge_requests.c.retire == retire,
+                merge_requests.c.requested_at > now - timedelta(days=1),
+            )
+        )
+        if recent >= MAX_REQUESTS_PER_DAY:
+            raise Problem(
+                f"{MAX_REQUESTS_PER_DAY} links for {retire} were sent in the last 24 hours; use the latest mail, or "
+                "try again tomorrow.", status=429, slug="too-many-merge-requests", title="Too many requests",
+            )
         token = secrets.token_urlsafe(32)
         values = {
             "id": str(new_uuid()), "survivor": survivor, "retire": retire, "requested_by": requested_by,

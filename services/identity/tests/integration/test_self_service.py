@@ -152,6 +152,16 @@ async def test_id2_merge_requests_refused_change_nothing(identity) -> None:
         assert body["type"].endswith("already-merged")
 
 
+async def test_id2_at_most_five_links_a_day_for_one_id(identity) -> None:
+    async with identity() as api:
+        await _twins(api)
+        for _ in range(5):
+            await _ask(api)
+        body = await _ask(api, status=429)
+        assert body["type"].endswith("too-many-merge-requests")
+        assert len(await api.events(MergeRequested)) == 5
+
+
 async def test_id2_public_url_setting_starts_the_link(identity) -> None:
     async with identity(public_url="https://identity.partners.example") as api:
         await _twins(api)
