@@ -55,7 +55,10 @@ async def own_only(principal: Principal, db: Database, cco_id: str) -> None:
 def public_base(request: Request, runtime: ServiceRuntime) -> str:
     """Where merge links point: ``IDENTITY_PUBLIC_URL``, else (dev and test) where this request arrived."""
     settings = cast(IdentitySettings, runtime.settings)
-    return settings.public_url or str(request.base_url)
+    if settings.public_url:
+        return settings.public_url
+    # the service's own root, also when mounted (standalone's /identity): Starlette's base_url is the outer app's
+    return str(request.url.replace(path=request.scope.get("root_path", "") + "/", query="", fragment=""))
 
 
 def link_ttl(runtime: ServiceRuntime) -> timedelta:

@@ -162,6 +162,22 @@ async def test_id2_at_most_five_links_a_day_for_one_id(identity) -> None:
         assert len(await api.events(MergeRequested)) == 5
 
 
+async def test_id2_link_of_a_mounted_identity_keeps_its_prefix(identity) -> None:
+    """Standalone mounts identity under /identity: the link must lead there, not to the outer app's root."""
+    import httpx  # noqa: PLC0415
+    from starlette.applications import Starlette  # noqa: PLC0415
+    from starlette.routing import Mount  # noqa: PLC0415
+
+    async with identity() as api:
+        await _twins(api)
+        outer = Starlette(routes=[Mount("/identity", app=api.runtime.app)])
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=outer), base_url="http://ph.test") as client:
+            r = await client.post("/identity/v1/individuals/sam/merge-requests", json={"retire": "sam.old"}, headers=api.as_("sam"))
+            assert r.status_code == 202, r.text
+        (event,) = await api.events(MergeRequested)
+        assert event.confirm_url.startswith("http://ph.test/identity/ui/merge-confirmation?token=")
+
+
 async def test_id2_public_url_setting_starts_the_link(identity) -> None:
     async with identity(public_url="https://identity.partners.example") as api:
         await _twins(api)
