@@ -40,6 +40,7 @@ OTHER_PAGES = (
     "review.png", "exam-replacements.png", "failed-mail.png",
 )
 SIGNED = "sam.se"  # signs the Career Certifications Agreement in deploy/demo/story.json
+DUPLICATE = "sam.engineer2"  # sam.se's planted duplicate CCO ID (identity's demo data): My identity lists it
 
 
 @contextmanager
@@ -107,6 +108,7 @@ async def take(url: str, out: Path) -> list[Path]:
             await page.goto(f"{url}/certification/verify?number={await certificate_number(url)}")
             shots.append(await shoot(page, out, "verify-certificate.png", must_show="This certificate is Valid"))
             shots += await take_other_pages(browser, url, out)
+            shots.append(await my_identity(browser, url, out))
             return shots
         finally:
             await browser.close()
@@ -191,6 +193,16 @@ async def take_other_pages(browser: Any, url: str, out: Path) -> list[Path]:
     shots.append(await shoot(page, out, "failed-mail.png", must_show="Failed mail"))
     await page.context.close()
     return shots
+
+
+async def my_identity(browser: Any, url: str, out: Path) -> Path:
+    """identity's My identity page of the demo's SIGNED person, with his planted duplicate CCO ID."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{url}/identity/ui/sign-in")
+    await page.locator(f'button[name="cco_id"][value="{SIGNED}"]').click()
+    await page.wait_for_load_state()
+    return await shoot(page, out, "my-identity.png", must_show=DUPLICATE)
 
 
 def main(argv: list[str] | None = None) -> int:

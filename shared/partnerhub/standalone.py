@@ -44,6 +44,7 @@ log = get_logger(__name__)
 ADDRESS_FILE = "standalone.json"  # in the data folder while the system runs: {"url": ..., "pid": ...}
 # the other services' pages (partnerhub.ui): banner label, the overview's link text, who uses them
 OTHER_PAGES = {
+    "identity": ("My identity", "ui/", "My identity: my partner, my other CCO IDs and merges, who may see my records", "individuals"),
     "specialization": ("applications", "ui/", "Apply for and renew specializations", "partner admins, PAMs, program staff"),
     "certification": ("certifications", "ui/", "My certifications", "individuals, partner admins; program staff: exam replacements"),
     "learning": ("proofs, review", "ui/proofs", "Cisco Live proofs and staff review", "individuals; program staff: ui/review"),

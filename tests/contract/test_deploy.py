@@ -79,6 +79,7 @@ SECRET_VALUES = {
     "specialization-ui-csrf-secret": "another-real-csrf-secret-0123456789",
     "certification-ui-csrf-secret": "a-third-real-csrf-secret-0123456789",
     "notify-ui-csrf-secret": "a-fourth-real-csrf-secret-0123456789",
+    "identity-ui-csrf-secret": "identity-real-csrf-secret-0123456789",
     "credential-signing-key": ec.generate_private_key(ec.SECP256R1())
     .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     .decode(),

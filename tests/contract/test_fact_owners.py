@@ -16,6 +16,8 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # fact -> (its owner, the write operations of it: METHOD path-regex)
 FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "people, CCO IDs, merges": ("identity", (r"POST /v1/individuals", r"PATCH /v1/individuals/\{cco_id\}", r"POST /v1/individuals/\{cco_id\}/merge")),
+    # ID-2 asked by the person: the request, and its confirmation by the mailed link (the merge itself)
+    "merge requests and their confirmation": ("identity", (r"POST /v1/individuals/\{cco_id\}/merge-requests", r"POST /v1/merge-confirmations")),
     "grants": ("identity", (r"(PUT|DELETE) /v1/individuals/\{cco_id\}/grants/\{be_geo_id\}",)),
     "partners": ("identity", (r"POST /v1/partners",)),
     "memberships (incl. planned leaves)": ("identity", (r"(PUT|DELETE) /v1/partners/\{be_geo_id\}/members/\{cco_id\}(/planned-leave)?",)),

@@ -112,8 +112,30 @@ def identity_ops() -> dict[tuple[str, str], Op]:
             await w.call("identity", "POST", "/v1/individuals", w.staff, {"cco_id": cco, "name": "Dup", "email": f"d{n}@example.com"})
         w.last_dup = n
 
+    async def ivys_duplicate(w: World) -> None:
+        """ivy.dup: ivy under a second CCO ID with her address, a duplicate the ID-5 rule finds (ID-2 requests)."""
+        if "IVYDUP" not in w.ids:
+            await w.call("identity", "POST", "/v1/individuals", w.staff, {"cco_id": "ivy.dup", "name": "Ivy", "email": "ivy@example.com"})
+            w.ids["IVYDUP"] = "ivy.dup"
+
     return {
         ("POST", "/v1/individuals"): Op(cells({"staff": 201, "system": 201}, hidden=()), body=person),
+        # Partner Self-Service: associations are part of the profile; duplicates and merge requests are her own
+        ("GET", "/v1/individuals/{cco_id}/associations"): Op(
+            cells({a: 200 for a in ("staff", "system", "ivy", "admin_p")}, hidden=NOT_IVYS), path="/v1/individuals/ivy/associations"
+        ),
+        ("GET", "/v1/individuals/{cco_id}/duplicates"): Op(
+            cells({"staff": 200, "ivy": 200}, hidden=NOT_IVYS), path="/v1/individuals/ivy/duplicates"
+        ),
+        ("GET", "/v1/individuals/{cco_id}/merge-requests"): Op(
+            cells({"staff": 200, "ivy": 200}, hidden=NOT_IVYS), path="/v1/individuals/ivy/merge-requests"
+        ),
+        ("POST", "/v1/individuals/{cco_id}/merge-requests"): Op(
+            cells({"staff": 202, "ivy": 202}, hidden=NOT_IVYS), path="/v1/individuals/ivy/merge-requests",
+            body=lambda: {"retire": "IVYDUP"}, before=ivys_duplicate,
+        ),
+        # no sign-in (the mailed token is the credential): an unknown token is 404 to everyone, and changes nothing
+        ("POST", "/v1/merge-confirmations"): Op({a: 404 for a in ACTORS}, body=lambda: {"token": "x" * 43}),
         ("GET", "/v1/individuals/{cco_id}"): Op(
             cells({a: 200 for a in ("staff", "system", "ivy", "admin_p")}, hidden=NOT_IVYS), path="/v1/individuals/ivy"
         ),

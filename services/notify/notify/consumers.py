@@ -8,7 +8,7 @@ sender sends them later. Handlers never send and never commit.
 from __future__ import annotations
 
 from notify import planning, projections
-from notify.domain import reminder_plan, role_plan, specialization_plan
+from notify.domain import merge_confirmation_plan, reminder_plan, role_plan, specialization_plan
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
@@ -17,6 +17,7 @@ from partnerhub.bus.contracts import (
     IndividualRegistered,
     IndividualUpdated,
     Lost,
+    MergeRequested,
     PartnerRegistered,
     Reactivated,
     ReminderDue,
@@ -54,6 +55,10 @@ async def on_admin_removed(uow: UnitOfWork, event: AdminRemoved) -> None:
         await projections.set_admin(uow, be_geo_id=event.be_geo_id, cco_id=event.cco_id, active=False)
 
 
+async def on_merge_requested(uow: UnitOfWork, event: MergeRequested) -> None:
+    await planning.record_for_person(uow, merge_confirmation_plan(event))
+
+
 async def on_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
     plan = reminder_plan(event)  # None for Representative CQS (CE-9)
     if plan is not None:
@@ -79,6 +84,7 @@ SUBSCRIPTIONS = {
     PartnerRegistered: on_partner_registered,
     AdminAssigned: on_admin_assigned,
     AdminRemoved: on_admin_removed,
+    MergeRequested: on_merge_requested,
     ReminderDue: on_reminder_due,
     RenewalWindowOpened: on_specialization_event,
     Renewed: on_specialization_event,
