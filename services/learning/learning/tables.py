@@ -273,7 +273,7 @@ xapi_statements = Table(
     Column("object_hash", String(64), nullable=False),  # the activity IRI, agent identifier or statement id
     Column("registration", String(36), nullable=True),
     Column("voided", Boolean, nullable=False, server_default=false()),
-    Column("voids", String(36), nullable=True),  # a voiding statement: the statement it voids
+    Column("ref_id", String(36), nullable=True),  # a StatementRef object: the statement it targets (or voids)
     Column("sent_hash", String(64), nullable=False),  # of the statement as sent: a different one under the same id is a 409
     Column("client", String(200), nullable=False),
     Column("statement", JSON, nullable=False),  # as stored, with id, timestamp, stored, authority and version
@@ -285,7 +285,7 @@ xapi_statements = Table(
     Index("ix_xapi_statements_verb", "verb_hash", "stored"),
     Index("ix_xapi_statements_object", "object_hash", "stored"),
     Index("ix_xapi_statements_registration", "registration", "stored"),
-    Index("ix_xapi_statements_voids", "voids"),
+    Index("ix_xapi_statements_ref", "ref_id"),
     Index("ix_xapi_statements_outcome", "outcome", "stored"),
 )
 

@@ -23,28 +23,36 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBasic, HTTPBearer
-from sqlalchemy import select
 
 from learning.api.schemas import CCO_ID_PATTERN
 from learning.domain.points import occurred_problem
 from learning.domain.xapi import (
     SUPPORTED_VERSION,
     StatementError,
+    accepted_languages,
     agent_key,
+    canonical_format,
     check_actor,
     check_statement,
     check_timestamp,
     check_uuid,
     ids_format,
     iri,
+    merge_definitions,
     version_problem,
 )
-from learning.tables import xapi_statements
 from learning.use_cases import lrs, lrs_clients, lrs_documents
-from learning.use_cases.lrs import Incoming, Query, digest, iso
+from learning.use_cases.lrs import Incoming, Query, iso
 from learning.use_cases.lrs_documents import Scope
 from partnerhub.auth import Principal
-from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated, Unprocessable, problem_response
+from partnerhub.errors import (
+    Forbidden,
+    NotFound,
+    Problem,
+    Unauthenticated,
+    Unprocessable,
+    problem_response,
+)
 from partnerhub.service import ServiceRuntime, runtime_of
 
 VERSION_HEADER = "X-Experience-API-Version"
@@ -331,8 +339,12 @@ def _query_of(params: dict[str, str]) -> Query:
     return q
 
 
-def _formatted(st: dict[str, Any], fmt: str) -> dict[str, Any]:
-    return ids_format(st) if fmt == "ids" else st
+def _formatted(st: dict[str, Any], fmt: str, request: Request) -> dict[str, Any]:
+    if fmt == "ids":
+        return ids_format(st)
+    if fmt == "canonical":
+        return canonical_format(st, accepted_languages(request.headers.get("accept-language")))
+    return st
 
 
 @router.get(
@@ -366,7 +378,7 @@ async def get_statements(
         found = await lrs.one(runtime.db, statement_id, voided=single[0] == "voidedStatementId")
         if found is None:
             raise NotFound(f"No statement {statement_id}" + (" that was voided" if single[0] == "voidedStatementId" else ""))
-        response = JSONResponse(_formatted(found, fmt))
+        response = JSONResponse(_formatted(found, fmt, request))
         response.headers["Last-Modified"] = format_datetime(
             datetime.fromisoformat(found["stored"].replace("Z", "+00:00")), usegmt=True
         )
@@ -386,7 +398,7 @@ async def get_statements(
     more = ""
     if last is not None:
         more = f"{request.scope.get('root_path', '')}{router.prefix}/statements?more={q.token(last, extra)}"
-    return JSONResponse({"statements": [_formatted(s, fmt) for s in statements], "more": more})
+    return JSONResponse({"statements": [_formatted(s, fmt, request) for s in statements], "more": more})
 
 
 @router.head("/statements", include_in_schema=False)
@@ -447,18 +459,33 @@ async def get_activity(
         activity_id = iri(params.get("activityId"), "activityId")
     except StatementError as exc:
         raise bad(str(exc)) from None
-    s = xapi_statements.c
-    async with runtime.db.uow() as uow:
-        row = (await uow.conn.execute(
-            select(s.statement).where(s.object_hash == digest(activity_id), s.object_type == "Activity")
-            .order_by(s.stored.desc()).limit(1)
-        )).first()
     activity: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
-    if row is not None:
-        definition = (json.loads(row.statement) if isinstance(row.statement, str) else row.statement)["object"].get("definition")
-        if definition:
-            activity["definition"] = definition
+    definition = merge_definitions(await lrs.definitions(runtime.db, activity_id))
+    if definition:
+        activity["definition"] = definition
     return activity
+
+
+def _head_of(get: Callable[..., Coroutine[Any, Any, Any]], path: str, access: Any | None) -> None:
+    """HEAD answers as GET would, without the body (xAPI communication 1.1)."""
+    async def head(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Response:
+        if access is not None:
+            await access(request, None, None)
+        if get is about:
+            answer: Any = await about()
+        elif get is get_agents:
+            answer = await get_agents(request, None)  # type: ignore[arg-type]
+        else:
+            answer = await get_activity(request, runtime, None)  # type: ignore[arg-type]
+        del answer
+        return Response(status_code=200, media_type="application/json")
+
+    router.add_api_route(path, head, methods=["HEAD"], name=f"head_{get.__name__}", include_in_schema=False)
+
+
+_head_of(about, "/about", None)
+_head_of(get_agents, "/agents", DEFINE_READ)
+_head_of(get_activity, "/activities", DEFINE_READ)
 
 
 # documents -------------------------------------------------------------------------------------

@@ -30,9 +30,10 @@ _LANG = re.compile(
     r"(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
     r"(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?|[xX](?:-[A-Za-z0-9]{1,8})+|i-[A-Za-z]{2,8})$"
 )
+# PnW alone, or years..seconds (weeks never combine with the other units)
 _DURATION = re.compile(
-    r"^P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
-    r"(?:T(?!$)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$"
+    r"^P(?:\d+(?:\.\d+)?W|(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?"
+    r"(?:T(?!$)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?)$"
 )
 _VERSION = re.compile(r"^1\.0(?:\.\d+)?$")
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:\s*;.*)?$")
@@ -252,7 +253,7 @@ def _definition(value: Any, where: str) -> None:
         iri(d["type"], f"{where}.type")
     if "moreInfo" in d:
         _irl(d["moreInfo"], f"{where}.moreInfo")
-    if "interactionType" in d and d["interactionType"] not in INTERACTION_TYPES:
+    if "interactionType" in d and not (isinstance(d["interactionType"], str) and d["interactionType"] in INTERACTION_TYPES):
         raise StatementError(f"{where}.interactionType must be one of {', '.join(sorted(INTERACTION_TYPES))}")
     if "correctResponsesPattern" in d:
         crp = d["correctResponsesPattern"]
@@ -422,7 +423,12 @@ def check_statement(data: Any) -> dict[str, Any]:
     if "authority" in data:
         auth = data["authority"]
         if isinstance(auth, dict) and auth.get("objectType") == "Group":
-            check_group(auth, "statement.authority", members=2)  # an OAuth consumer and a user
+            # three-legged OAuth: an anonymous Group of the consumer (an account) and the user
+            check_group(auth, "statement.authority", members=2)
+            if any(k in auth for k in IFIS):
+                raise StatementError("statement.authority: a Group authority must be anonymous")
+            if not any("account" in m for m in auth["member"]):
+                raise StatementError("statement.authority: a Group authority names its OAuth consumer by an account")
         else:
             check_agent(auth, "statement.authority")
     return data
@@ -542,7 +548,7 @@ def ids_format(st: dict[str, Any]) -> dict[str, Any]:
         obj = s["object"]
         kind = obj.get("objectType", "Activity")
         if kind == "Activity":
-            s["object"] = {"objectType": "Activity", "id": obj["id"]}
+            s["object"] = {"id": obj["id"]}
         elif kind in ("Agent", "Group"):
             s["object"] = _ids_agent(obj)
         elif kind == "SubStatement":
@@ -552,3 +558,70 @@ def ids_format(st: dict[str, Any]) -> dict[str, Any]:
         return s
 
     return slim(out)
+
+
+LANGUAGE_MAPS = ("display", "name", "description")
+
+
+def canonical_format(st: dict[str, Any], accepted: list[str]) -> dict[str, Any]:
+    """format=canonical: each language map reduced to one language, the first of ``accepted`` it has
+    (Accept-Language order), else its first."""
+    def pick(m: dict[str, str]) -> dict[str, str]:
+        lower = {k.lower(): k for k in m}
+        for tag in accepted:
+            t = tag.lower()
+            if t in lower:
+                return {lower[t]: m[lower[t]]}
+            for k in m:
+                if k.lower().split("-")[0] == t.split("-")[0]:
+                    return {k: m[k]}
+        first = next(iter(m))
+        return {first: m[first]}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for k, v in value.items():
+            if k == "extensions":
+                out[k] = v
+            elif k in LANGUAGE_MAPS and isinstance(v, dict) and v and all(isinstance(x, str) for x in v.values()):
+                out[k] = pick(v)
+            else:
+                out[k] = walk(v)
+        return out
+
+    return walk(st)
+
+
+def accepted_languages(header: str | None) -> list[str]:
+    """Accept-Language's tags, most wanted first."""
+    tags = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and tag != "*" and q > 0:
+            tags.append((-q, i, tag))
+    return [t for _, _, t in sorted(tags)]
+
+
+def merge_definitions(definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Activity definition from every statement about it, oldest first: language maps merged, the
+    latest value of everything else (the Activities resource returns all it knows)."""
+    out: dict[str, Any] = {}
+    for d in definitions:
+        for k, v in d.items():
+            if k in ("name", "description") and isinstance(v, dict) and isinstance(out.get(k), dict):
+                out[k] = {**out[k], **v}
+            elif k == "extensions" and isinstance(v, dict) and isinstance(out.get(k), dict):
+                out[k] = {**out[k], **v}
+            else:
+                out[k] = v
+    return out

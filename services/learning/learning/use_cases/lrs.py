@@ -29,7 +29,7 @@ from partnerhub.errors import Conflict
 
 STATEMENT_COLUMNS = (
     "statement_id", "stored", "timestamp", "actor_hash", "verb_hash", "object_type", "object_hash", "registration",
-    "voided", "voids", "sent_hash", "client", "statement", "outcome", "reason", "points",
+    "voided", "ref_id", "sent_hash", "client", "statement", "outcome", "reason", "points",
 )
 PAGE_MAX = 500
 VOIDED_HASH = ""  # set below
@@ -181,7 +181,7 @@ async def _store_fresh(
         rows.append((
             item.statement_id, now, item.occurred_at, digest(actor) if actor else None, digest(st["verb"]["id"]),
             kind, object_hash, ((st.get("context") or {}).get("registration") or "").lower() or None, False,
-            voiders.get(item.statement_id), digest(canonical(item.sent)), client[:200], canonical(st), outcome,
+            st["object"]["id"].lower() if kind == "StatementRef" else None, digest(canonical(item.sent)), client[:200], canonical(st), outcome,
             (reason or "")[:1000] or None, points,
         ))
     await uow.db.copy_rows(uow.conn, xapi_statements, STATEMENT_COLUMNS, rows)
@@ -284,28 +284,39 @@ def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value)
 
 
-async def find(db: Database, q: Query) -> tuple[list[dict[str, Any]], tuple[datetime, str] | None]:
-    """A page of statements (voided ones left out), newest first unless ascending; and where the next starts."""
-    s = xapi_statements.c
-    where: list[Any] = [s.voided.is_(False)]
+def _matching(t: Any, q: Query) -> list[Any]:
+    """The filter conditions (agent, verb, activity, registration) on the table or an alias of it."""
+    where: list[Any] = []
     if q.agent is not None:
         h = digest(q.agent)
         if q.related_agents:
             where.append(exists().where(and_(xapi_related.c.kind == "agent", xapi_related.c.key_hash == h,
-                                             xapi_related.c.statement_id == s.statement_id)))
+                                             xapi_related.c.statement_id == t.statement_id)))
         else:
-            where.append(or_(s.actor_hash == h, and_(s.object_hash == h, s.object_type.in_(("Agent", "Group")))))
+            where.append(or_(t.actor_hash == h, and_(t.object_hash == h, t.object_type.in_(("Agent", "Group")))))
     if q.verb is not None:
-        where.append(s.verb_hash == digest(q.verb))
+        where.append(t.verb_hash == digest(q.verb))
     if q.activity is not None:
         h = digest(q.activity)
         if q.related_activities:
             where.append(exists().where(and_(xapi_related.c.kind == "activity", xapi_related.c.key_hash == h,
-                                             xapi_related.c.statement_id == s.statement_id)))
+                                             xapi_related.c.statement_id == t.statement_id)))
         else:
-            where.append(and_(s.object_hash == h, s.object_type == "Activity"))
+            where.append(and_(t.object_hash == h, t.object_type == "Activity"))
     if q.registration is not None:
-        where.append(s.registration == q.registration.lower())
+        where.append(t.registration == q.registration.lower())
+    return where
+
+
+async def find(db: Database, q: Query) -> tuple[list[dict[str, Any]], tuple[datetime, str] | None]:
+    """A page of statements (voided ones left out), newest first unless ascending; and where the next starts.
+    A statement whose StatementRef targets a matching statement (voided or not) matches too (xAPI 2.1.3)."""
+    s = xapi_statements.c
+    where: list[Any] = [s.voided.is_(False)]
+    matching = _matching(s, q)
+    if matching:
+        target = xapi_statements.alias("target").c
+        where.append(or_(and_(*matching), s.ref_id.in_(select(target.statement_id).where(*_matching(target, q)))))
     if q.since is not None:
         where.append(s.stored > q.since)
     if q.until is not None:
@@ -324,6 +335,33 @@ async def find(db: Database, q: Query) -> tuple[list[dict[str, Any]], tuple[date
     page = rows[:limit]
     more = (page[-1].stored, page[-1].statement_id) if len(rows) > limit else None
     return [_json(r.statement) for r in page], more
+
+
+async def definitions(db: Database, activity_id: str) -> list[dict[str, Any]]:
+    """The definitions statements gave of an activity (as object or in a context), oldest first."""
+    s = xapi_statements.c
+    query = (
+        select(s.statement)
+        .where(exists().where(and_(xapi_related.c.kind == "activity", xapi_related.c.key_hash == digest(activity_id),
+                                   xapi_related.c.statement_id == s.statement_id)))
+        .order_by(s.stored.asc()).limit(1000)
+    )
+    async with db.uow() as uow:
+        rows = list(await uow.conn.execute(query))
+    found: list[dict[str, Any]] = []
+
+    def collect(st: dict[str, Any]) -> None:
+        obj = st.get("object") or {}
+        candidates = [obj] if obj.get("objectType", "Activity") == "Activity" else []
+        if obj.get("objectType") == "SubStatement":
+            collect(obj)
+        for acts in ((st.get("context") or {}).get("contextActivities") or {}).values():
+            candidates += acts if isinstance(acts, list) else [acts]
+        found.extend(a["definition"] for a in candidates if a.get("id") == activity_id and a.get("definition"))
+
+    for r in rows:
+        collect(_json(r.statement))
+    return found
 
 
 async def crediting(db: Database, *, outcome: str | None, limit: int, offset: int) -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "lear0010"
 down_revision = "lear0008"
 branch_labels = None
@@ -31,7 +30,7 @@ def upgrade() -> None:
         sa.Column("object_hash", sa.String(length=64), nullable=False),
         sa.Column("registration", sa.String(length=36), nullable=True),
         sa.Column("voided", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.Column("voids", sa.String(length=36), nullable=True),
+        sa.Column("ref_id", sa.String(length=36), nullable=True),
         sa.Column("sent_hash", sa.String(length=64), nullable=False),
         sa.Column("client", sa.String(length=200), nullable=False),
         sa.Column("statement", sa.JSON(), nullable=False),
@@ -45,7 +44,7 @@ def upgrade() -> None:
     op.create_index("ix_xapi_statements_verb", "xapi_statements", ["verb_hash", "stored"])
     op.create_index("ix_xapi_statements_object", "xapi_statements", ["object_hash", "stored"])
     op.create_index("ix_xapi_statements_registration", "xapi_statements", ["registration", "stored"])
-    op.create_index("ix_xapi_statements_voids", "xapi_statements", ["voids"])
+    op.create_index("ix_xapi_statements_ref", "xapi_statements", ["ref_id"])
     op.create_index("ix_xapi_statements_outcome", "xapi_statements", ["outcome", "stored"])
     op.create_table(
         "xapi_related",
@@ -85,6 +84,6 @@ def downgrade() -> None:
     op.drop_index("ix_xapi_documents_scope", table_name="xapi_documents")
     op.drop_table("xapi_documents")
     op.drop_table("xapi_related")
-    for name in ("outcome", "voids", "registration", "object", "verb", "actor", "stored"):
+    for name in ("outcome", "ref", "registration", "object", "verb", "actor", "stored"):
         op.drop_index(f"ix_xapi_statements_{name}", table_name="xapi_statements")
     op.drop_table("xapi_statements")
