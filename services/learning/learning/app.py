@@ -28,6 +28,8 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).parent / "migrations",
     routers=(activities_router, completions_router, xapi_router, xapi_clients_router, proofs_router, points_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
+    # xAPI documents are any bytes (binary State included); their routes keep LEARNING_JSON_MAX_BYTES themselves
+    raw_bodies=("/v1/xapi/activities/state", "/v1/xapi/activities/profile", "/v1/xapi/agents/profile"),
     produces=(ActivityPublished, PointsEarned, PartnerCredited),
     description="The Continuous Learning library, completions, proofs of attendance, point ledgers, partner credits, the CL View.",
 )

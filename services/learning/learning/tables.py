@@ -325,3 +325,13 @@ xapi_clients = Table(
     Column("created_by", String(100), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
+
+# attachment data sent with statements (multipart/mixed), by SHA-256: one copy however many statements name it
+xapi_attachments = Table(
+    "xapi_attachments",
+    metadata,
+    Column("sha2", String(64), primary_key=True),
+    Column("content_type", String(200), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("stored", UtcDateTime(), nullable=False),
+)

@@ -41,6 +41,13 @@ from learning.domain.xapi import (
     merge_definitions,
     version_problem,
 )
+from learning.domain.xapi_attachments import (
+    check_parts,
+    check_signatures,
+    hashes_of,
+    multipart_body,
+    parse_multipart,
+)
 from learning.use_cases import lrs, lrs_clients, lrs_documents
 from learning.use_cases.lrs import Incoming, Query, iso
 from learning.use_cases.lrs_documents import Scope
@@ -184,22 +191,28 @@ def _agent_param(raw: str | None, name: str = "agent") -> tuple[dict[str, Any], 
 
 
 # statements ------------------------------------------------------------------------------------
-async def _statements_body(request: Request) -> Any:
+async def _statements_body(request: Request) -> tuple[Any, list[Any]]:
+    """The statements sent, and the attachment parts of a multipart/mixed request."""
     _require_version(request)
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    content_type = request.headers.get("content-type", "application/json")
+    media = content_type.split(";")[0].strip().lower()
+    raw = await request.body()
     if media == "multipart/mixed":
-        raise bad("statements with attachment data (multipart/mixed) are not taken yet; send fileUrl attachments")
+        try:
+            return parse_multipart(raw, content_type)
+        except StatementError as exc:
+            raise bad(str(exc)) from None
     if media not in ("application/json", ""):
-        raise bad(f"statements are sent as application/json, not {media}")
+        raise bad(f"statements are sent as application/json or multipart/mixed, not {media}")
     try:
-        return json.loads(await request.body())
+        return json.loads(raw), []
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad(f"the body is not JSON ({exc})") from None
     except RecursionError:
         raise bad("the body nests too deeply") from None
 
 
-async def _incoming(runtime: ServiceRuntime, statements: list[Any]) -> list[Incoming]:
+async def _incoming(runtime: ServiceRuntime, statements: list[Any], parts: list[Any]) -> list[Incoming]:
     """Every statement valid, or the request refused whole (xAPI batches are atomic): a malformed one is
     a 400; one dated after today's business date a 422, as a completion is (one rule, CL-9)."""
     now = datetime.now(UTC)
@@ -207,15 +220,16 @@ async def _incoming(runtime: ServiceRuntime, statements: list[Any]) -> list[Inco
     for index, data in enumerate(statements):
         try:
             st = check_statement(data)
-            for att in st.get("attachments") or []:
-                if "fileUrl" not in att:
-                    raise StatementError("an attachment without fileUrl needs its data in a multipart/mixed request")
         except StatementError as exc:
             raise bad(f"statement {index}: {exc}") from None
         sent = dict(st)
         sent["id"] = str(uuid.UUID(st["id"])) if "id" in st else lrs.new_statement_id()
         when = st.get("timestamp")
         out.append(Incoming(sent, check_timestamp(when, "timestamp") if when else now, when is not None))
+    try:
+        check_signatures(statements, check_parts(statements, parts))
+    except StatementError as exc:
+        raise bad(str(exc)) from None
     ids = [i.statement_id for i in out]
     if len(ids) != len(set(ids)):
         raise bad("two statements in one request share an id")
@@ -227,13 +241,18 @@ async def _incoming(runtime: ServiceRuntime, statements: list[Any]) -> list[Inco
     return out
 
 
-async def _store(runtime: ServiceRuntime, statements: list[Any], who: tuple[Principal, dict[str, Any]]) -> lrs.Stored:
+async def _store(
+    runtime: ServiceRuntime, statements: list[Any], parts: list[Any], who: tuple[Principal, dict[str, Any]]
+) -> lrs.Stored:
     limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
     if len(statements) > limit:
         raise Problem(f"At most {limit} statements per request; got {len(statements)}.", status=413, slug="batch-too-large")
-    incoming = await _incoming(runtime, statements)
+    incoming = await _incoming(runtime, statements, parts)
     principal, authority = who
-    return await lrs.store(runtime.db, incoming, authority=authority, client=principal.sub, cco_id_pattern=CCO_ID_PATTERN)
+    return await lrs.store(
+        runtime.db, incoming, authority=authority, client=principal.sub, cco_id_pattern=CCO_ID_PATTERN,
+        attachments=[(p.sha2, p.content_type, p.content) for p in parts],
+    )
 
 
 def _outcome_header(response: Response, stored: lrs.Stored) -> None:
@@ -260,11 +279,11 @@ async def post_statements(
 ) -> Response:
     if request.query_params:
         raise bad("POST /statements takes no parameters")
-    body = await _statements_body(request)
+    body, parts = await _statements_body(request)
     statements = body if isinstance(body, list) else [body]
     if not statements:
         raise bad("the array holds no statements")
-    stored = await _store(runtime, statements, who)
+    stored = await _store(runtime, statements, parts, who)
     response = JSONResponse(stored.ids)
     _outcome_header(response, stored)
     return response
@@ -295,12 +314,12 @@ async def put_statement(
         statement_id = check_uuid(params["statementId"], "statementId")
     except StatementError as exc:
         raise bad(str(exc)) from None
-    body = await _statements_body(request)
+    body, parts = await _statements_body(request)
     if not isinstance(body, dict):
         raise bad("PUT takes a single statement object")
     if "id" in body and (not isinstance(body["id"], str) or body["id"].lower() != statement_id):
         raise bad("the statement's id differs from statementId")
-    stored = await _store(runtime, [{**body, "id": statement_id}], who)
+    stored = await _store(runtime, [{**body, "id": statement_id}], parts, who)
     response = Response(status_code=204)
     _outcome_header(response, stored)
     return response
@@ -366,7 +385,7 @@ async def get_statements(
     fmt = params.get("format", "exact")
     if fmt not in ("exact", "ids", "canonical"):
         raise bad("format must be exact, ids or canonical")
-    _bool(params, "attachments")
+    with_data = _bool(params, "attachments")
     single = [k for k in ("statementId", "voidedStatementId") if k in params]
     if single:
         if len(single) == 2 or set(params) - {"statementId", "voidedStatementId", "format", "attachments"}:
@@ -378,7 +397,7 @@ async def get_statements(
         found = await lrs.one(runtime.db, statement_id, voided=single[0] == "voidedStatementId")
         if found is None:
             raise NotFound(f"No statement {statement_id}" + (" that was voided" if single[0] == "voidedStatementId" else ""))
-        response = JSONResponse(_formatted(found, fmt, request))
+        response = await _answer(runtime, _formatted(found, fmt, request), [found], with_data)
         response.headers["Last-Modified"] = format_datetime(
             datetime.fromisoformat(found["stored"].replace("Z", "+00:00")), usegmt=True
         )
@@ -391,14 +410,26 @@ async def get_statements(
         except (ValueError, TypeError, binascii.Error):
             raise bad("more is not a link this LRS gave") from None
         fmt = extra.get("format", "exact")
+        with_data = bool(extra.get("attachments"))
     else:
         q = _query_of(params)
         extra = {"format": fmt} if fmt != "exact" else {}
+        if with_data:
+            extra["attachments"] = True
     statements, last = await lrs.find(runtime.db, q)
     more = ""
     if last is not None:
         more = f"{request.scope.get('root_path', '')}{router.prefix}/statements?more={q.token(last, extra)}"
-    return JSONResponse({"statements": [_formatted(s, fmt, request) for s in statements], "more": more})
+    result = {"statements": [_formatted(s, fmt, request) for s in statements], "more": more}
+    return await _answer(runtime, result, statements, with_data)
+
+
+async def _answer(runtime: ServiceRuntime, document: Any, statements: list[dict[str, Any]], with_data: bool) -> Response:
+    """JSON, or with attachments=true multipart/mixed: the JSON, then the data of each attachment (2.1.3)."""
+    if not with_data:
+        return JSONResponse(document)
+    body, boundary = multipart_body(document, await lrs.attachment_data(runtime.db, hashes_of(statements)))
+    return Response(body, media_type=f"multipart/mixed; boundary={boundary}")
 
 
 @router.head("/statements", include_in_schema=False)
@@ -516,6 +547,21 @@ def _doc_params(kind: str, id_name: str, request: Request, *, many: bool) -> dic
     return _params(request, allowed)
 
 
+async def _document_body(request: Request, runtime: ServiceRuntime) -> bytes:
+    """The document's bytes, at most LEARNING_JSON_MAX_BYTES (documents skip the platform's JSON checks)."""
+    limit = runtime.settings.json_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Problem(f"A document holds at most {limit} bytes.", status=413, slug="payload-too-large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(f"A document holds at most {limit} bytes.", status=413, slug="payload-too-large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
     where = {"state": "a State document", "activity_profile": "an Activity Profile", "agent_profile": "an Agent Profile"}[kind]
     doc_params = [_VERSION_IN] + [
@@ -554,8 +600,9 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
         scope = _scope(kind, params)
         if id_name not in params:
             raise bad(f"the {id_name} parameter is required")
+        content = await _document_body(request, runtime)
         await lrs_documents.write(
-            runtime.db, scope, params[id_name], await request.body(), request.headers.get("content-type", ""),
+            runtime.db, scope, params[id_name], content, request.headers.get("content-type", ""),
             merge=merge, if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
         )
         return Response(status_code=204)

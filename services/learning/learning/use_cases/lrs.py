@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from learning.domain.xapi import VOIDED, Credit, agent_key, credit_of, normalise, related
-from learning.tables import xapi_related, xapi_statements
+from learning.tables import xapi_attachments, xapi_related, xapi_statements
 from learning.use_cases import completions, ledger
 from learning.use_cases.completions import CompletionIn, ItemResult
 from partnerhub.db.lookups import chunks
@@ -80,12 +80,18 @@ def _object_hash(obj: dict[str, Any]) -> tuple[str, str]:
 
 
 async def store(
-    db: Database, incoming: list[Incoming], *, authority: dict[str, Any], client: str, cco_id_pattern: str
+    db: Database,
+    incoming: list[Incoming],
+    *,
+    authority: dict[str, Any],
+    client: str,
+    cco_id_pattern: str,
+    attachments: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
 ) -> Stored:
     """Store the statements (a replay of one already stored changes nothing) and apply what they credit and void."""
     for attempt in (1, 2, 3):
         try:
-            return await _store(db, incoming, authority=authority, client=client, cco_id_pattern=cco_id_pattern)
+            return await _store(db, incoming, authority, client, cco_id_pattern, list(attachments))
         except IntegrityError:  # a concurrent request stored one of the same ids first: look again
             if attempt == 3:
                 raise
@@ -93,7 +99,12 @@ async def store(
 
 
 async def _store(
-    db: Database, incoming: list[Incoming], *, authority: dict[str, Any], client: str, cco_id_pattern: str
+    db: Database,
+    incoming: list[Incoming],
+    authority: dict[str, Any],
+    client: str,
+    cco_id_pattern: str,
+    attachments: list[tuple[str, str, bytes]],
 ) -> Stored:
     today = await db.today()
     outcomes: dict[str, int] = {}
@@ -113,6 +124,12 @@ async def _store(
                 fresh.append(item)
         if fresh:
             await _store_fresh(uow, fresh, today, authority, client, cco_id_pattern, outcomes)
+        if attachments:
+            now = datetime.now(UTC)
+            await uow.conn.execute(
+                uow.db.insert_ignoring_duplicates(xapi_attachments),
+                [{"sha2": h, "content_type": t[:200], "content": c, "stored": now} for h, t, c in attachments],
+            )
         await uow.commit()
     return Stored([i.statement_id for i in incoming], outcomes)
 
@@ -382,3 +399,13 @@ async def crediting(db: Database, *, outcome: str | None, limit: int, offset: in
 
 def new_statement_id() -> str:
     return str(uuid.uuid4())
+
+
+async def attachment_data(db: Database, hashes: list[str]) -> list[tuple[str, str, bytes]]:
+    """The stored data of these attachments, in the order asked (those not sent as data are left out)."""
+    found: dict[str, tuple[str, str, bytes]] = {}
+    async with db.uow() as uow:
+        for part in chunks(hashes):
+            rows = await uow.conn.execute(select(xapi_attachments).where(xapi_attachments.c.sha2.in_(part)))
+            found.update((r.sha2, (r.sha2, r.content_type, bytes(r.content))) for r in rows)
+    return [found[h] for h in hashes if h in found]

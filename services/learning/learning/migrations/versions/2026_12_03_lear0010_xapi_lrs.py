@@ -1,4 +1,4 @@
-"""learning: an xAPI Learning Record Store (statements, related agents/activities, documents, LMS clients)
+"""learning: an xAPI Learning Record Store (statements, related agents/activities, attachments, documents, LMS clients)
 
 Every valid xAPI statement is stored, whatever its actor or object, with what it credited and why not; the
 filters of GET /statements read indexes on SHA-256 digests of the IRIs and agent identifiers. State and profile
@@ -79,7 +79,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "xapi_attachments",
+        sa.Column("sha2", sa.String(length=64), nullable=False),
+        sa.Column("content_type", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("stored", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("sha2", name=op.f("pk_xapi_attachments")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("xapi_attachments")
     op.drop_table("xapi_clients")
     op.drop_index("ix_xapi_documents_scope", table_name="xapi_documents")
     op.drop_table("xapi_documents")
