@@ -74,6 +74,8 @@ class XapiRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             try:
+                if "method" in request.query_params:
+                    return await _alternate(request)
                 response = await original(request)
             except Problem as exc:
                 response = problem_response(exc, request)
@@ -87,6 +89,69 @@ class XapiRoute(APIRoute):
             return response
 
         return handler
+
+
+FORM_HEADERS = {"authorization", "x-experience-api-version", "content-type", "content-length", "if-match", "if-none-match"}
+
+
+class _Redispatch(Response):
+    """The request an Alternate Request Syntax POST stands for, answered by the app itself."""
+
+    def __init__(self, app: Any, scope: dict[str, Any], body: bytes) -> None:
+        super().__init__(status_code=200)
+        self.app, self.inner, self.content = app, scope, body
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": self.content, "more_body": False}
+
+        await self.app(self.inner, replay, send)
+
+
+async def _alternate(request: Request) -> Response:
+    """Communication 1.3: POST ?method=GET|PUT|POST|DELETE|HEAD with a form whose fields are the headers
+    (Authorization, X-Experience-API-Version, Content-Type, If-Match ...), `content` (the body) and the
+    parameters. Anything else in the query string is a 400."""
+    from urllib.parse import parse_qsl, urlencode
+
+    method = request.query_params["method"].upper()
+    if request.method != "POST" or set(request.query_params) != {"method"}:
+        raise bad("the alternate request syntax is a POST whose only parameter is method")
+    if method not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
+        raise bad(f"method {method!r} is not one of GET, PUT, POST, DELETE, HEAD")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/x-www-form-urlencoded":
+        raise bad("the alternate request syntax sends a form (application/x-www-form-urlencoded)")
+    try:
+        fields = parse_qsl((await request.body()).decode(), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise bad("the form is not UTF-8") from None
+    headers = {k.lower(): v for k, v in request.headers.items() if k.lower() not in ("content-type", "content-length")}
+    params: list[tuple[str, str]] = []
+    content = b""
+    for name, value in fields:
+        if name.lower() in FORM_HEADERS:
+            headers[name.lower()] = value
+        elif name == "content":
+            content = value.encode()
+        else:
+            params.append((name, value))
+    if method in ("PUT", "POST") and not content:
+        raise bad("the form has no content field")
+    if content and "content-type" not in headers:
+        headers["content-type"] = "application/json"
+    headers["content-length"] = str(len(content))
+    scope = dict(request.scope)
+    scope["method"] = method
+    scope["query_string"] = urlencode(params).encode()
+    scope["headers"] = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    return _Redispatch(request.scope["app"], scope, content)
 
 
 router = APIRouter(prefix="/v1/xapi", tags=["xapi"], route_class=XapiRoute)

@@ -176,10 +176,10 @@ def multipart_body(document: Any, attachments: list[tuple[str, str, bytes]]) -> 
 
 
 def hashes_of(statements: list[dict[str, Any]]) -> list[str]:
-    """The sha2 of every attachment the statements carry without a fileUrl, in order, once each."""
+    """The sha2 of every attachment the statements carry, in order, once each (data is returned for those
+    that were sent with data, fileUrl or not)."""
     seen: dict[str, None] = {}
     for st in statements:
         for att in _declared(st):
-            if "fileUrl" not in att:
-                seen.setdefault(str(att["sha2"]).lower(), None)
+            seen.setdefault(str(att["sha2"]).lower(), None)
     return list(seen)

@@ -144,9 +144,9 @@ async def test_xapi_statements_from_the_tincan_client_earn_points_and_replays_ar
         assert stored.success, stored.data
         # malformed: 400 with the reason
         bad = statement("completed", "LAB-2")
-        bad.actor = Agent(mbox="zoe@example.com")
+        bad.actor = Agent(mbox_sha1sum="abc")
         refused = await asyncio.to_thread(lrs.save_statement, bad)
-        assert not refused.success and refused.response.status == 400 and "mailto" in str(refused.data)
+        assert not refused.success and refused.response.status == 400 and "40 hex digits" in str(refused.data)
     finally:
         server.should_exit = True
         await task
