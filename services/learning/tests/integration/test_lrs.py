@@ -12,7 +12,9 @@ from typing import Any
 
 import uvicorn
 from tincan import Activity, Agent, AgentAccount, RemoteLRS, Statement, StatementRef, Verb
+from typer.testing import CliRunner
 
+from partnerhub.cli import app as cli_app
 from partnerhub.testing import free_port
 
 V = {"X-Experience-API-Version": "1.0.3"}
@@ -275,9 +277,9 @@ async def test_lrs_documents_state_and_profiles_with_etags(learning) -> None:
 
 
 async def test_lrs_tincan_remote_lrs_saves_retrieves_queries_voids_and_reads_about(learning) -> None:
-    """The `tincan` client, as an LMS uses it, with Basic credentials against a live server."""
+    """The `tincan` client, as an LMS uses it, with Basic credentials against a live server; the credentials
+    issued, listed and revoked with `partnerhub lrs-clients`."""
     await setup(learning)
-    creds = await client_credentials(learning)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(learning.runtime.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
@@ -287,6 +289,13 @@ async def test_lrs_tincan_remote_lrs_saves_retrieves_queries_voids_and_reads_abo
                 break
             await asyncio.sleep(0.02)
         assert server.started
+        staff_token = learning.staff["Authorization"].split(" ", 1)[1]
+        cli = ["--url", f"http://127.0.0.1:{port}", "--token", staff_token]
+        issued = await asyncio.to_thread(CliRunner().invoke, cli_app, ["lrs-clients", "issue", "Acme LMS", *cli])
+        assert issued.exit_code == 0, issued.output
+        lines = dict(line.split(None, 1) for line in issued.output.splitlines())
+        assert lines["endpoint"] == f"http://127.0.0.1:{port}/v1/xapi/"
+        creds = {"key": lines["key"], "secret": lines["secret"].split()[0]}
         lrs = RemoteLRS(endpoint=f"http://127.0.0.1:{port}/v1/xapi/", version="1.0.3",
                         username=creds["key"], password=creds["secret"])
         about = await asyncio.to_thread(lrs.about)
@@ -314,6 +323,12 @@ async def test_lrs_tincan_remote_lrs_saves_retrieves_queries_voids_and_reads_abo
         voided = await asyncio.to_thread(lrs.retrieve_voided_statement, str(lab.id))
         assert voided.success and str(voided.content.id) == str(lab.id)
         assert not (await asyncio.to_thread(lrs.retrieve_statement, str(lab.id))).success
+        listed = await asyncio.to_thread(CliRunner().invoke, cli_app, ["lrs-clients", "list", *cli])
+        assert creds["key"] in listed.output and creds["secret"] not in listed.output and "active" in listed.output
+        revoked = await asyncio.to_thread(CliRunner().invoke, cli_app, ["lrs-clients", "revoke", creds["key"], *cli])
+        assert revoked.exit_code == 0, revoked.output
+        after = await asyncio.to_thread(lrs.about)  # /about needs no credentials; statements now do
+        assert after.success and (await asyncio.to_thread(lrs.retrieve_statement, str(other.id))).response.status == 401
     finally:
         server.should_exit = True
         await task
