@@ -634,7 +634,8 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
         for n in ([id_name, "since"] + (["activityId", "agent", "registration"] if kind == "state"
                                         else ["activityId"] if kind == "activity_profile" else ["agent"]))
     ]
-    responses = {200: {"description": "the document, or the ids", "headers": _HEADERS_OUT}, **_BAD, **_AUTH,
+    responses = {200: {"description": "the document (in the media type it was stored with), or the ids", "headers": _HEADERS_OUT,
+                       "content": {"*/*": {"schema": {}}}}, **_BAD, **_AUTH,
                  404: {"description": "no such document"}}
     write_responses = {204: {"description": "stored", "headers": _HEADERS_OUT}, **_BAD, **_AUTH,
                        409: {"description": "the profile exists and no If-Match / If-None-Match was sent"},
