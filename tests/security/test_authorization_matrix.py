@@ -235,8 +235,7 @@ def certification_ops() -> dict[tuple[str, str], Op]:
 
 
 def learning_ops() -> dict[tuple[str, str], Op]:
-    statement = lambda: {  # noqa: E731
-        "id": None,
+    statement = lambda: {  # noqa: E731 (no id: the LRS gives one; PUT names it; a null id is malformed xAPI)
         "actor": {"account": {"name": "ivy", "homePage": "https://id.cisco.com"}},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
         "object": {"id": "https://learning.example.com/activities/A1"},
@@ -285,7 +284,7 @@ def learning_ops() -> dict[tuple[str, str], Op]:
         **{
             (method, f"/v1/xapi{doc}"): Op(lrs_users(status), path=f"/v1/xapi{doc}?{query}", body=(lambda: {"seen": True}) if method in ("PUT", "POST") else None,
                                            headers={**xapi, "If-Match": "*"} if method == "PUT" else xapi,
-                                           before=document(doc, query) if method == "PUT" else None)
+                                           before=document(doc, query) if method in ("GET", "PUT") else None)
             for doc, query in documents.items()
             for method, status in (("GET", 200), ("PUT", 204), ("POST", 204), ("DELETE", 204))
         },

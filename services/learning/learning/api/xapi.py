@@ -651,7 +651,7 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
                 raise bad(f"since is given only without {id_name}")
             doc = await lrs_documents.get(runtime.db, scope, params[id_name])
             if doc is None:
-                raise NotFound(f"No {where} {params[id_name]!r}.")
+                raise NotFound(f"No {where.split(' ', 1)[1]} {params[id_name]!r}.")
             return Response(doc.content, media_type=doc.content_type, headers={
                 "ETag": f'"{doc.etag}"', "Last-Modified": format_datetime(doc.updated.astimezone(UTC), usegmt=True)})
         try:
