@@ -210,3 +210,83 @@ def test_xapi_formats_ids_and_canonical_2_1_3() -> None:
     assert canonical_format(st, [])["verb"]["display"] == {"en-GB": "finished"}
     merged = merge_definitions([{"name": {"en-GB": "meeting"}}, {"name": {"en-US": "a meeting"}, "type": "http://t.example"}])
     assert merged == {"name": {"en-GB": "meeting", "en-US": "a meeting"}, "type": "http://t.example"}
+
+
+# attachments (communication 1.5.2) and signed statements (data 2.6) ----------------------------------
+def _multipart(statement: dict[str, Any], parts: list[tuple[str, bytes]], boundary: str = "b0und") -> tuple[bytes, str]:
+    import json
+
+    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), json.dumps(statement).encode(), b"\r\n"]
+    for sha2, content in parts:
+        chunks += [f"--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n"
+                   f"X-Experience-API-Hash: {sha2}\r\n\r\n".encode(), content, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
+
+
+def _signed(algorithm: str = "RS256", payload: dict[str, Any] | None = None) -> tuple[dict[str, Any], bytes]:
+    import hashlib
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    st = base()
+    token = jwt.api_jws.PyJWS().encode(
+        __import__("json").dumps(payload or st).encode(), key if algorithm.startswith("RS") else "s" * 32, algorithm=algorithm
+    ).encode()
+    st["attachments"] = [{"usageType": "http://adlnet.gov/expapi/attachments/signature", "display": {"en-US": "signature"},
+                          "contentType": "application/octet-stream", "length": len(token), "sha2": hashlib.sha256(token).hexdigest()}]
+    return st, token
+
+
+def test_xapi_1_5_2_attachment_parts_match_their_statements_by_hash() -> None:
+    import hashlib
+
+    from learning.domain.xapi_attachments import check_parts, multipart_body, parse_multipart
+
+    data = b"here is a simple attachment\x00\xff"
+    sha2 = hashlib.sha256(data).hexdigest()
+    st = with_("attachments", [{"usageType": "http://x.example/u", "display": {"en": "x"}, "contentType": "text/plain",
+                                "length": len(data), "sha2": sha2}])
+    body, content_type = _multipart(st, [(sha2, data)])
+    statements, parts = parse_multipart(body, content_type)
+    assert statements == st and parts[0].content == data and check_parts([st], parts)[sha2].content == data
+    with pytest.raises(StatementError, match="no part holds"):  # XAPI-00129: the data is missing
+        check_parts([st], [])
+    with pytest.raises(StatementError, match="no statement's attachment"):  # XAPI-00128: an excess part
+        check_parts([base()], parts)
+    with pytest.raises(StatementError, match="boundary"):  # XAPI-00130
+        parse_multipart(body, "multipart/mixed")
+    with pytest.raises(StatementError, match="hash"):  # XAPI-00134: the hash does not match the content
+        parse_multipart(*_multipart(st, [("0" * 64, data)]))
+    with pytest.raises(StatementError, match="application/json"):  # XAPI-00131: the statements come first
+        parse_multipart(body.replace(b"application/json", b"text/plain", 1), content_type)
+    answer, boundary = multipart_body({"statements": [st]}, [(sha2, "text/plain", data)])
+    assert parse_multipart(answer, f"multipart/mixed; boundary={boundary}")[1][0].content == data
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "RS384", "RS512"])
+def test_xapi_2_6_signed_statements_with_rs_algorithms_are_accepted(algorithm: str) -> None:
+    from learning.domain.xapi_attachments import check_parts, check_signatures, parse_multipart
+
+    st, token = _signed(algorithm)
+    statements, parts = parse_multipart(*_multipart(st, [(st["attachments"][0]["sha2"], token)]))
+    check_signatures([statements], check_parts([statements], parts))
+
+
+def test_xapi_2_6_signatures_must_use_rs_algorithms_and_sign_the_statement() -> None:
+    from learning.domain.xapi_attachments import check_parts, check_signatures, parse_multipart
+
+    for st, token, reason in [
+        (*_signed("HS256"), "RS256"),  # XAPI-00117
+        (*_signed(payload={**base(), "verb": {"id": "http://x.example/other"}}), "not this statement"),  # XAPI-00116
+    ]:
+        statements, parts = parse_multipart(*_multipart(st, [(st["attachments"][0]["sha2"], token)]))
+        with pytest.raises(StatementError, match=reason):
+            check_signatures([statements], check_parts([statements], parts))
+    st, token = _signed()
+    st["attachments"][0]["contentType"] = "text/plain"  # XAPI-00115
+    statements, parts = parse_multipart(*_multipart(st, [(st["attachments"][0]["sha2"], token)]))
+    with pytest.raises(StatementError, match="octet-stream"):
+        check_signatures([statements], check_parts([statements], parts))
