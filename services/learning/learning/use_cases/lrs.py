@@ -159,7 +159,12 @@ async def _store_fresh(
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as `stored` says it
     credits: dict[str, Credit | str] = {}
     items: list[tuple[int, CompletionIn]] = []
+    # a statement whose voiding statement arrived first is stored voided, and credits nothing
+    voided_before = await _voided_before(uow, [i.statement_id for i in fresh if i.sent["verb"]["id"] != VOIDED])
     for index, item in enumerate(fresh):
+        if item.statement_id in voided_before:
+            credits[item.statement_id] = f"voided by {voided_before[item.statement_id]}, which arrived first"
+            continue
         credit = credit_of(item.sent, item.occurred_at, cco_id_pattern)
         credits[item.statement_id] = credit
         if isinstance(credit, Credit):
@@ -197,7 +202,8 @@ async def _store_fresh(
         related_rows += [("activity", digest(a), item.statement_id) for a in sorted(activities)]
         rows.append((
             item.statement_id, now, item.occurred_at, digest(actor) if actor else None, digest(st["verb"]["id"]),
-            kind, object_hash, ((st.get("context") or {}).get("registration") or "").lower() or None, False,
+            kind, object_hash, ((st.get("context") or {}).get("registration") or "").lower() or None,
+            item.statement_id in voided_before,
             st["object"]["id"].lower() if kind == "StatementRef" else None, digest(canonical(item.sent)), client[:200], canonical(st), outcome,
             (reason or "")[:1000] or None, points,
         ))
@@ -217,6 +223,19 @@ def _outcome(credit: Credit | str, result: ItemResult | None) -> tuple[str, str 
     if result.status == "rejected":
         return "not_credited", result.reason, 0
     return result.status, result.reason, 0
+
+
+async def _voided_before(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:
+    """Of these new statements, those a stored voiding statement already targets: id -> the voiding one."""
+    found: dict[str, str] = {}
+    for part in chunks(ids):
+        rows = await uow.conn.execute(
+            select(xapi_statements.c.ref_id, xapi_statements.c.statement_id).where(
+                xapi_statements.c.ref_id.in_(part), xapi_statements.c.verb_hash == VOIDED_HASH
+            )
+        )
+        found.update((r.ref_id, r.statement_id) for r in rows)
+    return found
 
 
 async def _voidable(uow: UnitOfWork, ids: set[str]) -> set[str]:

@@ -139,6 +139,14 @@ async def test_lrs_voiding_a_crediting_statement_takes_the_points_back_once(lear
     lab3 = st(obj={"id": "https://learning.example.com/activities/LAB-3"})
     assert (await learning.client.post("/v1/xapi/statements", json=[lab3, void(lab3["id"])], headers=basic(lms))).status_code == 200
     assert await learning.earned("P1") == 4 and await learning.credit_sum("P1") == 4
+    # the voiding statement first, its target later: stored voided, credits nothing
+    await learning.activity("LAB-4", kind="lab", duration_minutes=60)
+    lab4 = st(obj={"id": "https://learning.example.com/activities/LAB-4"})
+    assert (await learning.client.post("/v1/xapi/statements", json=void(lab4["id"]), headers=basic(lms))).status_code == 200
+    assert (await learning.client.post("/v1/xapi/statements", json=lab4, headers=basic(lms))).status_code == 200
+    assert await learning.earned("P1") == 4 and await learning.credit_sum("P1") == 4
+    late = await learning.client.get("/v1/xapi/statements", params={"voidedStatementId": lab4["id"]}, headers=basic(lms))
+    assert late.status_code == 200 and "arrived first" in (await crediting(learning))[lab4["id"]]["reason"]
 
 
 async def test_lrs_get_statements_filters_more_and_head(learning) -> None:
