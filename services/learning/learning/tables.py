@@ -287,6 +287,7 @@ xapi_statements = Table(
     Index("ix_xapi_statements_registration", "registration", "stored"),
     Index("ix_xapi_statements_ref", "ref_id"),
     Index("ix_xapi_statements_outcome", "outcome", "stored"),
+    Index("ix_xapi_statements_client", "client", "stored"),
 )
 
 # every agent and activity a statement relates to (related_agents / related_activities)

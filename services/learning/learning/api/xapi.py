@@ -197,8 +197,11 @@ def lrs_access(*scopes: str) -> Callable[..., Coroutine[Any, Any, tuple[Principa
             client = await lrs_clients.authenticate(runtime.db, key, secret)
             if client is None:
                 raise Unauthenticated("Unknown or revoked LRS client, or a wrong secret.")
-            if not client.may(*scopes):
+            mine = "statements/read/mine" in client.scopes and "statements/read" in scopes
+            if not client.may(*scopes) and not mine:
                 raise Forbidden(f"The client's scopes do not include {' or '.join(scopes)}.")
+            if not client.may(*scopes):  # statements/read/mine: only what this client stored
+                request.state.lrs_only_client = f"lrs-client:{client.key}"
             principal = Principal(sub=f"lrs-client:{client.key}", roles=frozenset({"system"}))
             return principal, {"objectType": "Agent", "name": client.name, "account": {"homePage": home, "name": client.key}}
         if scheme.lower() == "bearer" and value.strip():
@@ -459,7 +462,8 @@ async def get_statements(
             statement_id = check_uuid(params[single[0]], single[0])
         except StatementError as exc:
             raise bad(str(exc)) from None
-        found = await lrs.one(runtime.db, statement_id, voided=single[0] == "voidedStatementId")
+        found = await lrs.one(runtime.db, statement_id, voided=single[0] == "voidedStatementId",
+                              client=getattr(request.state, "lrs_only_client", None))
         if found is None:
             raise NotFound(f"No statement {statement_id}" + (" that was voided" if single[0] == "voidedStatementId" else ""))
         response = await _answer(runtime, _formatted(found, fmt, request), [found], with_data)
@@ -481,6 +485,7 @@ async def get_statements(
         extra = {"format": fmt} if fmt != "exact" else {}
         if with_data:
             extra["attachments"] = True
+    q.client = getattr(request.state, "lrs_only_client", None)
     statements, last = await lrs.find(runtime.db, q)
     more = ""
     if last is not None:

@@ -280,6 +280,7 @@ class Query:
     limit: int = 0
     ascending: bool = False
     after: tuple[str, str] | None = None  # the last (stored, id) of the previous page
+    client: str | None = None  # statements/read/mine: only what this client stored
 
     def token(self, last: tuple[datetime, str], extra: dict[str, Any]) -> str:
         data = {k: v for k, v in vars(self).items() if v not in (None, False, 0)}
@@ -302,16 +303,16 @@ class Query:
         return cls(**data), extra
 
 
-async def one(db: Database, statement_id: str, *, voided: bool) -> dict[str, Any] | None:
+async def one(db: Database, statement_id: str, *, voided: bool, client: str | None = None) -> dict[str, Any] | None:
     async with db.uow() as uow:
         row = (
             await uow.conn.execute(
-                select(xapi_statements.c.statement, xapi_statements.c.voided).where(
+                select(xapi_statements.c.statement, xapi_statements.c.voided, xapi_statements.c.client).where(
                     xapi_statements.c.statement_id == statement_id
                 )
             )
         ).first()
-    if row is None or row.voided != voided:
+    if row is None or row.voided != voided or (client is not None and row.client != client):
         return None
     return _json(row.statement)
 
@@ -353,6 +354,8 @@ async def find(db: Database, q: Query) -> tuple[list[dict[str, Any]], tuple[date
     if matching:
         target = xapi_statements.alias("target").c
         where.append(or_(and_(*matching), s.ref_id.in_(select(target.statement_id).where(*_matching(target, q)))))
+    if q.client is not None:
+        where.append(s.client == q.client)
     if q.since is not None:
         where.append(s.stored > q.since)
     if q.until is not None:

@@ -247,6 +247,17 @@ async def test_lrs_basic_credentials_issued_listed_and_revoked_by_staff_only(lea
     assert refused.status_code == 403 and await learning.earned("P1") == 0
     assert (await learning.client.get("/v1/xapi/statements", headers=basic(reader))).status_code == 200
     assert (await learning.client.post("/v1/xapi/statements", json=st(), headers={**learning.lms, **V})).status_code == 200
+    # statements/read/mine: a client reads back only what it stored itself
+    own = await client_credentials(learning, ["statements/write", "statements/read/mine"])
+    mine, theirs = st(), st()
+    assert (await learning.client.post("/v1/xapi/statements", json=mine, headers=basic(own))).status_code == 200
+    assert (await learning.client.post("/v1/xapi/statements", json=theirs, headers=basic(lms))).status_code == 200
+    seen = await learning.client.get("/v1/xapi/statements", headers=basic(own))
+    assert [s["id"] for s in seen.json()["statements"]] == [mine["id"]]
+    hidden = await learning.client.get("/v1/xapi/statements", params={"statementId": theirs["id"]}, headers=basic(own))
+    assert hidden.status_code == 404
+    everything = await learning.client.get("/v1/xapi/statements", headers=basic(lms))
+    assert {mine["id"], theirs["id"]} <= {s["id"] for s in everything.json()["statements"]}
     assert (await learning.client.delete(f"/v1/xapi-clients/{lms['key']}", headers=learning.staff)).status_code == 204
     assert (await learning.client.get("/v1/xapi/statements", headers=basic(lms))).status_code == 401
     assert (await learning.client.delete("/v1/xapi-clients/lrs-unknown", headers=learning.staff)).status_code == 404

@@ -46,6 +46,7 @@ def upgrade() -> None:
     op.create_index("ix_xapi_statements_registration", "xapi_statements", ["registration", "stored"])
     op.create_index("ix_xapi_statements_ref", "xapi_statements", ["ref_id"])
     op.create_index("ix_xapi_statements_outcome", "xapi_statements", ["outcome", "stored"])
+    op.create_index("ix_xapi_statements_client", "xapi_statements", ["client", "stored"])
     op.create_table(
         "xapi_related",
         sa.Column("kind", sa.String(length=10), nullable=False),
@@ -95,6 +96,6 @@ def downgrade() -> None:
     op.drop_index("ix_xapi_documents_scope", table_name="xapi_documents")
     op.drop_table("xapi_documents")
     op.drop_table("xapi_related")
-    for name in ("outcome", "ref", "registration", "object", "verb", "actor", "stored"):
+    for name in ("client", "outcome", "ref", "registration", "object", "verb", "actor", "stored"):
         op.drop_index(f"ix_xapi_statements_{name}", table_name="xapi_statements")
     op.drop_table("xapi_statements")
