@@ -32,7 +32,6 @@ STATEMENT_COLUMNS = (
     "voided", "ref_id", "sent_hash", "client", "statement", "outcome", "reason", "points",
 )
 PAGE_MAX = 500
-VOIDED_HASH = ""  # set below
 
 
 def digest(text: str) -> str:
