@@ -111,9 +111,8 @@ async def main() -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'specialization.db'}"
     await migrate("specialization", SERVICE.migrations_dir, url)
     db = Database(make_engine(url), metadata, producer="specialization")
-    db.settings = SpecializationSettings(database_url=url)
-    clock = Clock(db, mode="manual", start_date=BIG_DAY, jobs=JOBS)
-    db.today = clock.today
+    settings = SpecializationSettings(database_url=url)
+    clock = Clock(db, mode="manual", start_date=BIG_DAY, jobs=JOBS, settings=settings)  # the jobs' uow.today()/settings
     await clock.initialise()
 
     started = time.perf_counter()

@@ -95,6 +95,9 @@ def build_transport(settings: ServiceSettings, service: str, broker: InProcessBr
     )
 
 
+S = TypeVar("S", bound=ServiceSettings)
+
+
 class ServiceRuntime:
     def __init__(
         self,
@@ -146,6 +149,12 @@ class ServiceRuntime:
         self.started = False
         self._background: list[asyncio.Task[None]] = []
         self.app = self._build_app(own_lifespan)
+
+    def settings_as(self, cls: type[S]) -> S:
+        """The settings as the service's own class (``LearningSettings`` …); a TypeError when they are not."""
+        if not isinstance(self.settings, cls):
+            raise TypeError(f"{self.name} runs with {type(self.settings).__name__}, not {cls.__name__}")
+        return self.settings
 
     # the HTTP app -----------------------------------------------------------------------------
     def _build_app(self, own_lifespan: bool) -> FastAPI:
@@ -272,17 +281,11 @@ async def database_of(request: Request) -> Database:
     return runtime_from(request).db
 
 
-S = TypeVar("S", bound=ServiceSettings)
-
-
 def settings_of(cls: type[S]) -> Callable[[Request], Awaitable[S]]:
     """FastAPI dependency: the service's settings as its own class, ``Depends(settings_of(LearningSettings))``."""
 
     async def dependency(request: Request) -> S:
-        settings = runtime_from(request).settings
-        if not isinstance(settings, cls):
-            raise TypeError(f"{runtime_from(request).name} runs with {type(settings).__name__}, not {cls.__name__}")
-        return settings
+        return runtime_from(request).settings_as(cls)
 
     return dependency
 

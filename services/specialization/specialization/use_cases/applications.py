@@ -84,10 +84,11 @@ async def check_people(
     return unmet
 
 
-async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, roles: dict[str, str], by: str) -> Outcome:
+async def apply(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, roles: dict[str, str], by: str
+) -> Outcome:
     rules = pol.rules()
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         spec = (await _versions(uow, code)).in_force(today)  # SP-3: the version in force on the submission date
         proposed = {role: await facts.resolve(uow.conn, who) for role, who in roles.items()}
         extra = sorted(set(proposed) - set(spec.roles))
@@ -205,10 +206,11 @@ async def _record(uow: UnitOfWork, be_geo_id: str, code: str, kind: str, today: 
     )
 
 
-async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str, cco_id: str, by: str) -> None:
+async def refill(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, role: str, cco_id: str, by: str
+) -> None:
     """SP-14: a vacant (or handed-over) role gets a qualifying member; SP-5 is checked again."""
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
@@ -233,7 +235,7 @@ async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code
         await uow.commit()
 
 
-async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, by: str) -> int:
+async def submit_renewal(db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, by: str) -> int:
     """SP-9: in the 90 days before the anniversary (and during grace). The decision stays on the anniversary.
 
     SP-3: the submission is judged by the requirements version in force on its date: every current holder must
@@ -241,8 +243,7 @@ async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: s
     holders are judged by that version from now on. A vacancy does not refuse a submission: it is judged on the
     anniversary (SP-14). Returns the version."""
     rules = pol.rules()
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:

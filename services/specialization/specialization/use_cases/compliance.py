@@ -51,7 +51,7 @@ async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore
     rows = (await uow.conn.execute(select(allocations).where(where))).all()
     if not rows:
         return
-    at_risk_days = policy(uow.db).at_risk_days
+    at_risk_days = policy(uow).at_risk_days
     people = {r.cco_id for r in rows}
     person = await facts.person_facts(uow.conn, people)
     joined = await facts.person_memberships(uow.conn, people)

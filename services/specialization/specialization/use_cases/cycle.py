@@ -90,7 +90,7 @@ async def what_is_due(uow: UnitOfWork, day: date) -> tuple[bool, bool, bool]:
 async def advance_due(uow: UnitOfWork, day: date) -> int:
     """Calendar transitions due on ``day``, judged on the days that are over; then each row's icon on ``day``:
     a transition's status.changed carries it, and a changed icon alone is a status change too (SP-13)."""
-    rules = policy(uow.db).rules()
+    rules = policy(uow).rules()
     due = or_(ps.c.next_check_on <= day, ps.c.icon_check_on <= day)
     rows = (await uow.conn.execute(select(ps).where(due))).all()
     if not rows:
@@ -162,7 +162,7 @@ async def adopt_versions(uow: UnitOfWork, renewed, today: date) -> None:  # type
 async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Facts arrived (points, a refill, a submission): a specialization in grace renews at once when met, and an
     icon the new points changed is announced (SP-13). ``announce``: a status.changed for each, changed or not."""
-    rules = policy(uow.db).rules()
+    rules = policy(uow).rules()
     for be_geo_id, code in sorted(set(keys)):
         row = await facts.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:

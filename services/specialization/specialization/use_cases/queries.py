@@ -22,9 +22,10 @@ from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments
 
 
-async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str | None = None) -> list[dict[str, Any]]:
+async def statuses(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str | None = None
+) -> list[dict[str, Any]]:
     rules = pol.rules()
-    today = await db.today()
     async with db.engine.connect() as conn:
         where = ps.c.be_geo_id == be_geo_id if code is None else assessments.one(be_geo_id, code)
         rows = (await conn.execute(select(ps).where(where).order_by(ps.c.specialization))).all()
@@ -108,12 +109,11 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
     }
 
 
-async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str) -> dict[str, Any]:
+async def candidates(db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, role: str) -> dict[str, Any]:
     """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected.
 
     Judged by the version a refill would be (the partner's recorded one, SP-3), or by the version in force today
     when the partner does not hold the specialization (a new application)."""
-    today = await db.today()
     async with db.engine.connect() as conn:
         history = await facts.versions(conn, code)
         if history is None:
@@ -161,9 +161,8 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
     }
 
 
-async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
+async def program_requirements(db: Database, today: date, be_geo_id: str) -> dict[str, Any]:
     """CE-12: certified individuals counted by the kind of their current certifications; CQS never counts."""
-    today = await db.today()
     async with db.engine.connect() as conn:
         members = await facts.current_members(conn, be_geo_id, today)
         rows = (
