@@ -15,13 +15,12 @@ from partnerhub.errors import Unprocessable
 
 
 async def sign_agreement(
-    db: Database, cco_id: str, version: str, signed_on: date | None
+    db: Database, today: date, cco_id: str, version: str, signed_on: date | None
 ) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """Record the signature (idempotent per person and version); issue the certificates now due.
     Returns (agreement, certificates issued, created)."""
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         conn = uow.conn
-        today = await uow.today()
         signed_on = signed_on or today
         if signed_on > today:
             raise Unprocessable(

@@ -25,7 +25,7 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
-async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
+async def put_exam(db: Database, today: date, exam: ExamDef) -> tuple[ExamDef, bool]:
     """Create or replace an exam: the exam as stored, and True when it was created.
 
     CE-1: a new or changed replacement announcement is published (``certification.exam.replaced``) in the
@@ -38,7 +38,7 @@ async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
         merged[exam.number] = exam
         try:
             check_exam(exam, merged)
-            exam, announcement = announce(before, exam, await uow.today())
+            exam, announcement = announce(before, exam, today)
         except CatalogError as exc:
             raise Unprocessable(str(exc), slug="invalid-exam", number=exam.number) from exc
         values = asdict(exam) | {"updated_at": datetime.now(UTC)}
@@ -68,7 +68,7 @@ class CertificationVersions:
 
 
 async def put_certification(
-    db: Database, cert: CertificationDef, effective_on: date | None = None
+    db: Database, today: date, cert: CertificationDef, effective_on: date | None = None
 ) -> tuple[CertificationVersions, bool]:
     """Add a version of a certification's requirements (CE-4); True when the certification was created.
 
@@ -78,7 +78,6 @@ async def put_certification(
     """
     async with db.uow() as uow:
         catalog = await store.load_catalog(uow.conn)
-        today = await uow.today()
         history = catalog.versions.get(cert.code, ())
         try:
             new = next_version(history, cert, effective_on, today)
@@ -129,18 +128,16 @@ async def get_exam(db: Database, number: str) -> ExamDef:
     return store.exam_def(row)
 
 
-async def list_certifications(db: Database) -> list[CertificationDef]:
+async def list_certifications(db: Database, today: date) -> list[CertificationDef]:
     """Each certification's version in force today."""
     async with db.engine.connect() as conn:
         catalog = await store.load_catalog(conn)
-        today = await db.today(conn)
     return [catalog.in_force(code, today) for code in sorted(catalog.versions)]
 
 
-async def get_certification(db: Database, code: str) -> CertificationVersions:
+async def get_certification(db: Database, today: date, code: str) -> CertificationVersions:
     async with db.engine.connect() as conn:
         history = tuple(await store.load_versions(conn, code))
-        today = await db.today(conn)
     if not history:
         raise NotFound(f"No certification {code} in the catalog.", code=code)
     return CertificationVersions(version_in_force(history, today), history)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -183,8 +183,11 @@ async def run_import(
     recompute_batch_size: int = 1000,
     recompute_workers: int = 2,
     progress: Callable[[ImportReport], None] | None = None,
+    business_date: Callable[[], Awaitable[date]],
 ) -> ImportReport:
-    today = await db.today()
+    """Import a file; ``business_date`` is the service's clock, read when the import starts and again when its
+    badges are recomputed (a long import may see the clock move)."""
+    today = await business_date()
     try:
         batch: list[Line] = []
         for line in read_lines(path, fmt):
@@ -197,7 +200,7 @@ async def run_import(
         if batch:
             await _import_batch(db, import_id, batch, today)
         await _set(db, import_id, status="recomputing")
-        await recompute_marked(db, import_id, recompute_batch_size, progress, workers=recompute_workers)
+        await recompute_marked(db, import_id, recompute_batch_size, progress, workers=recompute_workers, business_date=business_date)
         await _set(db, import_id, status="done", finished_at=datetime.now(UTC))
     except HeaderError as exc:
         await _set(db, import_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
@@ -220,13 +223,14 @@ async def recompute_marked(
     progress: Callable[[ImportReport], None] | None = None,
     *,
     workers: int = 1,
+    business_date: Callable[[], Awaitable[date]],
 ) -> None:
     """Recompute every marked person, a batch per transaction. On PostgreSQL several workers run
     side by side (each claims its batch with SKIP LOCKED), so one computes while another waits
     for the database; SQLite's writers queue anyway, so it uses one."""
     async with db.engine.connect() as conn:
         catalog = await store.load_catalog(conn)
-    today = await db.today()
+    today = await business_date()
 
     async def worker() -> None:
         while True:

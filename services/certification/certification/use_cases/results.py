@@ -43,15 +43,14 @@ async def find_by_external_id(db: Database, external_id: str) -> Result | None:
     return result_of(row) if row else None
 
 
-async def record_result(db: Database, row: ResultRow) -> tuple[Result, bool]:
+async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Result, bool]:
     """Record one result and recompute the person's badges; (result, created). A replay of the
     external id returns the first result unchanged (created False)."""
     first = await find_by_external_id(db, row.external_id)
     if first is not None:
         return first, False
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         conn = uow.conn
-        today = await uow.today()
         known = set((await conn.execute(select(exams.c.number))).scalars())
         if row.exam_number not in known:
             raise Unprocessable(
