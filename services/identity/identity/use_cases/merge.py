@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, select, update
 
@@ -15,13 +16,13 @@ from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
-async def merge_individuals(db: Database, *, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
+async def merge_individuals(db: Database, *, today: date, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
     """Retire ``retire`` into ``survivor``. Returns (the survivor, the IDs newly retired).
 
     Repeating a merge changes nothing. Retiring an ID that already has retired IDs of its own
     moves those too (chains: B into A, then A into C — B and A both resolve to C)."""
     wanted = list(dict.fromkeys(retire))
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         head = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == survivor))).first()
         if head is None:
             raise NotFound(f"No individual with CCO ID {survivor}.", cco_id=survivor)
