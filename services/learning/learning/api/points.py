@@ -16,7 +16,7 @@ from partnerhub.auth import Principal, current_principal
 from partnerhub.errors import Problem
 from partnerhub.inputs import BusinessDate
 from partnerhub.pagination import Page, paging
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(tags=["points"])
 Partner = Path(pattern=PARTNER_PATTERN, description="the partner's BE GEO ID")
@@ -57,10 +57,10 @@ async def cl_view(
         description="CSV: the first line holds the stable column keys (`keys`) or titles in words (`titles`)",
     ),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
     as_csv = _wants_csv(request, format)
     view = await views.cl_view(
         runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
@@ -111,13 +111,14 @@ async def partner_points(
     until: BusinessDate | None = Query(None, alias="to"),
     page: Page = Depends(paging),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     ensure_sees_partner(principal, be_geo_id)
     if since and until and since > until:
         raise Problem("`from` is after `to`.", status=422, slug="invalid-range")
     return await views.partner_points(
-        runtime.db, be_geo_id, today=await runtime.db.today(), since=since, until=until, limit=page.limit, offset=page.offset
+        runtime.db, be_geo_id, today=today, since=since, until=until, limit=page.limit, offset=page.offset
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from learning.api.access import SETTINGS
 from learning.api.schemas import CCO_ID_PATTERN
 from learning.domain.points import occurred_problem
 from learning.domain.xapi import (
@@ -25,11 +26,12 @@ from learning.domain.xapi import (
     read_statement,
     version_problem,
 )
+from learning.settings import LearningSettings
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn
 from partnerhub.auth import Principal, require_roles
 from partnerhub.errors import Problem, Unprocessable
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(prefix="/v1/xapi", tags=["xapi"])
 VERSION_HEADER = "X-Experience-API-Version"
@@ -76,7 +78,7 @@ async def _body(request: Request, runtime: ServiceRuntime) -> Any:
         raise bad("the body nests too deeply") from None
 
 
-async def _read_all(runtime: ServiceRuntime, statements: list[Any]) -> list[StatementFacts]:
+async def _read_all(runtime: ServiceRuntime, today: date, statements: list[Any]) -> list[StatementFacts]:
     """Every statement read, or the request refused whole (xAPI batches are atomic): a malformed
     one is a 400; one dated after today's business date a 422, as a completion is (one rule)."""
     now = datetime.now(UTC)
@@ -89,7 +91,6 @@ async def _read_all(runtime: ServiceRuntime, statements: list[Any]) -> list[Stat
     ids = [f.statement_id for f in facts if f.statement_id]
     if len(ids) != len(set(ids)):
         raise bad("two statements in one request share an id")
-    today = await runtime.db.today()
     for index, f in enumerate(facts):
         problem = occurred_problem(f.occurred_at, today) if f.timestamped else None
         if problem:
@@ -97,7 +98,7 @@ async def _read_all(runtime: ServiceRuntime, statements: list[Any]) -> list[Stat
     return facts
 
 
-async def _record(runtime: ServiceRuntime, facts: list[StatementFacts]) -> tuple[list[str], Counter[str]]:
+async def _record(runtime: ServiceRuntime, today: date, facts: list[StatementFacts]) -> tuple[list[str], Counter[str]]:
     ids: list[str] = []
     items: list[tuple[int, CompletionIn]] = []
     outcome: Counter[str] = Counter()
@@ -109,7 +110,7 @@ async def _record(runtime: ServiceRuntime, facts: list[StatementFacts]) -> tuple
             continue
         items.append((index, CompletionIn(f"xapi:{statement_id}", f.cco_id, f.activity_id, f.action, f.occurred_at, "xapi")))
     if items:
-        for result in await completions.record(runtime.db, items):
+        for result in await completions.record(runtime.db, today, items):
             outcome["ignored" if result.status == "rejected" else result.status] += 1
     return ids, outcome
 
@@ -129,16 +130,18 @@ async def post_statements(
     request: Request,
     response: Response,
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
+    settings: LearningSettings = Depends(SETTINGS),
     _: Principal = Depends(require_roles("system", "program_staff")),
 ) -> list[str]:
     body = await _body(request, runtime)
     statements = body if isinstance(body, list) else [body]
     if not statements:
         raise bad("the array holds no statements")
-    limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
+    limit = settings.batch_max_items
     if len(statements) > limit:
         raise Problem(f"At most {limit} statements per request; got {len(statements)}.", status=413, slug="batch-too-large")
-    ids, outcome = await _record(runtime, await _read_all(runtime, statements))
+    ids, outcome = await _record(runtime, today, await _read_all(runtime, today, statements))
     _headers(response, outcome)
     return ids
 
@@ -154,6 +157,7 @@ async def put_statement(
     request: Request,
     statement_id: str = Query(..., alias="statementId"),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     _: Principal = Depends(require_roles("system", "program_staff")),
 ) -> Response:
     try:
@@ -165,8 +169,8 @@ async def put_statement(
         raise bad("PUT takes a single statement object")
     if body.get("id") is not None and str(body["id"]).lower() != statement_id:
         raise bad("the statement's id differs from statementId")
-    (facts,) = await _read_all(runtime, [{**body, "id": statement_id}])
-    _, outcome = await _record(runtime, [facts])
+    (facts,) = await _read_all(runtime, today, [{**body, "id": statement_id}])
+    _, outcome = await _record(runtime, today, [facts])
     response = Response(status_code=204)
     _headers(response, outcome)
     return response

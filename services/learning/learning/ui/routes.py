@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine
+from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +34,7 @@ from partnerhub.auth import Principal, mint_token
 from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
 from partnerhub.logging import get_logger
 from partnerhub.policy import PartnerRight, partners_with
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 log = get_logger(__name__)
 HERE = FilePath(__file__).parent
@@ -310,13 +311,13 @@ async def partners_overview(
     request: Request,
     sort: str = Query("risk", pattern="^(risk|partner|name)$"),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     """The PAM page: the partners assigned to the PAM (staff: every partner), by risk."""
     ensure_sees_points(principal)
     visible = partners_with(principal, PartnerRight.SEE_POINTS)
     ids = None if visible is None else sorted(visible)
-    today = await runtime.db.today()
     rows = await queries.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
     if sort == "risk":
         rows.sort(key=lambda r: r["sort_key"])
@@ -352,11 +353,11 @@ async def summary(
     request: Request,
     be_geo_id: str = Path(pattern=PARTNER_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
     notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
     names = await queries.partner_names(runtime.db, [be_geo_id])
@@ -376,11 +377,11 @@ async def detail(
     be_geo_id: str = Path(pattern=PARTNER_PATTERN),
     specialization: str = Path(pattern=SPEC_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
     if not view["specializations"]:
         raise NotFound(f"Partner {be_geo_id} has no specialization {specialization}.")
@@ -402,13 +403,13 @@ async def export_csv(
     be_geo_id: str = Path(pattern=PARTNER_PATTERN),
     specialization: str | None = Query(None, pattern=SPEC_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     """The CSV of ``GET /v1/partners/{be_geo_id}/cl-view?format=csv&header=titles``: for a spreadsheet, so
     the first line names the columns in words (the API's default first line holds the stable keys)."""
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
     view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
     return csv_response(view, titles=True)
 

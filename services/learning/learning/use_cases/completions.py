@@ -43,14 +43,14 @@ class ItemResult:
     entry_id: str | None = None
 
 
-async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
+async def record(db: Database, today: date, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
     """Apply a batch of already-validated items; returns one result per item (by index).
 
     Two requests racing with the same new external id for different people: the loser's
     transaction fails on the primary key and is run again, and then reports the duplicate."""
     for attempt in (1, 2, 3):
         try:
-            return await _record(db, items)
+            return await _record(db, today, items)
         except IntegrityError:
             if attempt == 3:
                 raise
@@ -62,13 +62,12 @@ Items = list[tuple[int, CompletionIn]]
 COMPLETION_COLUMNS = ("external_id", "source", "cco_id", "person", "activity_id", "action", "occurred_at", "recorded_at")
 
 
-async def _record(db: Database, items: Items) -> list[ItemResult]:
+async def _record(db: Database, today: date, items: Items) -> list[ItemResult]:
     """Each item's outcome: repeated in the batch, refused, already received, recorded, earned or already earned."""
     results: Results = {}
     fresh = _first_of_each(items, results)
     if not fresh:
         return [results[i] for i in sorted(results)]
-    today = await db.today()
     async with db.uow() as uow:
         # the checks that need no lock first: an item refused by them locks (and so writes) nothing
         library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
