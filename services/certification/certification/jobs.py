@@ -102,7 +102,7 @@ async def send_reminders(uow: UnitOfWork, day: date) -> None:
             )
             uow.emit(
                 ReminderDue(cco_id=row.cco_id, certification=row.certification, kind=row.kind,
-                            expires_on=row.expires_on, months_before=months)  # type: ignore[arg-type]
+                            expires_on=row.expires_on, months_before=months)
             )
         upcoming = next_reminder(row.kind, row.status, row.expires_on, done)
         updates.append(

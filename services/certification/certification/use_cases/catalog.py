@@ -104,7 +104,7 @@ def _published(version: CertificationDef) -> RequirementsChanged:
     return RequirementsChanged(
         code=version.code,
         name=version.name,
-        kind=version.kind,  # type: ignore[arg-type]  # checked against KINDS by check_certification
+        kind=version.kind,
         version=version.version,
         effective_on=version.effective_on,
         required_exams=[list(a) for a in version.required_exams],

@@ -129,7 +129,7 @@ async def apply(
             assert state is not None and not isinstance(result, list)
             new, transition = result
         else:
-            new, transition = lc.approve(today), None
+            new, transition = lc.approve(today, be_geo_id, code), None
         await _end_other_holders(uow, be_geo_id, code, proposed, today)
         ids = await _allocate(uow, be_geo_id, code, proposed, today)
         required = (await facts.level_points(uow.conn)).get(spec.level, 0)
@@ -143,7 +143,7 @@ async def apply(
         else:
             await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
         if transition is not None:
-            events.transition(uow, be_geo_id, code, transition)
+            uow.emit(transition)  # the decision is the contract event
         events.status_changed(
             uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
             status="reactivated" if transition else "approved", name=spec.name,

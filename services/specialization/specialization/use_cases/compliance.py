@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, or_, select, update
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
@@ -47,7 +48,7 @@ async def refresh_allocation_ids(uow: UnitOfWork, ids: Sequence[int], today: dat
         await _refresh(uow, allocations.c.id.in_(list(ids)), today)
 
 
-async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore[no-untyped-def]
+async def _refresh(uow: UnitOfWork, where: ColumnElement[bool], today: date) -> None:
     rows = (await uow.conn.execute(select(allocations).where(where))).all()
     if not rows:
         return
@@ -86,7 +87,7 @@ async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore
         await update_compliance(uow, vacated, today)
 
 
-async def vacate(uow: UnitOfWork, row, on: date, reason: str) -> None:  # type: ignore[no-untyped-def]
+async def vacate(uow: UnitOfWork, row: Row[Any], on: date, reason: str) -> None:
     """SP-14: the role falls vacant; the specialization is non-compliant until it is refilled.
 
     Once: the daily job and a consumer (e.g. identity's ``membership.ended`` on the leaving day) may vacate the

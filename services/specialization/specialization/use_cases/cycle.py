@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    ScalarSelect,
+    and_,
+    bindparam,
+    literal,
+    or_,
+    select,
+    update,
+)
 
+from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
 from specialization import facts
 from specialization.domain import lifecycle as lc
@@ -46,9 +59,18 @@ def row_values(state: lc.SpecState, today: date, rules: lc.Rules, judged: icons.
     return values
 
 
-def emit_transition(uow: UnitOfWork, row, spec_level: str, points_required: int, state: lc.SpecState, t: lc.Transition, icon: str, name: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    events.transition(uow, row.be_geo_id, row.specialization, t)
-    status = "reactivated" if isinstance(t, lc.Reactivated) else None
+def emit_transition(
+    uow: UnitOfWork,
+    row: Row[Any],
+    spec_level: str,
+    points_required: int,
+    state: lc.SpecState,
+    t: lc.Transition,
+    icon: lc.Icon,
+    name: str | None = None,
+) -> None:
+    uow.emit(t)  # the decision is the contract event
+    status: c.SpecializationStatus | None = "reactivated" if isinstance(t, c.Reactivated) else None
     events.status_changed(
         uow, row.be_geo_id, row.specialization, spec_level, state, points_required, row.compliant, icon=icon, status=status,
         name=name,
@@ -71,7 +93,7 @@ async def run_day(uow: UnitOfWork, day: date) -> None:
 
 
 async def what_is_due(uow: UnitOfWork, day: date) -> tuple[bool, bool, bool]:
-    def exists(where):  # type: ignore[no-untyped-def]
+    def exists(where: list[ColumnElement[bool]]) -> ScalarSelect[int]:
         return select(literal(1)).where(*where).limit(1).scalar_subquery()
 
     active = allocations.c.ended_on.is_(None)
@@ -117,7 +139,7 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     changes = []
     renewed = []
     for key, (row, level, required, new, transitions) in decided.items():
-        renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, lc.Renewed)]
+        renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, c.Renewed)]
         j = judged[key]
         name = history.latest.name if (history := specs.get(row.specialization)) else None
         for t in transitions:
@@ -133,7 +155,7 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     return len(changes)
 
 
-async def adopt_versions(uow: UnitOfWork, renewed, today: date) -> None:  # type: ignore[no-untyped-def]
+async def adopt_versions(uow: UnitOfWork, renewed: Sequence[tuple[Row[Any], date]], today: date) -> None:
     """SP-3: a renewal decided without a submission is judged by the requirements in force on its day: from then
     on the partner's holders are judged by that version; one who does not meet it falls vacant (SP-14). A submitted
     renewal adopted its version when it was submitted (applications.submit_renewal)."""
@@ -159,7 +181,7 @@ async def adopt_versions(uow: UnitOfWork, renewed, today: date) -> None:  # type
         await compliance.update_compliance(uow, moved, today)
 
 
-async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False) -> None:  # type: ignore[no-untyped-def]
+async def reassess(uow: UnitOfWork, keys: Iterable[tuple[str, str]], today: date, *, announce: bool = False) -> None:
     """Facts arrived (points, a refill, a submission): a specialization in grace renews at once when met, and an
     icon the new points changed is announced (SP-13). ``announce``: a status.changed for each, changed or not."""
     rules = policy(uow).rules()
@@ -187,7 +209,7 @@ async def reassess(uow: UnitOfWork, keys, today: date, *, announce: bool = False
         await uow.conn.execute(_UPDATE, [{"k_be": be_geo_id, "k_code": code, **row_values(new, today, rules, j)}])
         if step is not None:
             emit_transition(uow, row, level, required, new, step[1], j.icon, spec.name if spec else None)
-            if isinstance(step[1], lc.Renewed):
+            if isinstance(step[1], c.Renewed):
                 await adopt_versions(uow, [(row, step[1].renewed_on)], today)
         elif announce or j.icon != row.icon:
             events.status_changed(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
@@ -13,7 +14,7 @@ from specialization import facts
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.calendar import ONE_DAY
-from specialization.domain.catalog import has_continuous_learning
+from specialization.domain.catalog import Specialization, has_continuous_learning
 from specialization.domain.program import count_people
 from specialization.domain.qualification import qualify
 from specialization.settings import SpecializationSettings
@@ -58,7 +59,16 @@ async def statuses(
     return out
 
 
-def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders, today: date, rules: lc.Rules) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _view(
+    row: Row[Any],
+    state: lc.SpecState,
+    spec: Specialization | None,
+    level: str,
+    a: lc.Assessment,
+    holders: Sequence[Row[Any]],
+    today: date,
+    rules: lc.Rules,
+) -> dict[str, Any]:
     roles = []
     for role in spec.roles if spec else ():
         active = next((h for h in holders if h.role == role and h.ended_on is None), None)
