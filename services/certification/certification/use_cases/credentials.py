@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification import store
@@ -102,25 +102,30 @@ async def certificate_to_download(db: Database, today: date, principal: Principa
                 f"signed (CE-3; POST /v1/individuals/{owner}/agreements).",
                 slug="agreement-not-signed",
             )
-        valid_from = badge.renewed_on or badge.achieved_on
-        row = (
-            await conn.execute(
-                select(certificates).where(
-                    certificates.c.cco_id == owner,
-                    certificates.c.certification == code,
-                    certificates.c.valid_from == valid_from,
-                    certificates.c.expires_on == badge.expires_on,
-                )
+        return await _facts(conn, await _issued_certificate(conn, owner, code, badge), today)
+
+
+async def _issued_certificate(conn: AsyncConnection, owner: str, code: str, badge: Row[Any]) -> Row[Any]:
+    """The certificate of the badge's current validity (409 while it is being issued, or once revoked)."""
+    valid_from = badge.renewed_on or badge.achieved_on
+    row = (
+        await conn.execute(
+            select(certificates).where(
+                certificates.c.cco_id == owner,
+                certificates.c.certification == code,
+                certificates.c.valid_from == valid_from,
+                certificates.c.expires_on == badge.expires_on,
             )
-        ).first()
-        if row is None:  # signed, active, but not issued yet: cannot happen after a recompute or a signature
-            raise Conflict(f"The certificate of {code} is being issued; try again.", slug="certificate-pending")
-        if row.revoked_on is not None:
-            raise Conflict(
-                f"Certificate {row.number} was revoked on {row.revoked_on.isoformat()}: {row.revoked_reason}",
-                slug="certificate-revoked",
-            )
-        return await _facts(conn, row, today)
+        )
+    ).first()
+    if row is None:  # signed, active, but not issued yet: cannot happen after a recompute or a signature
+        raise Conflict(f"The certificate of {code} is being issued; try again.", slug="certificate-pending")
+    if row.revoked_on is not None:
+        raise Conflict(
+            f"Certificate {row.number} was revoked on {row.revoked_on.isoformat()}: {row.revoked_reason}",
+            slug="certificate-revoked",
+        )
+    return row
 
 
 async def _facts(conn: AsyncConnection, row: Any, today: date) -> CertificateFacts:

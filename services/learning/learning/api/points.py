@@ -76,7 +76,7 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_response(view: dict[str, Any]) -> Response:
+def json_response(view: views.CLView) -> Response:
     """The view as JSON: the bytes ``JSONResponse(jsonable_encoder(view))`` would send, written by the json
     module directly (the view holds only dicts, lists, strings, numbers, None and dates); the generic
     encoder walked the up to 2 × 100 people of each specialization one value at a time."""
@@ -87,7 +87,7 @@ def json_response(view: dict[str, Any]) -> Response:
 UTF8_BOM = "\ufeff"
 
 
-def csv_response(view: dict[str, Any], *, bom: bool = True, titles: bool = False) -> Response:
+def csv_response(view: views.CLView, *, bom: bool = True, titles: bool = False) -> Response:
     """The CL View export (the API's and the pages' download): one line per person per specialization.
 
     UTF-8 with a byte-order mark by default, so Excel reads "Zoë" as written (``bom=False`` for tools that

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
@@ -101,57 +102,87 @@ async def apply(
                 f"{be_geo_id} already holds {code} ({state.status}); refill a role with PUT .../roles/{{role}}.",
                 slug="already-held",
             )
-        unmet = [
-            {"role": role, "rule": "SP-2", "reason": f"no holder proposed for {role}", "requirement": spec.describe_role(role)}
-            for role in spec.roles
-            if role not in proposed
-        ]
-        unmet += await check_people(uow, pol, be_geo_id, spec, proposed, today, replacing_roles=set(spec.roles))
-        kind = "new"
-        if state is not None and lc.blocked_for_new_application(state, today):
-            kind = "reactivation"  # SP-12: only reactivation is open during the block (SP-11)
-            required = (await facts.level_points(uow.conn)).get(spec.level, 0)
-            gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
-            a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
-            a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
-            result = lc.reactivate(state, a, today, rules)
-            if isinstance(result, list):
-                unmet += [{"rule": "SP-11", "reason": reason} for reason in result]
-                unmet.append(
-                    {"rule": "SP-12", "reason": f"lost on {state.lost_on}: no new application through {state.blocked_until}; reactivation needs the points and the core"}
-                )
-        if unmet:
-            raise Unprocessable(
-                f"The application for {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
-                slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
-            )
-        if kind == "reactivation":
-            assert state is not None and not isinstance(result, list)
-            new, transition = result
-        else:
-            new, transition = lc.approve(today, be_geo_id, code), None
-        await _end_other_holders(uow, be_geo_id, code, proposed, today)
-        ids = await _allocate(uow, be_geo_id, code, proposed, today)
-        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
-        key = (be_geo_id, code)
-        judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
-        values = cycle.row_values(new, today, rules, judged)
-        values["compliant"] = True
-        values["requirements_version"] = spec.version
-        if row is None:
-            await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
-        else:
-            await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
-        if transition is not None:
-            uow.emit(transition)  # the decision is the contract event
-        events.status_changed(
-            uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
-            status="reactivated" if transition else "approved", name=spec.name,
-        )
-        await compliance.refresh_allocation_ids(uow, ids, today)
+        reactivated = await _judge_application(uow, pol, be_geo_id, spec, proposed, state, today)
+        kind = "new" if reactivated is None else "reactivation"
+        new, transition = reactivated if reactivated is not None else (lc.approve(today, be_geo_id, code), None)
+        await _approve(uow, be_geo_id, spec, proposed, row, new, transition, today, rules)
         await _record(uow, be_geo_id, code, kind, today, by, roles, spec.version)
         await uow.commit()
     return Outcome(kind, today, spec.version)
+
+
+async def _judge_application(
+    uow: UnitOfWork,
+    pol: SpecializationSettings,
+    be_geo_id: str,
+    spec: Specialization,
+    proposed: dict[str, str],
+    state: lc.SpecState | None,
+    today: date,
+) -> tuple[lc.SpecState, lc.Transition] | None:
+    """Every unmet requirement of the application at once (422 naming them all); None for a new approval, or
+    the reactivated state and its event while a loss blocks new applications (SP-11, SP-12)."""
+    code = spec.code
+    unmet = [
+        {"role": role, "rule": "SP-2", "reason": f"no holder proposed for {role}", "requirement": spec.describe_role(role)}
+        for role in spec.roles
+        if role not in proposed
+    ]
+    unmet += await check_people(uow, pol, be_geo_id, spec, proposed, today, replacing_roles=set(spec.roles))
+    result: tuple[lc.SpecState, lc.Transition] | list[str] | None = None
+    if state is not None and lc.blocked_for_new_application(state, today):
+        # SP-12: only reactivation is open during the block (SP-11)
+        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+        gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
+        a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
+        a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
+        result = lc.reactivate(state, a, today, pol.rules())
+        if isinstance(result, list):
+            unmet += [{"rule": "SP-11", "reason": reason} for reason in result]
+            unmet.append(
+                {"rule": "SP-12", "reason": f"lost on {state.lost_on}: no new application through {state.blocked_until}; reactivation needs the points and the core"}
+            )
+    if unmet:
+        raise Unprocessable(
+            f"The application for {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
+            slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
+        )
+    assert not isinstance(result, list)
+    return result
+
+
+async def _approve(
+    uow: UnitOfWork,
+    be_geo_id: str,
+    spec: Specialization,
+    proposed: dict[str, str],
+    row: Row[Any] | None,
+    new: lc.SpecState,
+    transition: lc.Transition | None,
+    today: date,
+    rules: lc.Rules,
+) -> None:
+    """The proposed holders fill their roles, the partner's state is written and announced (SP-13 icon)."""
+    code = spec.code
+    await _end_other_holders(uow, be_geo_id, code, proposed, today)
+    ids = await _allocate(uow, be_geo_id, code, proposed, today)
+    required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+    key = (be_geo_id, code)
+    judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
+    values = cycle.row_values(new, today, rules, judged)
+    values["compliant"] = True
+    values["requirements_version"] = spec.version
+    if row is None:
+        await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
+    else:
+        await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
+    if transition is not None:
+        uow.emit(transition)  # the decision is the contract event
+    events.status_changed(
+        uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
+        status="reactivated" if transition else "approved", name=spec.name,
+    )
+    await compliance.refresh_allocation_ids(uow, ids, today)
 
 
 async def _end_other_holders(

@@ -69,22 +69,7 @@ def _view(
     today: date,
     rules: lc.Rules,
 ) -> dict[str, Any]:
-    roles = []
-    for role in spec.roles if spec else ():
-        active = next((h for h in holders if h.role == role and h.ended_on is None), None)
-        last = next((h for h in reversed(holders) if h.role == role and h.ended_on is not None), None)
-        roles.append(
-            {
-                "role": role,
-                "requirement": spec.describe_role(role),
-                "holder": active.cco_id if active else None,
-                "since": active.started_on if active else None,
-                "vacant": active is None,
-                "vacant_since": last.ended_on if active is None and last else None,
-                "vacates_on": active.vacates_on if active else None,
-                "previous_holder": last.cco_id if last else None,
-            }
-        )
+    roles = [_role_view(spec, role, holders) for role in spec.roles] if spec else []
     opens = lc.window_opens_on(state, rules)
     return {
         "be_geo_id": row.be_geo_id,
@@ -116,6 +101,22 @@ def _view(
         "new_application_from": (state.blocked_until + ONE_DAY) if state.blocked_until else None,
         "reactivated_on": state.reactivated_on,
         "unmet_for_renewal": a.unmet(rules),
+    }
+
+
+def _role_view(spec: Specialization, role: str, holders: Sequence[Row[Any]]) -> dict[str, Any]:
+    """A job role: its requirement, its holder (or since when it is vacant) and the one before (SP-14)."""
+    active = next((h for h in holders if h.role == role and h.ended_on is None), None)
+    last = next((h for h in reversed(holders) if h.role == role and h.ended_on is not None), None)
+    return {
+        "role": role,
+        "requirement": spec.describe_role(role),
+        "holder": active.cco_id if active else None,
+        "since": active.started_on if active else None,
+        "vacant": active is None,
+        "vacant_since": last.ended_on if active is None and last else None,
+        "vacates_on": active.vacates_on if active else None,
+        "previous_holder": last.cco_id if last else None,
     }
 
 
