@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -140,19 +141,43 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
     renewed = []
     for key, (row, level, required, new, transitions) in decided.items():
         renewed += [(row, t.renewed_on) for t in transitions if isinstance(t, c.Renewed)]
-        j = judged[key]
         name = history.latest.name if (history := specs.get(row.specialization)) else None
-        for t in transitions:
-            emit_transition(uow, row, level, required, new, t, j.icon, name)
-        if not transitions and j.icon != row.icon:
-            events.status_changed(uow, row.be_geo_id, row.specialization, level, new, required, row.compliant, icon=j.icon, name=name)
-        values = row_values(new, day, rules, j)
-        if transitions or values["next_check_on"] != row.next_check_on or not j.same_as(row):
-            changes.append({"k_be": row.be_geo_id, "k_code": row.specialization, **values})
+        change = announce_day(uow, row, Decided(level, required, new, transitions, judged[key], name), day, rules)
+        if change is not None:
+            changes.append(change)
     if changes:
         await uow.conn.execute(_UPDATE, changes)
     await adopt_versions(uow, renewed, day)
     return len(changes)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A partner specialization's day as the state machine decided it: its level and points required, the new
+    state with its transitions (contract events), the icon judged for it (SP-13) and the specialization's name."""
+
+    level: str
+    required: int
+    new: lc.SpecState
+    transitions: list[lc.Transition]
+    judged: icons.Judged
+    name: str | None
+
+
+def announce_day(uow: UnitOfWork, row: Row[Any], d: Decided, day: date, rules: lc.Rules) -> dict[str, Any] | None:
+    """Announce one decided day: each transition with the status it leads to; a changed icon alone is a status
+    change too (SP-13); nothing for a day that changed nothing. Returns the row's update, or None."""
+    for t in d.transitions:
+        emit_transition(uow, row, d.level, d.required, d.new, t, d.judged.icon, d.name)
+    if not d.transitions and d.judged.icon != row.icon:
+        events.status_changed(
+            uow, row.be_geo_id, row.specialization, d.level, d.new, d.required, row.compliant, icon=d.judged.icon,
+            name=d.name,
+        )
+    values = row_values(d.new, day, rules, d.judged)
+    if d.transitions or values["next_check_on"] != row.next_check_on or not d.judged.same_as(row):
+        return {"k_be": row.be_geo_id, "k_code": row.specialization, **values}
+    return None
 
 
 async def adopt_versions(uow: UnitOfWork, renewed: Sequence[tuple[Row[Any], date]], today: date) -> None:
