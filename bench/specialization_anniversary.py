@@ -91,7 +91,7 @@ async def populate(db: Database, count: int) -> None:
 
 
 def _values(state: lc.SpecState, today: date, rules: lc.Rules, points: int) -> dict:
-    from specialization.facts import state_values
+    from specialization.repository import state_values
 
     values = state_values(state)
     values["next_check_on"] = lc.next_check_on(state, today, rules)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from certification import store
+from certification import repository
 from certification.tables import agreements
 from certification.use_cases.badges import issue_certificates
 from partnerhub.db.uow import Database
@@ -27,7 +27,7 @@ async def sign_agreement(
                 f"signed_on {signed_on.isoformat()} is after today's business date {today.isoformat()}.",
                 slug="invalid-agreement-date",
             )
-        owner = await store.resolve(conn, cco_id)
+        owner = await repository.resolve(conn, cco_id)
         existing = (
             await conn.execute(select(agreements).where(agreements.c.cco_id == owner, agreements.c.version == version))
         ).first()
@@ -36,7 +36,7 @@ async def sign_agreement(
         await conn.execute(
             agreements.insert().values(cco_id=owner, version=version, signed_on=signed_on, recorded_at=datetime.now(UTC))
         )
-        await store.lock_holders(db, conn, [owner])
+        await repository.lock_holders(db, conn, [owner])
         issued = await issue_certificates(uow, [owner], today)
         await uow.commit()
     return {"cco_id": owner, "version": version, "signed_on": signed_on}, issued, True

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from certification import store
+from certification import repository
 from certification.domain.credentials import (
     BadgeNow,
     CertificateFacts,
@@ -76,8 +76,8 @@ async def certificate_to_download(db: Database, today: date, principal: Principa
     person or the badge, 403 for an admin without a grant, 409 before the agreement is signed, for a
     badge that is not active, or a revoked certificate."""
     async with db.engine.connect() as conn:
-        owner = await store.resolve(conn, cco_id)
-        self_ = await store.resolve(conn, principal.sub) == owner
+        owner = await repository.resolve(conn, cco_id)
+        self_ = await repository.resolve(conn, principal.sub) == owner
         view = certification_view(principal, await standing(conn, owner, today), self_)
         if view is None:
             raise NotFound(f"No certification records for CCO ID {cco_id}.", cco_id=cco_id)
@@ -129,7 +129,7 @@ async def _issued_certificate(conn: AsyncConnection, owner: str, code: str, badg
 
 
 async def _facts(conn: AsyncConnection, row: Any, today: date) -> CertificateFacts:
-    names = await store.names_in_force(conn, today)
+    names = await repository.names_in_force(conn, today)
     kind = await conn.scalar(
         select(badges.c.kind).where(badges.c.cco_id == row.cco_id, badges.c.certification == row.certification)
     )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from certification import store
+from certification import repository
 from certification.domain.catalog import program_category
 from certification.domain.privacy import Standing, certification_view, exam_history_decision
 from certification.tables import (
@@ -53,8 +53,8 @@ async def standing(conn: AsyncConnection, cco_id: str, today: date) -> Standing:
 
 
 async def _who(conn: AsyncConnection, today: date, principal: Principal, cco_id: str) -> tuple[str, Standing, bool]:
-    owner = await store.resolve(conn, cco_id)
-    me = await store.resolve(conn, principal.sub)
+    owner = await repository.resolve(conn, cco_id)
+    me = await repository.resolve(conn, principal.sub)
     return owner, await standing(conn, owner, today), me == owner
 
 
@@ -118,7 +118,7 @@ async def individual_certifications(db: Database, today: date, principal: Princi
         if view == "current":
             stmt = stmt.where(badges.c.status == "active")
         rows = (await conn.execute(stmt)).all()
-        names = await store.names_in_force(conn, today)
+        names = await repository.names_in_force(conn, today)
         certs = {
             (c.certification, c.valid_from, c.expires_on): c
             for c in await conn.execute(select(certificates).where(certificates.c.cco_id == owner))
@@ -148,9 +148,9 @@ async def partner_certifications(db: Database, today: date, principal: Principal
                 ).scalars()
             )
         )
-        names = await store.names_in_force(conn, today)
+        names = await repository.names_in_force(conn, today)
         held: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for part in store.chunks(members):
+        for part in repository.chunks(members):
             rows = await conn.execute(
                 select(badges)
                 .where(badges.c.cco_id.in_(part), badges.c.status == "active")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from certification import store
+from certification import repository
 from certification.domain.rows import ResultRow, RowError, check_taken_on
 from certification.tables import exam_results, exams
 from certification.use_cases.badges import recompute
@@ -60,7 +60,7 @@ async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Resu
             check_taken_on(row.taken_on, today)
         except RowError as exc:
             raise Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat()) from exc
-        owner = await store.resolve(conn, row.cco_id)
+        owner = await repository.resolve(conn, row.cco_id)
         result = Result(
             str(uuid.uuid4()), row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed,
             datetime.now(UTC),
@@ -85,7 +85,7 @@ async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Resu
             return again, False
         if row.passed:
             uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result.id))
-        catalog = await store.load_catalog(conn)
+        catalog = await repository.load_catalog(conn)
         await recompute(uow, catalog, [owner], today)
         await uow.commit()
     return result, True

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from identity.tables import grants, memberships
-from identity.use_cases.common import require_cco_id, require_partner
+from identity.use_cases.records import require_cco_id, require_partner
 from partnerhub.bus.contracts import GrantChanged
 from partnerhub.db.uow import Database
 from partnerhub.errors import Unprocessable

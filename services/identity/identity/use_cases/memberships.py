@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from identity.domain.memberships import MembershipRuleError, Stint, decide_leave, plan_join
 from identity.tables import grants, memberships
-from identity.use_cases.common import (
+from identity.use_cases.records import (
     Membership,
     require_cco_id,
     require_partner,

@@ -9,8 +9,8 @@ from sqlalchemy import delete, select, update
 
 from identity.domain.memberships import Stint, combine_active
 from identity.tables import grants, individuals, memberships, partner_roles
-from identity.use_cases.common import Individual, load_individual, stints_of
 from identity.use_cases.memberships import end_membership, set_planned_leave
+from identity.use_cases.records import Individual, load_individual, stints_of
 from partnerhub.bus.contracts import IndividualMerged
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable

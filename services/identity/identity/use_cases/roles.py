@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from identity.tables import partner_roles
-from identity.use_cases.common import require_cco_id, require_partner
+from identity.use_cases.records import require_cco_id, require_partner
 from partnerhub.bus.contracts import AdminAssigned, AdminRemoved, AdminRole
 from partnerhub.db.uow import Database
 

@@ -27,9 +27,8 @@ from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
 from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
 from learning.domain.alerts import live_alerts
-from learning.ui import queries
+from learning.reads import pages, points
 from learning.ui.csrf import CsrfGuard
-from learning.use_cases import views
 from partnerhub.auth import Principal, mint_token
 from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
 from partnerhub.logging import get_logger
@@ -224,7 +223,7 @@ async def sign_in_page(
     principal: Principal | None = Depends(optional_principal),
 ) -> Response:
     dev = bool(runtime.settings.dev_tokens)
-    people = await queries.known_people(runtime.db) if dev else None
+    people = await pages.known_people(runtime.db) if dev else None
     return render(request, "sign_in.html", dev=dev, people=people, message=message, current=principal)
 
 
@@ -238,9 +237,9 @@ async def sign_in_as(
     if not runtime.settings.dev_tokens:
         raise Forbidden("Picking a person is for dev and demo mode only; paste a token from the identity provider.")
     cco_id = cco_id.strip()
-    claims = await queries.claims_for(runtime.db, cco_id) if cco_id else None
+    claims = await pages.claims_for(runtime.db, cco_id) if cco_id else None
     if claims is None:
-        people = await queries.known_people(runtime.db)
+        people = await pages.known_people(runtime.db)
         return render(
             request, "sign_in.html", status_code=422, dev=True, people=people, current=None,
             error=f"No person with CCO ID “{cco_id}” is known here.",
@@ -260,7 +259,7 @@ async def sign_in_with_token(
     try:
         runtime.auth.verify(token)
     except Unauthenticated as exc:
-        people = await queries.known_people(runtime.db) if runtime.settings.dev_tokens else None
+        people = await pages.known_people(runtime.db) if runtime.settings.dev_tokens else None
         return render(
             request, "sign_in.html", status_code=401, dev=bool(runtime.settings.dev_tokens), people=people,
             current=None, error=f"That token was not accepted. {exc.detail}",
@@ -285,7 +284,7 @@ async def home(
     ensure_sees_points(principal)
     base = base_of(request)
     if principal.is_staff:
-        found = await queries.all_partners(runtime.db, (q or "").strip() or None, 200)
+        found = await pages.all_partners(runtime.db, (q or "").strip() or None, 200)
         return render(request, "staff_home.html", partners=found, q=q or "")
     partners = partners_with(principal, PartnerRight.SEE_POINTS) or frozenset()
     if len(partners) != 1:
@@ -318,7 +317,7 @@ async def partners_overview(
     ensure_sees_points(principal)
     visible = partners_with(principal, PartnerRight.SEE_POINTS)
     ids = None if visible is None else sorted(visible)
-    rows = await queries.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
+    rows = await pages.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
     if sort == "risk":
         rows.sort(key=lambda r: r["sort_key"])
     elif sort == "name":
@@ -341,7 +340,7 @@ def _decorate(
         "name": name,  # specialization's, as announced (None: not yet; the code is shown)
         "active": spec["status"] in ACTIVE,
         "note": note or {},
-        "grace_days_left": queries.grace_days_left(note, today) if spec["status"] == "grace" else None,
+        "grace_days_left": pages.grace_days_left(note, today) if spec["status"] == "grace" else None,
         "percent": min(100, round(100 * earned / required)) if required else None,
         "vacant": vacant,
         "at_risk": at_risk,
@@ -358,10 +357,10 @@ async def summary(
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
-    notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
-    names = await queries.partner_names(runtime.db, [be_geo_id])
-    spec_names = await queries.specialization_names_of(runtime.db, [s["specialization"] for s in view["specializations"]])
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
+    notes, alerts = await pages.notes_and_alerts(runtime.db, be_geo_id)
+    names = await pages.partner_names(runtime.db, [be_geo_id])
+    spec_names = await pages.specialization_names_of(runtime.db, [s["specialization"] for s in view["specializations"]])
     specs = [
         _decorate(s, notes.get(s["specialization"]), alerts.get(s["specialization"], []), today, spec_names.get(s["specialization"]))
         for s in view["specializations"]
@@ -382,16 +381,16 @@ async def detail(
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
     if not view["specializations"]:
         raise NotFound(f"Partner {be_geo_id} has no specialization {specialization}.")
     (spec,) = view["specializations"]
-    notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
-    spec_names = await queries.specialization_names_of(runtime.db, [specialization])
+    notes, alerts = await pages.notes_and_alerts(runtime.db, be_geo_id)
+    spec_names = await pages.specialization_names_of(runtime.db, [specialization])
     spec = _decorate(spec, notes.get(specialization), alerts.get(specialization, []), today, spec_names.get(specialization))
     shown = [p["cco_id"] for p in spec["people"]] + [p["cco_id"] for p in spec["previous_employees"]["people"]]
-    earned_by = await queries.activities_of(runtime.db, be_geo_id, specialization, spec["period"], shown)
-    names = await queries.partner_names(runtime.db, [be_geo_id])
+    earned_by = await pages.activities_of(runtime.db, be_geo_id, specialization, spec["period"], shown)
+    names = await pages.partner_names(runtime.db, [be_geo_id])
     return render(
         request, "detail.html", be_geo_id=be_geo_id, partner_name=names.get(be_geo_id), spec=spec, view=view,
         activities=earned_by, today=today, people_shown=PEOPLE_SHOWN,
@@ -410,7 +409,7 @@ async def export_csv(
     the first line names the columns in words (the API's default first line holds the stable keys)."""
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
     return csv_response(view, titles=True)
 
 

@@ -13,7 +13,7 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound, Problem
 from partnerhub.openapi import never
 from partnerhub.service import database_of, today_of
-from specialization import facts
+from specialization import repository
 from specialization.api.access import SETTINGS
 from specialization.api.schemas import LevelIn, LevelName, ReplacementOut, SpecializationIn
 from specialization.domain.catalog import (
@@ -53,7 +53,7 @@ async def put_level(
 @router.get("/levels", summary="Levels and their yearly points (any signed-in caller)")
 async def get_levels(db: Database = Depends(database_of), _: Principal = Depends(current_principal)) -> list[dict[str, Any]]:
     async with db.engine.connect() as conn:
-        points = await facts.level_points(conn)
+        points = await repository.level_points(conn)
     return [{"level": level, "points_required": p if has_continuous_learning(level) else None} for level, p in points.items()]
 
 
@@ -78,7 +78,7 @@ async def put_specialization(
     written = await catalog.put_specialization(db, today, code, body.name, body.level, roles, body.effective_on)
     response.status_code = status.HTTP_201_CREATED if written.created else status.HTTP_200_OK
     async with db.engine.connect() as conn:
-        history = await facts.versions(conn, code)
+        history = await repository.versions(conn, code)
     assert history is not None
     return {**_spec_out(history, today), "version_written": written.version}
 
@@ -88,7 +88,7 @@ async def list_specializations(
     db: Database = Depends(database_of), today: date = Depends(today_of), _: Principal = Depends(current_principal)
 ) -> list[dict[str, Any]]:
     async with db.engine.connect() as conn:
-        specs = await facts.all_versions(conn)
+        specs = await repository.all_versions(conn)
     return [_spec_out(s, today) for s in specs.values()]
 
 
@@ -100,7 +100,7 @@ async def get_specialization(
     _: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     async with db.engine.connect() as conn:
-        history = await facts.versions(conn, code)
+        history = await repository.versions(conn, code)
     if history is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
     return _spec_out(history, today)
@@ -130,14 +130,14 @@ async def get_replacement(
 
 
 def _version_out(spec: Specialization) -> dict[str, Any]:
-    return {"version": spec.version, "effective_on": spec.effective_on, "roles": facts.dump_roles(spec.roles)}
+    return {"version": spec.version, "effective_on": spec.effective_on, "roles": repository.dump_roles(spec.roles)}
 
 
 def _spec_out(history: Versions, today: date) -> dict[str, Any]:
     """The version in force today (its roles at the top, as before versions), and every version (SP-3)."""
     spec = history.in_force(today)
     return {
-        "code": spec.code, "name": spec.name, "level": spec.level, "roles": facts.dump_roles(spec.roles),
+        "code": spec.code, "name": spec.name, "level": spec.level, "roles": repository.dump_roles(spec.roles),
         "version": spec.version, "effective_on": spec.effective_on,
         "versions": [_version_out(v) for v in history.versions],
     }

@@ -18,7 +18,7 @@ from sqlalchemy import Row, select, update
 
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.catalog import Specialization, Versions
@@ -37,7 +37,7 @@ class Outcome:
 
 
 async def _versions(uow: UnitOfWork, code: str) -> Versions:
-    found = await facts.versions(uow.conn, code)
+    found = await repository.versions(uow.conn, code)
     if found is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
     return found
@@ -55,10 +55,10 @@ async def check_people(
     """Every unmet requirement of putting ``proposed`` {role: cco_id} into the roles (SP-3, SP-4, SP-5)."""
     unmet: list[dict] = []
     people = set(proposed.values())
-    person = await facts.person_facts(uow.conn, people)
-    joined = await facts.person_memberships(uow.conn, people)
-    replacements = await facts.replacements(uow.conn)
-    certifications = await facts.certifications(uow.conn)
+    person = await repository.person_facts(uow.conn, people)
+    joined = await repository.person_memberships(uow.conn, people)
+    replacements = await repository.replacements(uow.conn)
+    certifications = await repository.certifications(uow.conn)
     held_rows = (
         await uow.conn.execute(select(allocations).where(allocations.c.cco_id.in_(people), allocations.c.ended_on.is_(None)))
     ).all()
@@ -91,12 +91,12 @@ async def apply(
     rules = pol.rules()
     async with db.uow(today=today, settings=pol) as uow:
         spec = (await _versions(uow, code)).in_force(today)  # SP-3: the version in force on the submission date
-        proposed = {role: await facts.resolve(uow.conn, who) for role, who in roles.items()}
+        proposed = {role: await repository.resolve(uow.conn, who) for role, who in roles.items()}
         extra = sorted(set(proposed) - set(spec.roles))
         if extra:
             raise Unprocessable(f"{code} has no job role {', '.join(extra)}; its roles are {', '.join(spec.roles)}.", slug="unknown-role")
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
-        state = facts.state_of(row) if row else None
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
+        state = repository.state_of(row) if row else None
         if state is not None and state.held:
             raise Conflict(
                 f"{be_geo_id} already holds {code} ({state.status}); refill a role with PUT .../roles/{{role}}.",
@@ -132,7 +132,7 @@ async def _judge_application(
     result: tuple[lc.SpecState, lc.Transition] | list[str] | None = None
     if state is not None and lc.blocked_for_new_application(state, today):
         # SP-12: only reactivation is open during the block (SP-11)
-        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+        required = (await repository.level_points(uow.conn)).get(spec.level, 0)
         gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
         a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
         a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
@@ -166,7 +166,7 @@ async def _approve(
     code = spec.code
     await _end_other_holders(uow, be_geo_id, code, proposed, today)
     ids = await _allocate(uow, be_geo_id, code, proposed, today)
-    required = (await facts.level_points(uow.conn)).get(spec.level, 0)
+    required = (await repository.level_points(uow.conn)).get(spec.level, 0)
     key = (be_geo_id, code)
     judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
     values = cycle.row_values(new, today, rules, judged)
@@ -243,7 +243,7 @@ async def refill(
     """SP-14: a vacant (or handed-over) role gets a qualifying member; SP-5 is checked again."""
     async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}; apply first.", code=code)
         spec = history.numbered(row.requirements_version)  # the version the partner's holders are judged by
@@ -251,7 +251,7 @@ async def refill(
             raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
         if row.status == "lost":
             raise Conflict(f"{code} was lost on {row.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
-        cco_id = await facts.resolve(uow.conn, cco_id)
+        cco_id = await repository.resolve(uow.conn, cco_id)
         unmet = await check_people(uow, pol, be_geo_id, spec, {role: cco_id}, today, replacing_roles={role})
         if unmet:
             raise Unprocessable(
@@ -276,10 +276,10 @@ async def submit_renewal(db: Database, pol: SpecializationSettings, today: date,
     rules = pol.rules()
     async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}.", code=code)
-        state = facts.state_of(row)
+        state = repository.state_of(row)
         if state.status == "lost":
             raise Conflict(f"{code} was lost on {state.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
         if not lc.can_submit_renewal(state, today, rules):

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
-from specialization import facts
+from specialization import repository
 from specialization.domain.catalog import Alternative, VersionRefused, next_version
 from specialization.settings import SpecializationSettings
 from specialization.tables import levels, requirement_versions, specializations
@@ -25,10 +25,10 @@ async def put_level(db: Database, settings: SpecializationSettings, today: date,
     """SP-8: the level's yearly points. Every status carries the points required and the icon they move (SP-13):
     when the points change, each partner specialization of the level announces its status again."""
     async with db.uow(today=today, settings=settings) as uow:
-        before = (await facts.level_points(uow.conn)).get(level)
+        before = (await repository.level_points(uow.conn)).get(level)
         await uow.conn.execute(delete(levels).where(levels.c.level == level))
         await uow.conn.execute(levels.insert().values(level=level, points_required=points_required, updated_at=datetime.now(UTC)))
-        if (await facts.level_points(uow.conn)).get(level) != before:
+        if (await repository.level_points(uow.conn)).get(level) != before:
             codes = select(specializations.c.code).where(specializations.c.level == level)
             keys = (await uow.conn.execute(select(ps.c.be_geo_id, ps.c.specialization).where(ps.c.specialization.in_(codes)))).all()
             await cycle.reassess(uow, [tuple(k) for k in keys], today, announce=True)
@@ -51,7 +51,7 @@ async def put_specialization(
     version re-judges nobody. Name and level are not versioned. 422 for a date before today or before the latest
     version's; an identical write makes no new version."""
     async with db.uow(today=today) as uow:
-        history = await facts.versions(uow.conn, code)
+        history = await repository.versions(uow.conn, code)
         try:
             made = next_version(history, roles, effective_on, today)
         except VersionRefused as why:
@@ -65,7 +65,7 @@ async def put_specialization(
             number, effective = made
             await uow.conn.execute(
                 requirement_versions.insert().values(
-                    specialization=code, version=number, effective_on=effective, roles=facts.dump_roles(roles), created_at=datetime.now(UTC)
+                    specialization=code, version=number, effective_on=effective, roles=repository.dump_roles(roles), created_at=datetime.now(UTC)
                 )
             )
         await uow.commit()

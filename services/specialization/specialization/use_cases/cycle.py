@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.policy import policy
 from specialization.tables import allocations
@@ -52,7 +52,7 @@ _UPDATE = (
 
 def row_values(state: lc.SpecState, today: date, rules: lc.Rules, judged: icons.Judged) -> dict:
     """The row of ``state``, with the icon about to be announced for it (SP-13)."""
-    values = facts.state_values(state)
+    values = repository.state_values(state)
     values["next_check_on"] = lc.next_check_on(state, today, rules)
     values["icon"] = judged.icon
     values["icon_check_on"] = judged.check_on
@@ -120,11 +120,11 @@ async def advance_due(uow: UnitOfWork, day: date) -> int:
         return 0
     as_of = day - timedelta(days=1)  # the days that are over
     gathered = await assessments.gather(uow.conn, due, as_of)
-    specs = await facts.all_versions(uow.conn)
-    points = await facts.level_points(uow.conn)
+    specs = await repository.all_versions(uow.conn)
+    points = await repository.level_points(uow.conn)
     decided = {}
     for row in rows:
-        state = facts.state_of(row)
+        state = repository.state_of(row)
         history = specs.get(row.specialization)
         spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
@@ -186,7 +186,7 @@ async def adopt_versions(uow: UnitOfWork, renewed: Sequence[tuple[Row[Any], date
     renewal adopted its version when it was submitted (applications.submit_renewal)."""
     moved = []
     unsubmitted = [(row, on) for row, on in renewed if not row.submitted]
-    specs = await facts.all_versions(uow.conn) if unsubmitted else {}
+    specs = await repository.all_versions(uow.conn) if unsubmitted else {}
     for row, renewed_on in unsubmitted:
         history = specs.get(row.specialization)
         if history is None:
@@ -211,14 +211,14 @@ async def reassess(uow: UnitOfWork, keys: Iterable[tuple[str, str]], today: date
     icon the new points changed is announced (SP-13). ``announce``: a status.changed for each, changed or not."""
     rules = policy(uow).rules()
     for be_geo_id, code in sorted(set(keys)):
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             continue
-        history = await facts.versions(uow.conn, code)
+        history = await repository.versions(uow.conn, code)
         spec = history.numbered(row.requirements_version) if history else None
         level = spec.level if spec else "unknown"
-        required = (await facts.level_points(uow.conn)).get(level, 0)
-        state = facts.state_of(row)
+        required = (await repository.level_points(uow.conn)).get(level, 0)
+        state = repository.state_of(row)
         step = None
         if row.status == "grace":
             gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)

@@ -10,7 +10,7 @@ from sqlalchemy import Row, or_, select
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.calendar import ONE_DAY
@@ -35,8 +35,8 @@ async def statuses(
         if not rows:
             return []
         gathered = await assessments.gather(conn, where, today)
-        specs = await facts.all_versions(conn)
-        points = await facts.level_points(conn)
+        specs = await repository.all_versions(conn)
+        points = await repository.level_points(conn)
         holders = (
             await conn.execute(
                 select(allocations)
@@ -47,7 +47,7 @@ async def statuses(
         ).all()
     out = []
     for row in rows:
-        state = facts.state_of(row)
+        state = repository.state_of(row)
         history = specs.get(row.specialization)
         spec = history.numbered(row.requirements_version) if history else None  # the version its holders are judged by
         level = spec.level if spec else "unknown"
@@ -126,17 +126,17 @@ async def candidates(db: Database, pol: SpecializationSettings, today: date, be_
     Judged by the version a refill would be (the partner's recorded one, SP-3), or by the version in force today
     when the partner does not hold the specialization (a new application)."""
     async with db.engine.connect() as conn:
-        history = await facts.versions(conn, code)
+        history = await repository.versions(conn, code)
         if history is None:
             raise NotFound(f"No specialization {code} in the catalog.", code=code)
-        row = await facts.partner_specialization(conn, be_geo_id, code)
+        row = await repository.partner_specialization(conn, be_geo_id, code)
         spec = history.numbered(row.requirements_version) if row is not None and row.status != "lost" else history.in_force(today)
         if role not in spec.roles:
             raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
-        members = await facts.current_members(conn, be_geo_id, today)
-        person = await facts.person_facts(conn, members)
-        replacements = await facts.replacements(conn)
-        certifications = await facts.certifications(conn)
+        members = await repository.current_members(conn, be_geo_id, today)
+        person = await repository.person_facts(conn, members)
+        replacements = await repository.replacements(conn)
+        certifications = await repository.certifications(conn)
         previous_rows = (
             await conn.execute(
                 select(allocations)
@@ -175,7 +175,7 @@ async def candidates(db: Database, pol: SpecializationSettings, today: date, be_
 async def program_requirements(db: Database, today: date, be_geo_id: str) -> dict[str, Any]:
     """CE-12: certified individuals counted by the kind of their current certifications; CQS never counts."""
     async with db.engine.connect() as conn:
-        members = await facts.current_members(conn, be_geo_id, today)
+        members = await repository.current_members(conn, be_geo_id, today)
         rows = (
             await conn.execute(
                 select(badges).where(

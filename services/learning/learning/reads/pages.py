@@ -1,6 +1,6 @@
 """Read side of the CL View pages: who can sign in (dev), partner names, specialization notes, role
 alerts, the activities behind each person's points, and the partners overview sorted by risk.
-The CL View figures themselves come from ``learning.use_cases.views`` (the API's queries)."""
+The CL View figures themselves come from ``learning.reads.points`` (the API's queries)."""
 
 from __future__ import annotations
 
