@@ -68,10 +68,12 @@ async def populate(db: Database, count: int) -> None:
         for i in range(offset, min(count, offset + batch)):
             anniversary = BIG_DAY if i < BIG else BIG_DAY + timedelta(days=1 + i % 365)
             approved_on = add_years(anniversary, -1)
-            state = lc.SpecState("approved", approved_on, anniversary, approved_on)
-            if BIG_DAY >= lc.window_opens_on(state, rules):
-                state = lc.SpecState("renewal_window", approved_on, anniversary, approved_on)
             be = f"BG{i:07d}"
+            state = lc.SpecState("approved", approved_on, anniversary, approved_on, be_geo_id=be, specialization="ADV-X")
+            if BIG_DAY >= lc.window_opens_on(state, rules):
+                state = lc.SpecState(
+                    "renewal_window", approved_on, anniversary, approved_on, be_geo_id=be, specialization="ADV-X"
+                )
             points = 100 if i % 2 == 0 else 50
             ps_rows.append(
                 {"be_geo_id": be, "specialization": "ADV-X", "compliant": True, "updated_at": now, "requirements_version": 1,
