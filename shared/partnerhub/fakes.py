@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.db.uow import UnitOfWork
+from partnerhub.db.uow import Database, UnitOfWork
 
 if TYPE_CHECKING:
     from partnerhub.settings import ServiceSettings
@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 
 class NeedsTheDatabase(AssertionError):
     """The step under test touched ``uow.conn``: it is no pure rule; test it in integration."""
+
+
+class _NoDatabase:
+    """``uow.db`` of the fake: any use of it is a step that needs the database."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsTheDatabase(f"this step uses the database (uow.db.{name}): test it in tests/integration")
 
 
 class FakeUnitOfWork(UnitOfWork):
@@ -36,7 +43,7 @@ class FakeUnitOfWork(UnitOfWork):
         message: Envelope | None = None,
         producer: str = "test",
     ) -> None:
-        # no Database: nothing here may reach one
+        self.db = cast(Database, _NoDatabase())  # nothing here may reach a database
         self.settings = settings
         self.message = message
         self.events: list[Envelope] = []
