@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-from specialization import facts
+from specialization import repository
 from specialization.tables import allocations, planned_leaves
 from specialization.use_cases import compliance
 
@@ -28,7 +28,7 @@ async def leave_cancelled(uow: UnitOfWork, e: c.LeaveCancelled) -> None:
 
 
 async def _record(uow: UnitOfWork, cco_id: str, be_geo_id: str, started_on: date, leaves_on: date | None, revision: int) -> None:
-    cco_id = await facts.resolve(uow.conn, cco_id)
+    cco_id = await repository.resolve(uow.conn, cco_id)
     if not await _store(uow, cco_id, be_geo_id, started_on, leaves_on, revision):
         return  # an older plan (or cancellation) delivered late
     today = await uow.today()
