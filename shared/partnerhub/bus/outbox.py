@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from opentelemetry.trace import Tracer
 from sqlalchemy import and_, delete, func, or_, select, update
 
+from partnerhub import faults
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.transport import Transport, TransportError, cancel_tasks
 from partnerhub.db.uow import Database
@@ -113,6 +114,7 @@ class OutboxRelay:
             spans.end(exc)
             raise
         spans.end()
+        faults.point("relay.after_publish", len(rows))
         await self._mark_published([row.seq for row in rows])
         for envelope in envelopes:
             self.metrics.published.labels(self.db.producer, envelope.type).inc()
