@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+REPORT = Path(__file__).resolve().parents[2] / "test-output" / "faults.txt"
 RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 
 
@@ -264,3 +265,11 @@ def pg_cluster() -> Iterator[PgCluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+def report(line: str) -> None:
+    """Print a result line (visible with -s) and keep it in test-output/faults.txt."""
+    print(f"[faults] {line}", flush=True)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    with REPORT.open("a") as out:
+        out.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}\n")
