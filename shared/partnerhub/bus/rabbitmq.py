@@ -223,16 +223,21 @@ class RabbitTransport:
                         "broker connection silent; dropping it", service=self.service,
                         node=_node_name(self.connected_url or ""), error=repr(exc),
                     )
+                    # a node that went silent is suspect: the next connection tries the next node first
+                    self._node = (self._node + 1) % len(self.urls)
                     closed.set()
                     return
 
     async def _close_connections(self) -> None:
         connections, self._connections = self._connections, []
-        for connection in connections:
+
+        async def close(connection: AbstractConnection) -> None:
             if not connection.is_closed:
                 with contextlib.suppress(Exception):
                     # a silently hung connection never answers the close: do not wait long for it
                     await asyncio.wait_for(connection.close(), min(5.0, self.heartbeat or 5.0))
+
+        await asyncio.gather(*(close(c) for c in connections))
 
     async def _declare_and_consume(
         self, publishing: AbstractConnection, consuming: AbstractConnection, closed: asyncio.Event
