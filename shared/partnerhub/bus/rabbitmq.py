@@ -94,6 +94,7 @@ class RabbitTransport:
         self.connections_made = 0
         self.dead_lettered = 0
         self.held_retries = 0
+        self._queue_arguments: dict[str, dict[str, Any]] = {}  # as each queue was found or created
 
     # names ------------------------------------------------------------------------------------
     def queue_name(self, queue: str) -> str:
@@ -250,12 +251,9 @@ class RabbitTransport:
         unrouted_queue = await publisher.declare_queue(
             self.unrouted_name,
             durable=True,
-            arguments={
-                "x-queue-type": "quorum",
-                "x-quorum-initial-group-size": self.quorum_size,
-                "x-max-length": 1_000_000,
-                "x-overflow": "drop-head",
-            },
+            arguments=await self._quorum_arguments(
+                publishing, self.unrouted_name, {"x-max-length": 1_000_000, "x-overflow": "drop-head"}
+            ),
         )
         await unrouted_queue.bind(unrouted, routing_key="")
         exchange = await publisher.declare_exchange(
@@ -272,26 +270,53 @@ class RabbitTransport:
             dlq = await channel.declare_queue(
                 self.dlq_name(sub.queue),
                 durable=True,
-                arguments={"x-queue-type": "quorum", "x-quorum-initial-group-size": self.quorum_size},
+                arguments=await self._quorum_arguments(consuming, self.dlq_name(sub.queue), {}),
             )
             await dlq.bind(self.dlx_name, routing_key=self.dlq_name(sub.queue))
             queue = await channel.declare_queue(
                 self.queue_name(sub.queue),
                 durable=True,
-                arguments={
-                    "x-queue-type": "quorum",
-                    "x-quorum-initial-group-size": self.quorum_size,
-                    "x-delivery-limit": sub.delivery_limit,
-                    "x-dead-letter-exchange": self.dlx_name,
-                    "x-dead-letter-routing-key": self.dlq_name(sub.queue),
-                    "x-dead-letter-strategy": "at-least-once",
-                    "x-overflow": "reject-publish",
-                },
+                arguments=await self._quorum_arguments(
+                    consuming,
+                    self.queue_name(sub.queue),
+                    {
+                        "x-delivery-limit": sub.delivery_limit,
+                        "x-dead-letter-exchange": self.dlx_name,
+                        "x-dead-letter-routing-key": self.dlq_name(sub.queue),
+                        "x-dead-letter-strategy": "at-least-once",
+                        "x-overflow": "reject-publish",
+                    },
+                ),
             )
             for binding in sub.bindings:
                 await queue.bind(self.exchange_name, routing_key=binding)
             await queue.consume(self._consumer_for(sub), no_ack=False)
         self._publisher, self._exchange, self._dlx = publisher, exchange, dlx
+
+    async def _quorum_arguments(
+        self, connection: AbstractConnection, name: str, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A quorum queue's arguments, with ``x-quorum-initial-group-size`` unless the queue exists without
+        it: queues declared before this setting have none, and RabbitMQ refuses a redeclaration whose
+        arguments differ either way (PRECONDITION_FAILED). An existing queue keeps its members."""
+        sized = {"x-queue-type": "quorum", **arguments, "x-quorum-initial-group-size": self.quorum_size}
+        known = self._queue_arguments.get(name)
+        if known is not None:
+            return known
+        trial = await connection.channel()
+        try:
+            await trial.declare_queue(name, durable=True, arguments=sized)
+            chosen = sized
+        except aio_pika.exceptions.ChannelPreconditionFailed as exc:
+            if "x-quorum-initial-group-size" not in str(exc):
+                raise
+            chosen = {k: v for k, v in sized.items() if k != "x-quorum-initial-group-size"}
+        finally:
+            if not trial.is_closed:
+                with contextlib.suppress(Exception):
+                    await trial.close()
+        self._queue_arguments[name] = chosen
+        return chosen
 
     # publishing -------------------------------------------------------------------------------
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
