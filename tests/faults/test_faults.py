@@ -321,41 +321,90 @@ async def test_case5_publisher_confirms_never_come(rabbit: RabbitCluster, fault_
 
 
 # 6. the fault hook -------------------------------------------------------------------------------
-class Lives:
-    """Runs a process again each time it exits at a fault point; counts the exits per step."""
+class Zygote:
+    """The fork server (zygote.py): imports once, forks each life of a probe or notify process."""
 
-    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
-        self.command, self.env, self.log = command, env, log
-        self.proc: subprocess.Popen[bytes] | None = None
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("zygote.py"))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )
+        self.lock = threading.Lock()
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+            assert line, "the zygote is gone"
+            return dict(json.loads(line))
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Zygote]:
+    server = Zygote()
+    yield server
+    server.close()
+
+
+class Lives:
+    """Lives of one process (forked by the zygote): started again each time it exits or is killed;
+    counts the exits per fault step and the kills."""
+
+    def __init__(self, zygote: Zygote, kind: str, env: dict[str, str], log: Path) -> None:
+        self.zygote, self.kind, self.env, self.log = zygote, kind, env, log
+        self.pid: int | None = None
+        self.port = free_port()
         self.exits: Counter[str] = Counter()
         self.kills = 0
         self.starts = 0
 
     def start(self, **extra: str) -> None:
-        env = {**os.environ, **self.env, **extra}
+        env = {**self.env, **extra}
         if self.starts:  # migrated by the first life; later ones start as a deployment's replicas do
             prefix = next(k for k in self.env if k.endswith("_DATABASE_URL")).removesuffix("DATABASE_URL")
             env[f"{prefix}MIGRATE_ON_START"] = "false"
         self.starts += 1
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(self.command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.pid = int(self.zygote.ask({"start": self.kind, "env": env, "log": str(self.log), "port": self.port})["pid"])
 
     def exited(self) -> int | None:
-        return None if self.proc is None else self.proc.poll()
+        if self.pid is None:
+            return None
+        code = self.zygote.ask({"poll": self.pid})["code"]
+        return None if code is None else int(code)
+
+    def _wait(self, timeout: float) -> bool:
+        deadline = now() + timeout
+        while now() < deadline:
+            if self.exited() is not None:
+                return True
+            time.sleep(0.05)
+        return False
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
+        if self.pid is not None and self.exited() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 9)
+            assert self._wait(30)
             self.kills += 1
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.pid is not None and self.exited() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 15)
+            if not self._wait(20):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, 9)
+                self._wait(10)
 
     def tail(self) -> str:
         keep = REPO / "test-output" / "faults" / self.log.name  # for a look afterwards
@@ -378,7 +427,7 @@ class Lives:
         return skipped
 
 
-async def test_case6_fault_hook_exits_at_each_step_of_the_outbox_and_the_consumer(rabbit: RabbitCluster, fault_databases, tmp_path) -> None:
+async def test_case6_fault_hook_exits_at_each_step_of_the_outbox_and_the_consumer(rabbit: RabbitCluster, fault_databases, zygote, tmp_path) -> None:
     """A probe process exits (os._exit, as a kill -9) at one named step per life, every 15th message,
     while 120 events flow: inside the consumer's transaction, after its commit before the ack, after
     the relay's confirmed publish before it marks the rows. State equals the model (each once); the
@@ -401,7 +450,7 @@ async def test_case6_fault_hook_exits_at_each_step_of_the_outbox_and_the_consume
         "PROBE_DELIVERY_LIMIT": "50",
         "PROBE_LOG_FORMAT": "json",
     }
-    lives = Lives([sys.executable, str(Path(__file__).with_name("probe_process.py"))], env, tmp_path / "probe6.log")
+    lives = Lives(zygote, "probe", env, tmp_path / "probe6.log")
     steps = ["consumer.in_transaction", "consumer.after_commit", "relay.after_publish"]
     keys = keys_for("c6", 120)
     db = Database(make_engine(url), PROBE.metadata, producer="probe")
@@ -622,21 +671,14 @@ async def sent_rows(url: str) -> Counter[str]:
         await engine.dispose()
 
 
-def serve_notify(env: dict[str, str], log: Path) -> Lives:
-    port = free_port()
-    lives = Lives([sys.executable, "-m", "partnerhub.cli", "serve", "notify", "--port", str(port)], env, log)
-    lives.port = port  # type: ignore[attr-defined]
-    return lives
-
-
-async def test_case6_fault_hook_exits_after_smtp_accepted_before_notify_recorded(rabbit: RabbitCluster, fault_databases, sink: Sink, tmp_path) -> None:
+async def test_case6_fault_hook_exits_after_smtp_accepted_before_notify_recorded(rabbit: RabbitCluster, fault_databases, sink: Sink, zygote, tmp_path) -> None:
     """NO-3's documented window: notify exits after the SMTP server accepted a mail and before the log
     records it, at the 8th mail, of 16. No mail is lost; each exit costs exactly one repeat, and
     the repeat carries the same Message-ID (one mail at a time, so one mail is in the window)."""
     ns = namespace()
     url = fault_databases.new_url("notify6")
     env = {**notify_env(rabbit, url, ns, sink.port), "NOTIFY_SENDER_BATCH_SIZE": "1", "NOTIFY_SMTP_CONNECTIONS": "1"}
-    lives = serve_notify(env, tmp_path / "notify6.log")
+    lives = Lives(zygote, "notify", env, tmp_path / "notify6.log")
     prefix, n = f"h{uuid.uuid4().hex[:4]}", 16
     transport: RabbitTransport | None = None
     started = now()
@@ -675,7 +717,7 @@ async def _all_sent(url: str, n: int) -> bool:
     return statuses.get("sent", 0) == n and sum(statuses.values()) == n
 
 
-async def test_case8_notify_killed_every_few_seconds_while_300_reminders_fall_due(rabbit: RabbitCluster, fault_databases, tmp_path) -> None:
+async def test_case8_notify_killed_every_few_seconds_while_300_reminders_fall_due(rabbit: RabbitCluster, fault_databases, zygote, tmp_path) -> None:
     """NO-3: 300 reminders arrive in three waves while the notify process (its consumer and its mail
     sender) is killed -9 three times, 1.5-3 s after it starts serving each time; each reminder arrives once."""
     sink = Sink(delay=0.02)  # about 100 mails/s over 2 connections: the kills land while it sends
@@ -683,7 +725,7 @@ async def test_case8_notify_killed_every_few_seconds_while_300_reminders_fall_du
     ns = namespace()
     url = fault_databases.new_url("notify8")
     env = {**notify_env(rabbit, url, ns, sink.port), "NOTIFY_SMTP_CONNECTIONS": "2", "NOTIFY_SENDER_BATCH_SIZE": "20"}
-    lives = serve_notify(env, tmp_path / "notify8.log")
+    lives = Lives(zygote, "notify", env, tmp_path / "notify8.log")
     prefix, n = f"k{uuid.uuid4().hex[:4]}", 300
     transport: RabbitTransport | None = None
     rng = random.Random(20)
@@ -728,5 +770,5 @@ async def _serving(lives: Lives) -> bool:
     assert lives.exited() is None, lives.tail()
     with contextlib.suppress(httpx.HTTPError):
         async with httpx.AsyncClient(timeout=2) as client:
-            return (await client.get(f"http://127.0.0.1:{lives.port}/healthz")).status_code == 200  # type: ignore[attr-defined]
+            return (await client.get(f"http://127.0.0.1:{lives.port}/healthz")).status_code == 200
     return False
