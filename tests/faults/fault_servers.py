@@ -230,10 +230,14 @@ class PgCluster:
         self._ctl("stop", "-m", mode)
 
     def remove(self) -> None:
-        subprocess.run(
-            ["pg_dropcluster", "--stop", self.version, self.name], capture_output=True, timeout=120
-        )
+        with contextlib.suppress(Exception):
+            self.stop("immediate")
+        out = subprocess.run(["pg_dropcluster", self.version, self.name], capture_output=True, text=True, timeout=120)
+        # pg_dropcluster leaves its /etc folder when the data folder is already gone; nothing of ours stays
+        shutil.rmtree(f"/etc/postgresql/{self.version}/{self.name}", ignore_errors=True)
         shutil.rmtree(self.base, ignore_errors=True)
+        if out.returncode != 0 and reachable(self.port):
+            raise RuntimeError(f"pg_dropcluster {self.name}: {out.stdout}{out.stderr}")
 
 
 @contextlib.contextmanager
