@@ -186,10 +186,27 @@ class RabbitCluster:
     def stop(self) -> None:
         for node in self.nodes:
             self.kill(node)
-        with contextlib.suppress(Exception):  # our own epmd, started by the first node
-            subprocess.run(["epmd", "-port", str(self.epmd_port), "-kill"], env={**os.environ, **self.env},
-                           capture_output=True, timeout=10)
+        # our own epmd, which the first node started as a daemon (so not in a node's process group);
+        # `epmd -kill` refuses while it believes a node is registered: found by the HOME we gave it
+        for pid in own_processes(self.env["HOME"]):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def own_processes(home: str) -> list[int]:
+    """Processes whose environment has HOME=home: only what this suite started has that HOME."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"HOME={home}".encode() in environ:
+            found.append(int(entry))
+    return found
 
 
 @contextlib.contextmanager
