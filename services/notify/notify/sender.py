@@ -122,6 +122,8 @@ class MailSender:
         return Outcome(row.id, attempts, "sent", None, address.email, rendered.subject, sent_at=datetime.now(UTC))
 
     def _retry(self, id_: str, attempts: int, error: str, to: str | None = None, subject: str | None = None) -> Outcome:
+        if attempts >= self.settings.max_attempts:  # retries are bounded: then it is staff's to retry (NO-3)
+            return Outcome(id_, attempts, "failed", f"gave up after {attempts} attempts: {error}", to, subject)
         delay = backoff_seconds(attempts, self.settings.retry_base_seconds, self.settings.retry_max_seconds)
         later = datetime.now(UTC) + timedelta(seconds=delay)
         return Outcome(id_, attempts, "pending", error, to, subject, next_attempt_at=later)
