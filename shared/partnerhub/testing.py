@@ -440,3 +440,43 @@ async def in_inbox(runtime: ServiceRuntime, envelopes: Sequence[Envelope]) -> bo
     async with runtime.db.engine.connect() as conn:
         found = {r[0] for r in await conn.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids)))}
     return found == ids
+
+
+# the pages in a real browser: Debian's Chromium driven by Playwright, apps served by uvicorn ------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def _chromium_present() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """A headless Chromium (Debian's; no browser is ever downloaded), closed after the test."""
+    from playwright.async_api import async_playwright
+
+    assert _chromium_present(), "Debian's chromium is needed (make browser); no browser is downloaded"
+    async with async_playwright() as p:
+        launched = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def served(app: Any) -> tuple[Any, asyncio.Task[None], str]:
+    """``app`` served by uvicorn on a free port (its lifespan is the caller's): (server, task, base URL)."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        if task.done():
+            task.result()
+        return bool(server.started)
+
+    await eventually(started, timeout=60)
+    return server, task, f"http://127.0.0.1:{port}"

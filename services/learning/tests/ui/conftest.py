@@ -5,7 +5,6 @@ transport, and Debian's Chromium driven by Playwright (never a downloaded browse
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page
 
 from learning.app import SERVICE
 from partnerhub.bus.contracts import (
@@ -31,10 +30,6 @@ from partnerhub.bus.contracts import (
 from partnerhub.bus.envelope import Event
 from partnerhub.standalone import Standalone
 from partnerhub.testing import bearer, deliver, eventually, free_port
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
 
 
 class Site:
@@ -196,17 +191,6 @@ async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> bool:
 async def seeded(site: Site) -> Site:
     await seed(site)
     return site
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); no browser is downloaded"
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            await b.close()
 
 
 REPO = Path(__file__).resolve().parents[4]

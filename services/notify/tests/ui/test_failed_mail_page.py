@@ -5,50 +5,20 @@ see why; a retry before an admin exists answers 409 as the API; after one is ass
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
 from notify.app import SERVICE
 from notify.tables import deliveries
 from partnerhub.bus.contracts import AdminAssigned, IndividualRegistered, Lost
-from partnerhub.testing import deliver, eventually, free_port
+from partnerhub.testing import deliver, eventually, served
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SHOTS = Path(__file__).resolve().parents[4] / "test-output" / "pages"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); no browser is downloaded"
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            await b.close()
-
-
-async def served(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        if task.done():
-            task.result()
-        return bool(server.started)
-
-    await eventually(started, timeout=60)
-    return server, task, f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.timeout(900)

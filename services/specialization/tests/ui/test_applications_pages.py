@@ -7,25 +7,20 @@ certification, and the pass reaches specialization on the bus before the second 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from certification.app import SERVICE as CERTIFICATION
 from partnerhub.bus import contracts as c
-from partnerhub.testing import deliver, eventually, free_port, start_system
+from partnerhub.testing import deliver, eventually, served, start_system
 from specialization.app import SERVICE as SPECIALIZATION
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 REPO = Path(__file__).resolve().parents[4]
 SHOTS = REPO / "test-output" / "pages"
 UNLABELLED = "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(e => !e.labels || !e.labels.length).map(e => e.name)"
@@ -34,31 +29,6 @@ SPEC = {
     "level": "express",
     "roles": {"AM": [{"exams": ["700-001"]}], "SE": [{"exams": ["700-002"]}]},
 }
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (apt-get install chromium); no browser is downloaded"
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            await b.close()
-
-
-async def served(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        if task.done():
-            task.result()
-        return bool(server.started)
-
-    await eventually(started, timeout=60)
-    return server, task, f"http://127.0.0.1:{port}"
 
 
 async def sign_in(page: Page, ui: str, cco_id: str, admin_of: str = "") -> None:
