@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Tabl
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
+from partnerhub.mirrors.identity import add_identity_tables
 
 metadata = new_metadata()
 
@@ -67,13 +68,11 @@ holders = Table(
     Index("ix_holders_dirty", "dirty", postgresql_where=text("dirty"), sqlite_where=text("dirty")),
 )
 
-aliases = Table(
-    "aliases",
-    metadata,
-    Column("retired", String(64), primary_key=True),
-    Column("survivor", String(64), nullable=False, index=True),
-    Column("merged_on", Date, nullable=False),
-)
+# identity's facts, as the platform's identity mirror keeps them (partnerhub.mirrors.identity): people
+# (only that identity knows them), memberships for CE-11, merges (ID-2), in the mirror's tables (cert0007)
+IDENTITY = add_identity_tables(metadata)
+aliases = IDENTITY.aliases
+memberships = IDENTITY.memberships
 
 badges = Table(
     "badges",
@@ -140,17 +139,7 @@ agreements = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
-# projections of identity events (CE-11 needs memberships and grants)
-memberships = Table(
-    "memberships",
-    metadata,
-    Column("cco_id", String(64), primary_key=True),
-    Column("be_geo_id", String(64), primary_key=True),
-    Column("started_on", Date, primary_key=True),
-    Column("ended_on", Date, nullable=True),
-    Index("ix_memberships_be_geo_id", "be_geo_id"),
-)
-
+# projection of identity's grants (ID-4, CE-11): certification's own, not part of the mirror
 grants = Table(
     "grants",
     metadata,
