@@ -162,6 +162,8 @@ imports = Table(
     Column("accepted", Integer, nullable=False),
     Column("replayed", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
+    # recorded lines whose CCO ID identity had not told certification of (cert0008); listed in import_warnings
+    Column("warned", Integer, nullable=False, server_default=text("0")),
     Column("individuals_recomputed", Integer, nullable=False),
     Column("error", Text, nullable=True),
     Column("created_by", String(64), nullable=False),
@@ -176,4 +178,14 @@ import_errors = Table(
     Column("line", Integer, primary_key=True),
     Column("error", Text, nullable=False),
     Column("content", String(200), nullable=False),
+)
+
+# recorded lines worth a look (cert0008): a CCO ID identity had not told certification of when the line was read
+import_warnings = Table(
+    "import_warnings",
+    metadata,
+    Column("import_id", String(36), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("cco_id", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
 )
