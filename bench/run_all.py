@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "certification_daily": (["--small"], ["--count", "1000000"]),
     "certification_credentials": (["--small"], ["--count", "1000"]),
     "learning_ingest": (["--small"], ["--count", "200000", "--mode", "distributed"]),
+    "learning_xapi": (["--small"], ["--count", "50000", "--mode", "distributed"]),
     "learning_clview": (["--small"], ["--members", "10000", "--entries", "500000", "--mode", "distributed"]),
     "specialization_anniversary": (["--small"], ["--count", "100000"]),
     "notify_mail": (["--small"], ["--count", "50000"]),

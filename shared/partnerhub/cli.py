@@ -26,6 +26,8 @@ today_app = typer.Typer(help="The business date of manual clocks.", no_args_is_h
 app.add_typer(today_app, name="today")
 import_app = typer.Typer(help="Bulk loads into a running system.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+lrs_app = typer.Typer(help="Basic credentials of LMS clients of learning's xAPI LRS (program staff).", no_args_is_help=True)
+app.add_typer(lrs_app, name="lrs-clients")
 
 MULTI_PROCESS_URLS = [f"http://127.0.0.1:{p}" for p in range(8001, 8006)]
 
@@ -330,6 +332,72 @@ def _follow_import(
                 return report
             time.sleep(poll)
             report = _call(client, "GET", status_url, headers)
+
+
+def _lrs_call(method: str, path: str, url: str | None, data_dir: Path, token: str | None, body: Any = None) -> Any:
+    """Learning's /v1/xapi-clients as program staff (a dev token is minted outside production)."""
+    base = (url or f"{_standalone_url(data_dir)}/learning").rstrip("/")
+    if token is None:
+        settings = _shared_settings()
+        if settings.environment == "production":
+            _fail("give a program-staff token with --token or PARTNERHUB_TOKEN (none is minted in production)")
+        token = mint_token(settings, "partnerhub-cli", ["program_staff"], ttl_seconds=300)
+    with httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0)) as client:
+        try:
+            response = client.request(method, f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, json=body)
+        except httpx.HTTPError as exc:
+            _fail(f"{base} did not answer: {exc}")
+    if response.status_code >= 400:
+        _fail(f"{base}{path} answered {response.status_code}: {response.text}")
+    return (base, response.json() if response.content else None)
+
+
+_LRS_URL = typer.Option(help="learning's base URL; default: the standalone of --data-dir (its /learning)")
+_LRS_TOKEN = typer.Option(envvar="PARTNERHUB_TOKEN", help="a program-staff bearer token (dev: minted when not given)")
+
+
+@lrs_app.command("issue")
+def lrs_issue(
+    name: Annotated[str, typer.Argument(help="who the client is, e.g. the LMS's name")],
+    scope: Annotated[list[str] | None, typer.Option(help="repeatable xAPI scope (default: statements/write, statements/read, state, profile)")] = None,
+    url: Annotated[str | None, _LRS_URL] = None,
+    data_dir: Annotated[Path, typer.Option(help="the data folder of the running standalone")] = Path("data"),
+    token: Annotated[str | None, _LRS_TOKEN] = None,
+) -> None:
+    """Issue Basic credentials for an LMS client: prints the endpoint, the key and the secret (shown once)."""
+    body: dict[str, Any] = {"name": name}
+    if scope:
+        body["scopes"] = scope
+    base, issued = _lrs_call("POST", "/v1/xapi-clients", url, data_dir, token, body)
+    typer.echo(f"endpoint  {base}{issued['endpoint_path']}")
+    typer.echo(f"key       {issued['key']}")
+    typer.echo(f"secret    {issued['secret']}   (shown once: only its hash is kept)")
+    typer.echo(f"scopes    {', '.join(issued['scopes'])}")
+
+
+@lrs_app.command("list")
+def lrs_list(
+    url: Annotated[str | None, _LRS_URL] = None,
+    data_dir: Annotated[Path, typer.Option(help="the data folder of the running standalone")] = Path("data"),
+    token: Annotated[str | None, _LRS_TOKEN] = None,
+) -> None:
+    """The LMS clients, their scopes and whether they are revoked (never a secret)."""
+    _, clients = _lrs_call("GET", "/v1/xapi-clients", url, data_dir, token)
+    for c in clients:
+        state = f"revoked {c['revoked_at']}" if c.get("revoked_at") else "active"
+        typer.echo(f"{c['key']}  {c['name']}  [{', '.join(c['scopes'])}]  {state}")
+
+
+@lrs_app.command("revoke")
+def lrs_revoke(
+    key: Annotated[str, typer.Argument(help="the client's key")],
+    url: Annotated[str | None, _LRS_URL] = None,
+    data_dir: Annotated[Path, typer.Option(help="the data folder of the running standalone")] = Path("data"),
+    token: Annotated[str | None, _LRS_TOKEN] = None,
+) -> None:
+    """Revoke a client's credentials: its next request is a 401."""
+    _lrs_call("DELETE", f"/v1/xapi-clients/{key}", url, data_dir, token)
+    typer.echo(f"revoked {key}")
 
 
 @app.command()

@@ -146,7 +146,9 @@ class InputLimitsMiddleware:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        problem = body_problem(body, content_type, self.max_depth) if body else None
+        # multipart/mixed (xAPI statements with attachment data): binary parts; its route checks the JSON part
+        scanned = body and not content_type.startswith("multipart/mixed")
+        problem = body_problem(body, content_type, self.max_depth) if scanned else None
         if problem is not None:
             await _refuse(problem, scope, receive, send)
             return

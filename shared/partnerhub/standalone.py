@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 ADDRESS_FILE = "standalone.json"  # in the data folder while the system runs: {"url": ..., "pid": ...}
+# the other services' pages (partnerhub.ui): banner label, the overview's link text, who uses them
+OTHER_PAGES = {
+    "identity": ("My identity", "ui/", "My identity: my partner, my other CCO IDs and merges, who may see my records", "individuals"),
+    "specialization": ("applications", "ui/", "Apply for and renew specializations", "partner admins, PAMs, program staff"),
+    "certification": ("certifications", "ui/", "My certifications", "individuals, partner admins; program staff: exam replacements"),
+    "learning": ("proofs, review", "ui/proofs", "Cisco Live proofs and staff review", "individuals; program staff: ui/review"),
+    "notify": ("failed mail", "ui/failed", "Failed mail to retry", "program staff"),
+}
 INDEX_CSS = "body { font-family: system-ui; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }\n"
 
 
@@ -183,6 +191,9 @@ class Standalone:
         ]
         if "learning" in self.runtimes:
             lines.append(f"  CL View pages   {self.base_url}/learning/ui/   (partner admins, PAMs, program staff)")
+        for name, (label, path, _lead, who) in OTHER_PAGES.items():
+            if name in self.runtimes:
+                lines.append(f"  {label:<16}{self.base_url}/{name}/{path}   ({who})")
         for name in self.runtimes:
             lines.append(f"  {name:<16}{self.base_url}/{name}/docs   (health {self.base_url}/{name}/healthz)")
         if demo_people := self._demo_people():
@@ -238,6 +249,9 @@ class Standalone:
                 '<p class="lead"><a href="/learning/ui/">Open the CL View</a>: partners\' Continuous Learning '
                 "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
                 if "learning" in self.runtimes else ""
+            ) + "".join(
+                f'<p class="lead"><a href="/{n}/{path}">{html.escape(lead)}</a> ({html.escape(who)}).</p>'
+                for n, (_label, path, lead, who) in OTHER_PAGES.items() if n in self.runtimes
             )
             demo_people = self._demo_people()
             people = (

@@ -76,6 +76,10 @@ SECRET_VALUES = {
     "jwt-public-key": "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----",
     "rabbitmq-url": "amqps://partnerhub:secret@rabbitmq.example.com:5671/partnerhub",
     "learning-ui-csrf-secret": "a-real-csrf-secret-0123456789abcdef",
+    "specialization-ui-csrf-secret": "another-real-csrf-secret-0123456789",
+    "certification-ui-csrf-secret": "a-third-real-csrf-secret-0123456789",
+    "notify-ui-csrf-secret": "a-fourth-real-csrf-secret-0123456789",
+    "identity-ui-csrf-secret": "identity-real-csrf-secret-0123456789",
     "credential-signing-key": ec.generate_private_key(ec.SECP256R1())
     .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     .decode(),

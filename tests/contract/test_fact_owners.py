@@ -16,6 +16,8 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # fact -> (its owner, the write operations of it: METHOD path-regex)
 FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "people, CCO IDs, merges": ("identity", (r"POST /v1/individuals", r"PATCH /v1/individuals/\{cco_id\}", r"POST /v1/individuals/\{cco_id\}/merge")),
+    # ID-2 asked by the person: the request, and its confirmation by the mailed link (the merge itself)
+    "merge requests and their confirmation": ("identity", (r"POST /v1/individuals/\{cco_id\}/merge-requests", r"POST /v1/merge-confirmations")),
     "grants": ("identity", (r"(PUT|DELETE) /v1/individuals/\{cco_id\}/grants/\{be_geo_id\}",)),
     "partners": ("identity", (r"POST /v1/partners",)),
     "memberships (incl. planned leaves)": ("identity", (r"(PUT|DELETE) /v1/partners/\{be_geo_id\}/members/\{cco_id\}(/planned-leave)?",)),
@@ -28,6 +30,8 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "certificates and their revocation (CE-3)": ("certification", (r"PUT /v1/certificates/\{number\}/revocation",)),
     "the activity library, what an activity counts for": ("learning", (r"(PUT /v1/activities/\{activity_id\}|POST /v1/activities/\{activity_id\}/publish)",)),
     "completions and ledgers": ("learning", (r"POST /v1/completions", r"(POST|PUT) /v1/xapi/statements", r"POST /v1/proofs(/\{proof_id\}/(accept|reject))?")),
+    "xAPI documents (State, Activity and Agent Profiles): an LMS's own data, kept for it": ("learning", (r"(PUT|POST|DELETE) /v1/xapi/(activities/state|activities/profile|agents/profile)",)),
+    "LRS client credentials": ("learning", (r"POST /v1/xapi-clients", r"DELETE /v1/xapi-clients/\{key\}")),
     "levels and role requirements": ("specialization", (r"PUT /v1/levels/\{level\}", r"PUT /v1/specializations/\{code\}")),
     "applications, roles, renewals": ("specialization", (r"(POST|PUT) /v1/partners/\{be_geo_id\}/specializations/\{code\}/(applications|roles/\{role\}|renewals)",)),
     "the delivery log": ("notify", (r"POST /v1/notifications/\{notification_id\}/retry",)),

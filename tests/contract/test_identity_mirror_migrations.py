@@ -32,7 +32,7 @@ CASES = {
         },
     ),
     "learning": (
-        "lear0008", "lear0009",
+        "lear0010", "lear0009",
         [
             "INSERT INTO people (cco_id, name, program_staff) VALUES ('ann', 'Ann', false), ('lock', NULL, false)",
             "INSERT INTO memberships VALUES ('ann', 'P1', '2026-01-05', NULL)",

@@ -106,7 +106,7 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
-def _wait_ready(urls: list[str], processes: list[subprocess.Popen[bytes]], log_dir: Path, timeout: float = 90) -> None:
+def _wait_ready(urls: list[str], processes: list[subprocess.Popen[bytes]], log_dir: Path, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     pending = list(urls)
     with httpx.Client(timeout=3) as client:

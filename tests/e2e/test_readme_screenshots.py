@@ -17,7 +17,11 @@ def test_screenshots_are_taken_from_the_demo(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=400,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    for name in ("cl-view-summary.png", "cl-view-detail.png", "verify-certificate.png"):
+    others = (
+        "applications.png", "apply.png", "my-certifications.png", "members-certifications.png", "proof-form.png",
+        "review.png", "exam-replacements.png", "failed-mail.png",
+    )
+    for name in ("cl-view-summary.png", "cl-view-detail.png", "verify-certificate.png", "my-identity.png", *others):
         picture = tmp_path / name
         assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert picture.stat().st_size > 20_000, name  # a real page, not a blank one

@@ -112,8 +112,30 @@ def identity_ops() -> dict[tuple[str, str], Op]:
             await w.call("identity", "POST", "/v1/individuals", w.staff, {"cco_id": cco, "name": "Dup", "email": f"d{n}@example.com"})
         w.last_dup = n
 
+    async def ivys_duplicate(w: World) -> None:
+        """ivy.dup: ivy under a second CCO ID with her address, a duplicate the ID-5 rule finds (ID-2 requests)."""
+        if "IVYDUP" not in w.ids:
+            await w.call("identity", "POST", "/v1/individuals", w.staff, {"cco_id": "ivy.dup", "name": "Ivy", "email": "ivy@example.com"})
+            w.ids["IVYDUP"] = "ivy.dup"
+
     return {
         ("POST", "/v1/individuals"): Op(cells({"staff": 201, "system": 201}, hidden=()), body=person),
+        # Partner Self-Service: associations are part of the profile; duplicates and merge requests are her own
+        ("GET", "/v1/individuals/{cco_id}/associations"): Op(
+            cells({a: 200 for a in ("staff", "system", "ivy", "admin_p")}, hidden=NOT_IVYS), path="/v1/individuals/ivy/associations"
+        ),
+        ("GET", "/v1/individuals/{cco_id}/duplicates"): Op(
+            cells({"staff": 200, "ivy": 200}, hidden=NOT_IVYS), path="/v1/individuals/ivy/duplicates"
+        ),
+        ("GET", "/v1/individuals/{cco_id}/merge-requests"): Op(
+            cells({"staff": 200, "ivy": 200}, hidden=NOT_IVYS), path="/v1/individuals/ivy/merge-requests"
+        ),
+        ("POST", "/v1/individuals/{cco_id}/merge-requests"): Op(
+            cells({"staff": 202, "ivy": 202}, hidden=NOT_IVYS), path="/v1/individuals/ivy/merge-requests",
+            body=lambda: {"retire": "IVYDUP"}, before=ivys_duplicate,
+        ),
+        # no sign-in (the mailed token is the credential): an unknown token is 404 to everyone, and changes nothing
+        ("POST", "/v1/merge-confirmations"): Op({a: 404 for a in ACTORS}, body=lambda: {"token": "x" * 43}),
         ("GET", "/v1/individuals/{cco_id}"): Op(
             cells({a: 200 for a in ("staff", "system", "ivy", "admin_p")}, hidden=NOT_IVYS), path="/v1/individuals/ivy"
         ),
@@ -238,14 +260,31 @@ def certification_ops() -> dict[tuple[str, str], Op]:
 
 
 def learning_ops() -> dict[tuple[str, str], Op]:
-    statement = lambda: {  # noqa: E731
-        "id": None,
+    statement = lambda: {  # noqa: E731 (no id: the LRS gives one; PUT names it; a null id is malformed xAPI)
         "actor": {"account": {"name": "ivy", "homePage": "https://id.cisco.com"}},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
         "object": {"id": "https://learning.example.com/activities/A1"},
         "timestamp": "2026-02-10T10:00:00+00:00",
     }
     xapi = {"X-Experience-API-Version": "1.0.3"}
+    agent = "%7B%22mbox%22%3A%22mailto%3Aivy%40example.com%22%7D"
+    activity_iri = "https%3A%2F%2Flearning.example.com%2Factivities%2FA1"
+    documents = {
+        "/activities/state": f"activityId={activity_iri}&agent={agent}&stateId=bookmark",
+        "/activities/profile": f"activityId={activity_iri}&profileId=p1",
+        "/agents/profile": f"agent={agent}&profileId=p1",
+    }
+
+    def lrs_users(status: int) -> dict[str, int]:
+        return cells({"staff": status, "system": status}, hidden=())
+
+    def document(doc: str, query: str) -> Callable[[Any], Awaitable[None]]:
+        async def exists(w: World) -> None:  # a PUT with If-Match: * replaces a document that is there
+            await w.call("learning", "POST", f"/v1/xapi{doc}?{query}", {**w.staff, **xapi}, {"seen": False})
+        return exists
+
+    async def lrs_client(w: World) -> None:
+        w.ids["LRSKEY"] = (await w.call("learning", "POST", "/v1/xapi-clients", w.staff, {"name": "To revoke"})).json()["key"]
     proof = lambda: {"cco_id": "ivy", "event": "Cisco Live", "specialization": "S1", "attended_on": "2026-02-01"}  # noqa: E731
     activity = {"title": "Course one", "kind": "online_course", "duration_minutes": 60, "specializations": ["S1"]}
     return {
@@ -262,6 +301,22 @@ def learning_ops() -> dict[tuple[str, str], Op]:
         ("PUT", "/v1/xapi/statements"): Op(
             cells({"staff": 204, "system": 204}, hidden=()), path="/v1/xapi/statements?statementId=STATEMENT", body=statement, headers=xapi
         ),
+        # the xAPI LRS: system clients (bearer or an LMS client's Basic credentials) and staff; /about for anyone
+        ("GET", "/v1/xapi/statements"): Op(lrs_users(200), headers=xapi),
+        ("GET", "/v1/xapi/about"): Op({a: 200 for a in ACTORS}),
+        ("GET", "/v1/xapi/agents"): Op(lrs_users(200), path=f"/v1/xapi/agents?agent={agent}", headers=xapi),
+        ("GET", "/v1/xapi/activities"): Op(lrs_users(200), path=f"/v1/xapi/activities?activityId={activity_iri}", headers=xapi),
+        **{
+            (method, f"/v1/xapi{doc}"): Op(lrs_users(status), path=f"/v1/xapi{doc}?{query}", body=(lambda: {"seen": True}) if method in ("PUT", "POST") else None,
+                                           headers={**xapi, "If-Match": "*"} if method == "PUT" else xapi,
+                                           before=document(doc, query) if method in ("GET", "PUT") else None)
+            for doc, query in documents.items()
+            for method, status in (("GET", 200), ("PUT", 204), ("POST", 204), ("DELETE", 204))
+        },
+        ("POST", "/v1/xapi-clients"): Op(cells({"staff": 201}, hidden=()), body=lambda: {"name": "Matrix LMS"}),
+        ("GET", "/v1/xapi-clients"): Op(cells({"staff": 200}, hidden=())),
+        ("DELETE", "/v1/xapi-clients/{key}"): Op(cells({"staff": 204}, hidden=()), path="/v1/xapi-clients/LRSKEY", before=lrs_client),
+        ("GET", "/v1/xapi-crediting"): Op(cells({"staff": 200}, hidden=())),
         ("POST", "/v1/proofs"): Op(
             cells({a: 201 for a in ("ivy", "admin_p", "staff")}, hidden=NOT_IVYS),
             data=proof,

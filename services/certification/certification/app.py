@@ -15,6 +15,7 @@ from certification.demo import seed
 from certification.jobs import JOBS
 from certification.settings import CertificationSettings
 from certification.tables import metadata
+from certification.ui.routes import router as ui_router
 from certification.verify_page.routes import router as verify_page_router
 from partnerhub.bus.contracts import (
     BadgeAchieved,
@@ -36,7 +37,7 @@ SERVICE = ServiceDefinition(
     settings_cls=CertificationSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(catalog_router, results_router, individuals_router, credentials_router, keys_router, verify_page_router),
+    routers=(catalog_router, results_router, individuals_router, credentials_router, keys_router, verify_page_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(ExamPassed, ExamReplaced, RequirementsChanged, BadgeAchieved, BadgeRenewed, BadgeExtended, BadgeExpired, ReminderDue),
     jobs=JOBS,

@@ -62,8 +62,16 @@ class CertificationSettings(ServiceSettings):
             problems["credential_issuer_url"] = "must be an http(s) base URL without query or fragment"
         return problems
 
+    ui_csrf_secret: SecretStr | None = Field(
+        None,
+        description="key of the My certifications pages' form tokens, the same on every replica; "
+        "empty: derived from the HS256 JWT secret (production with RS256/ES256 must set it)",
+    )
+
     def production_problems(self) -> dict[str, str]:
         problems = super().production_problems()
+        if self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            problems["ui_csrf_secret"] = "must be set (RS256/ES256)"
         key = self.credential_signing_key
         if key is None or not key.get_secret_value().strip():
             problems["credential_signing_key"] = "must be set (a PEM private key that signs credentials)"

@@ -8,11 +8,13 @@ from identity.api.duplicates import router as duplicates_router
 from identity.api.examples import REQUEST_EXAMPLES
 from identity.api.individuals import router as individuals_router
 from identity.api.partners import router as partners_router
+from identity.api.self_service import router as self_service_router
 from identity.api.tokens import router as tokens_router
 from identity.demo import demo_people, seed
 from identity.jobs import JOBS
 from identity.settings import IdentitySettings
 from identity.tables import metadata
+from identity.ui.routes import router as ui_router
 from identity.use_cases.tokens import mint_for
 from partnerhub.bus.contracts import (
     AdminAssigned,
@@ -25,6 +27,7 @@ from partnerhub.bus.contracts import (
     LeavePlanned,
     MembershipEnded,
     MembershipStarted,
+    MergeRequested,
     PartnerRegistered,
 )
 from partnerhub.service import ServiceDefinition
@@ -37,7 +40,7 @@ SERVICE = ServiceDefinition(
     settings_cls=IdentitySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(individuals_router, partners_router, duplicates_router, tokens_router),
+    routers=(individuals_router, self_service_router, partners_router, duplicates_router, tokens_router, ui_router),
     subscriptions={},
     produces=(
         PartnerRegistered,
@@ -48,6 +51,7 @@ SERVICE = ServiceDefinition(
         LeavePlanned,
         LeaveCancelled,
         IndividualMerged,
+        MergeRequested,
         GrantChanged,
         AdminAssigned,
         AdminRemoved,

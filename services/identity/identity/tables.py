@@ -82,3 +82,19 @@ grants = Table(
     Column("granted_on", Date, nullable=False),
     PrimaryKeyConstraint("cco_id", "be_geo_id"),
 )
+
+# ID-2 asked by the person (Partner Self-Service): a merge that waits for the mailed link to be confirmed
+merge_requests = Table(
+    "merge_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("survivor", String(64), nullable=False, index=True),  # the active CCO ID that stays
+    Column("retire", String(64), nullable=False, index=True),  # the CCO ID to retire; its address gets the link
+    Column("requested_by", String(64), nullable=False),  # the token's sub: the survivor, or program staff
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    # SHA-256 of the link's token: the token itself is only in the mail (and the event that carries it there)
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),  # pending | confirmed | replaced
+    Column("confirmed_at", UtcDateTime(), nullable=True),
+)

@@ -10,6 +10,7 @@ from learning.api.examples import REQUEST_EXAMPLES
 from learning.api.points import router as points_router
 from learning.api.proofs import router as proofs_router
 from learning.api.xapi import router as xapi_router
+from learning.api.xapi_clients import router as xapi_clients_router
 from learning.consumers import SUBSCRIPTIONS
 from learning.settings import LearningSettings
 from learning.tables import metadata
@@ -25,8 +26,10 @@ SERVICE = ServiceDefinition(
     settings_cls=LearningSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(activities_router, completions_router, xapi_router, proofs_router, points_router, ui_router),
+    routers=(activities_router, completions_router, xapi_router, xapi_clients_router, proofs_router, points_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
+    # xAPI documents are any bytes (binary State included); their routes keep LEARNING_JSON_MAX_BYTES themselves
+    raw_bodies=("/v1/xapi/activities/state", "/v1/xapi/activities/profile", "/v1/xapi/agents/profile"),
     produces=(ActivityPublished, PointsEarned, PartnerCredited),
     description="The Continuous Learning library, completions, proofs of attendance, point ledgers, partner credits, the CL View.",
 )

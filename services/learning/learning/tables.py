@@ -238,3 +238,82 @@ proof_files = Table(
     Column("content", LargeBinary, nullable=False),
     Column("stored_at", UtcDateTime(), nullable=False),
 )
+
+# the xAPI Learning Record Store (lear0010): every valid statement, whatever its actor or object. Long IRIs
+# and agent identifiers are looked up by their SHA-256 (`*_hash`, see use_cases/lrs.py `digest`), so every
+# filter of GET /statements reads down an index whatever the values' length.
+xapi_statements = Table(
+    "xapi_statements",
+    metadata,
+    Column("statement_id", String(36), primary_key=True),
+    Column("stored", UtcDateTime(), nullable=False),
+    Column("timestamp", UtcDateTime(), nullable=False),
+    Column("actor_hash", String(64), nullable=True),  # None: an anonymous Group
+    Column("verb_hash", String(64), nullable=False),
+    Column("object_type", String(20), nullable=False),
+    Column("object_hash", String(64), nullable=False),  # the activity IRI, agent identifier or statement id
+    Column("registration", String(36), nullable=True),
+    Column("voided", Boolean, nullable=False, server_default=false()),
+    Column("ref_id", String(36), nullable=True),  # a StatementRef object: the statement it targets (or voids)
+    Column("sent_hash", String(64), nullable=False),  # of the statement as sent: a different one under the same id is a 409
+    Column("client", String(200), nullable=False),
+    Column("statement", JSON, nullable=False),  # as stored, with id, timestamp, stored, authority and version
+    Column("outcome", String(20), nullable=False),  # what it credited: earned, recorded, already_earned, duplicate, not_credited, ...
+    Column("reason", String(1000), nullable=True),  # why it credits nothing (staff see it)
+    Column("points", Integer, nullable=False, server_default=text("0")),
+    Index("ix_xapi_statements_stored", "stored", "statement_id"),
+    Index("ix_xapi_statements_actor", "actor_hash", "stored"),
+    Index("ix_xapi_statements_verb", "verb_hash", "stored"),
+    Index("ix_xapi_statements_object", "object_hash", "stored"),
+    Index("ix_xapi_statements_registration", "registration", "stored"),
+    Index("ix_xapi_statements_ref", "ref_id"),
+    Index("ix_xapi_statements_outcome", "outcome", "stored"),
+    Index("ix_xapi_statements_client", "client", "stored"),
+)
+
+# every agent and activity a statement relates to (related_agents / related_activities)
+xapi_related = Table(
+    "xapi_related",
+    metadata,
+    Column("kind", String(10), primary_key=True),  # agent | activity
+    Column("key_hash", String(64), primary_key=True),
+    Column("statement_id", String(36), primary_key=True),
+)
+
+# State, Activity Profile and Agent Profile documents; `scope_hash` digests (activity, agent, registration)
+xapi_documents = Table(
+    "xapi_documents",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # state | activity_profile | agent_profile
+    Column("scope_hash", String(64), primary_key=True),
+    Column("doc_hash", String(64), primary_key=True),
+    Column("document_id", String(2000), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("content_type", String(200), nullable=False),
+    Column("etag", String(64), nullable=False),
+    Column("updated", UtcDateTime(), nullable=False),
+    Index("ix_xapi_documents_scope", "kind", "scope_hash", "updated"),
+)
+
+# Basic credentials of LMS clients (a `system` client with xAPI scopes); only the secret's SHA-256 is kept
+xapi_clients = Table(
+    "xapi_clients",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# attachment data sent with statements (multipart/mixed), by SHA-256: one copy however many statements name it
+xapi_attachments = Table(
+    "xapi_attachments",
+    metadata,
+    Column("sha2", String(64), primary_key=True),
+    Column("content_type", String(200), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("stored", UtcDateTime(), nullable=False),
+)

@@ -10,6 +10,7 @@ from notify.consumers import SUBSCRIPTIONS
 from notify.sender import run_sender
 from notify.settings import NotifySettings
 from notify.tables import metadata
+from notify.ui.routes import router as ui_router
 from partnerhub.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
@@ -19,7 +20,7 @@ SERVICE = ServiceDefinition(
     settings_cls=NotifySettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(recipients_router, notifications_router),
+    routers=(recipients_router, notifications_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(),
     background=(run_sender,),

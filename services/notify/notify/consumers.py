@@ -8,13 +8,14 @@ sender sends them later. Handlers never send and never commit.
 from __future__ import annotations
 
 from notify import planning, projections
-from notify.domain import reminder_plan, role_plan, specialization_plan
+from notify.domain import merge_confirmation_plan, reminder_plan, role_plan, specialization_plan
 from notify.tables import IDENTITY
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
     GraceStarted,
     Lost,
+    MergeRequested,
     PartnerRegistered,
     Reactivated,
     ReminderDue,
@@ -44,6 +45,10 @@ async def on_admin_removed(uow: UnitOfWork, event: AdminRemoved) -> None:
         await projections.set_admin(uow, be_geo_id=event.be_geo_id, cco_id=event.cco_id, active=False)
 
 
+async def on_merge_requested(uow: UnitOfWork, event: MergeRequested) -> None:
+    await planning.record_for_person(uow, merge_confirmation_plan(event))
+
+
 async def on_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
     plan = reminder_plan(event)  # None for Representative CQS (CE-9)
     if plan is not None:
@@ -67,6 +72,7 @@ SUBSCRIPTIONS = {
     PartnerRegistered: on_partner_registered,
     AdminAssigned: on_admin_assigned,
     AdminRemoved: on_admin_removed,
+    MergeRequested: on_merge_requested,
     ReminderDue: on_reminder_due,
     RenewalWindowOpened: on_specialization_event,
     Renewed: on_specialization_event,

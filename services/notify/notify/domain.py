@@ -14,6 +14,7 @@ from typing import Any
 from partnerhub.bus.contracts import (
     GraceStarted,
     Lost,
+    MergeRequested,
     Reactivated,
     ReminderDue,
     RenewalWindowOpened,
@@ -40,8 +41,11 @@ KINDS = (
     "reactivated",
     "role_at_risk",
     "role_vacated",
+    "merge_confirmation",
 )
-PARTNER_KINDS = frozenset(KINDS) - {"reminder"}
+PARTNER_KINDS = frozenset(KINDS) - {"reminder", "merge_confirmation"}
+# template variables never shown in the delivery log's API (they are credentials for the mailbox's reader)
+SECRET_CONTEXT = frozenset({"confirm_url"})
 
 MESSAGE_ID_DOMAIN = "notify.partnerhub"
 
@@ -145,3 +149,15 @@ def role_plan(event: RoleAtRisk | RoleVacated, person_name: str | None) -> MailP
     context |= {"vacated_on": _iso(event.vacated_on), "reason": event.reason}
     cause = f"role_vacated|{event.be_geo_id}|{event.specialization}|{event.role}|{event.cco_id}|{_iso(event.vacated_on)}"
     return MailPlan("role_vacated", cause, context, event.be_geo_id)
+
+
+def merge_confirmation_plan(event: MergeRequested) -> MailPlan:
+    """ID-2: the link that confirms a merge, to the address of the ID being retired (its owner's consent)."""
+    context = {
+        "survivor": event.survivor,
+        "retire": event.retire,
+        "requested_by": event.requested_by,
+        "expires_at": event.expires_at.isoformat(),
+        "confirm_url": event.confirm_url,
+    }
+    return MailPlan("merge_confirmation", f"merge_confirmation|{event.request_id}", context, None, event.retire)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -18,6 +18,13 @@ def long_date(value: str | date | None) -> str:
         return ""
     day = value if isinstance(value, date) else date.fromisoformat(str(value))
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def long_time(value: str | datetime) -> str:
+    """2027-03-01T09:30:00+00:00 → 1 March 2027, 09:30 UTC."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    moment = moment.astimezone(UTC)
+    return f"{long_date(moment.date())}, {moment:%H:%M} UTC"
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Templates:
             keep_trailing_newline=True,
         )
         self.env.filters["long_date"] = long_date
+        self.env.filters["long_time"] = long_time
         # load every template once at start: a missing or broken one fails fast
         self._sets = {
             kind: tuple(self.env.get_template(f"{kind}.{part}") for part in ("subject.txt", "txt", "html"))

@@ -65,8 +65,16 @@ class NotifySettings(ServiceSettings):
             problems["retry_max_seconds"] = "must be at least retry_base_seconds"
         return problems
 
+    ui_csrf_secret: SecretStr | None = Field(
+        None,
+        description="key of the failed-mail page's form tokens, the same on every replica; "
+        "empty: derived from the HS256 JWT secret (production with RS256/ES256 must set it)",
+    )
+
     def production_problems(self) -> dict[str, str]:
         problems = super().production_problems()
+        if self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            problems["ui_csrf_secret"] = "must be set (RS256/ES256)"
         if not self.smtp_host.strip() and not self.outbox_dir.strip():
             problems["smtp_host"] = (
                 "must name the SMTP relay in production (or set NOTIFY_OUTBOX_DIR to a folder "

@@ -14,6 +14,7 @@ from specialization.demo import seed
 from specialization.jobs import JOBS
 from specialization.settings import SpecializationSettings
 from specialization.tables import metadata
+from specialization.ui.routes import router as ui_router
 
 SERVICE = ServiceDefinition(
     request_examples=REQUEST_EXAMPLES,
@@ -23,7 +24,7 @@ SERVICE = ServiceDefinition(
     settings_cls=SpecializationSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(catalog_router, partners_router),
+    routers=(catalog_router, partners_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
     produces=(
         c.StatusChanged,

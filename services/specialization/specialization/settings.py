@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from partnerhub.settings import ServiceSettings
@@ -27,6 +27,18 @@ class SpecializationSettings(ServiceSettings):
     renewal_requires_submission: bool = Field(
         False, description="SP-9: when true, a renewal must be submitted in the window to be granted"
     )
+
+    ui_csrf_secret: SecretStr | None = Field(
+        None,
+        description="key of the applications pages' form tokens, the same on every replica; "
+        "empty: derived from the HS256 JWT secret (production with RS256/ES256 must set it)",
+    )
+
+    def production_problems(self) -> dict[str, str]:
+        problems = super().production_problems()
+        if self.jwt_algorithm != "HS256" and self.ui_csrf_secret is None:
+            problems["ui_csrf_secret"] = "must be set (RS256/ES256)"
+        return problems
 
     def rules(self) -> Rules:
         return Rules(

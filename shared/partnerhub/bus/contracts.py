@@ -7,7 +7,7 @@ Never rename a type silently: other systems bind to these strings.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -112,6 +112,24 @@ class IndividualMerged(Event):
     survivor: str
     retired: list[str]
     merged_on: date
+
+
+class MergeRequested(Event):
+    TYPE, KEY, SUMMARY = (
+        "identity.merge.requested.v1",
+        "retire",
+        "A person asked to merge a duplicate CCO ID into their own (ID-2, ID-5). Nothing is merged yet: the"
+        " person who reads the mail of the ID being retired confirms through `confirm_url`, once, before"
+        " `expires_at`; only then does `identity.individual.merged` follow. `confirm_url` is a secret (a"
+        " single-use link): only notify binds to this event, to mail it to `retire`'s address.",
+    )
+    request_id: str
+    survivor: str  # the active CCO ID that stays
+    retire: str  # the CCO ID to be retired; the confirmation goes to its address
+    requested_by: str  # the `sub` of whoever asked (the survivor, or program staff)
+    requested_on: date  # the business date
+    expires_at: datetime = Field(description="the link works until then (UTC)")
+    confirm_url: str = Field(description="the confirmation page, with the single-use token")
 
 
 class GrantChanged(Event):
@@ -438,6 +456,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     LeavePlanned,
     LeaveCancelled,
     IndividualMerged,
+    MergeRequested,
     GrantChanged,
     AdminAssigned,
     AdminRemoved,

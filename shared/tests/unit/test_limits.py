@@ -67,3 +67,12 @@ async def test_uploads_keep_their_own_limits(client: httpx.AsyncClient) -> None:
     assert (await client.post("/uploads", content=big, headers={"content-type": "text/csv"})).json() == {"size": 5000}
     form = await client.post("/echo", files={"file": ("a.csv", big, "text/csv")})
     assert form.status_code == 200 and form.json()["size"] > 5000
+
+
+async def test_multipart_mixed_keeps_the_size_limit_but_its_binary_parts_are_not_scanned(client: httpx.AsyncClient) -> None:
+    """xAPI statements with attachment data: a part may hold NUL bytes (the route checks its JSON part)."""
+    body = b"--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b\r\nX-Experience-API-Hash: x\r\n\r\n\x00\xff\r\n--b--\r\n"
+    kept = await client.post("/echo", content=body, headers={"content-type": "multipart/mixed; boundary=b"})
+    assert kept.status_code == 200 and kept.json()["size"] == len(body)
+    too_large = await client.post("/echo", content=b"x" * 1025, headers={"content-type": "multipart/mixed; boundary=b"})
+    assert too_large.status_code == 413

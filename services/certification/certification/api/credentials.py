@@ -102,17 +102,25 @@ async def get_credential(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(current_principal),
 ) -> Any:
-    facts = await credentials.certificate_to_download(runtime.db, principal, cco_id, code)
-    issuer = issuer_of(request, runtime)
-    credential = open_badge(facts, issuer)
-    ring = await credentials.key_ring(runtime.db, settings_of(runtime))
-    token = ring.sign(jwt_claims(credential, datetime.now(UTC)), key_url(issuer))
+    facts, credential, token = await signed_credential(request, runtime, principal, cco_id, code)
     if VC_JWT in request.headers.get("accept", ""):
         disposition = f'attachment; filename="credential-{facts.number}.jwt"'
         return Response(token, media_type=VC_JWT, headers={"Content-Disposition": disposition})
     return CredentialOut(
         certificate_number=facts.number, credential_id=credential_id(facts.certificate_id), jwt=token, credential=credential
     )
+
+
+async def signed_credential(
+    request: Request, runtime: ServiceRuntime, principal: Principal, cco_id: str, code: str
+) -> tuple[Any, dict[str, Any], str]:
+    """The certificate's facts, its Open Badges 3.0 credential and that credential signed as a VC-JWT (the API's
+    download and the pages' download both use it)."""
+    facts = await credentials.certificate_to_download(runtime.db, principal, cco_id, code)
+    issuer = issuer_of(request, runtime)
+    credential = open_badge(facts, issuer)
+    ring = await credentials.key_ring(runtime.db, settings_of(runtime))
+    return facts, credential, ring.sign(jwt_claims(credential, datetime.now(UTC)), key_url(issuer))
 
 
 @keys_router.get(

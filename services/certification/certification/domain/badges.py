@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from certification.domain.catalog import Catalog
+from certification.domain.catalog import Catalog, CertificationDef
 from partnerhub.dates import add_months, add_years
 
 # CE-7 (interpretation): new expiry = pass date + 3 years, when later than the current one.
@@ -117,6 +117,21 @@ def _all_passed(exams: tuple[str, ...], latest: dict[str, date], after: date | N
         if after is not None and (when <= after if strict else when < after):
             return False
     return True
+
+
+def still_needed(
+    cert: CertificationDef, latest: dict[str, date], active: set[str], counting_from: date | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """CE-3 in words for a certification not held: the exams still to pass of the alternative closest to done
+    (passes before ``counting_from`` no longer count, CE-5), and the prerequisites of which none is active
+    (empty when one is). The same test as ``_evaluate``'s (``_all_passed``), explained rather than decided."""
+    best: tuple[str, ...] | None = None
+    for alt in cert.required_exams:
+        missing = tuple(n for n in alt if not _all_passed((n,), latest, counting_from, strict=False))
+        if best is None or len(missing) < len(best):
+            best = missing
+    prerequisites = () if not cert.prerequisites or any(p in active for p in cert.prerequisites) else cert.prerequisites
+    return best or (), prerequisites
 
 
 def _evaluate(

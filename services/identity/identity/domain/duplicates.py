@@ -157,3 +157,25 @@ def groups_from_pairs(
         )
     groups.sort(key=lambda g: (-g.score, g.cco_ids))
     return groups
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """One CCO ID the rule links to a given person, and why (the group's reasons and score)."""
+
+    cco_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def duplicates_of(
+    cco_id: str, people: Iterable[Person], *, threshold: float = DEFAULT_THRESHOLD, window: int = DEFAULT_WINDOW
+) -> list[Duplicate]:
+    """The other CCO IDs of ``cco_id``'s candidate group, by the same rule as :func:`find_duplicates`.
+
+    ``people`` must hold everyone the rule could link to the person: those sharing their normalised
+    e-mail and every active member of their partner (``use_cases.duplicates.duplicates_for`` reads them)."""
+    for group in find_duplicates(people, threshold=threshold, window=window):
+        if cco_id in group.cco_ids:
+            return [Duplicate(other, group.score, group.reasons) for other in group.cco_ids if other != cco_id]
+    return []

@@ -20,38 +20,44 @@ async def merge_individuals(db: Database, *, survivor: str, retire: Sequence[str
 
     Repeating a merge changes nothing. Retiring an ID that already has retired IDs of its own
     moves those too (chains: B into A, then A into C — B and A both resolve to C)."""
-    wanted = list(dict.fromkeys(retire))
     async with db.uow() as uow:
-        head = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == survivor))).first()
-        if head is None:
-            raise NotFound(f"No individual with CCO ID {survivor}.", cco_id=survivor)
-        if head.survivor_id is not None:
-            raise Conflict(
-                f"{survivor} is retired (merged into {head.survivor_id}); merge into {head.survivor_id} instead.",
-                slug="survivor-retired",
-                survivor=head.survivor_id,
-            )
-        if survivor in wanted:
-            raise Unprocessable(f"{survivor} cannot be merged into itself.", slug="merge-into-itself")
-        rows = {r.cco_id: r for r in await uow.conn.execute(select(individuals).where(individuals.c.cco_id.in_(wanted)))}
-        unknown = [c for c in wanted if c not in rows]
-        if unknown:
-            raise Unprocessable(f"Unknown CCO IDs: {', '.join(unknown)}.", slug="unknown-cco-id", unknown=unknown)
-        covered = {survivor, *wanted}
-        elsewhere = [c for c in wanted if rows[c].survivor_id is not None and rows[c].survivor_id not in covered]
-        if elsewhere:
-            raise Conflict(
-                f"Already merged into another CCO ID: {', '.join(elsewhere)}.",
-                slug="already-merged-elsewhere",
-                retired=elsewhere,
-            )
-        new = [c for c in wanted if rows[c].survivor_id is None]
-        if not new:
-            return await load_individual(uow.conn, survivor), []
-        retired = await _retire(uow, survivor, new)
-        result = await load_individual(uow.conn, survivor)
-        await uow.commit()
+        result, retired = await merge_in(uow, survivor=survivor, retire=retire)
+        if retired:
+            await uow.commit()
     return result, retired
+
+
+async def merge_in(uow: UnitOfWork, *, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
+    """The merge inside the caller's unit of work (the caller commits): staff's merge, or a confirmed link."""
+    wanted = list(dict.fromkeys(retire))
+    head = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == survivor))).first()
+    if head is None:
+        raise NotFound(f"No individual with CCO ID {survivor}.", cco_id=survivor)
+    if head.survivor_id is not None:
+        raise Conflict(
+            f"{survivor} is retired (merged into {head.survivor_id}); merge into {head.survivor_id} instead.",
+            slug="survivor-retired",
+            survivor=head.survivor_id,
+        )
+    if survivor in wanted:
+        raise Unprocessable(f"{survivor} cannot be merged into itself.", slug="merge-into-itself")
+    rows = {r.cco_id: r for r in await uow.conn.execute(select(individuals).where(individuals.c.cco_id.in_(wanted)))}
+    unknown = [c for c in wanted if c not in rows]
+    if unknown:
+        raise Unprocessable(f"Unknown CCO IDs: {', '.join(unknown)}.", slug="unknown-cco-id", unknown=unknown)
+    covered = {survivor, *wanted}
+    elsewhere = [c for c in wanted if rows[c].survivor_id is not None and rows[c].survivor_id not in covered]
+    if elsewhere:
+        raise Conflict(
+            f"Already merged into another CCO ID: {', '.join(elsewhere)}.",
+            slug="already-merged-elsewhere",
+            retired=elsewhere,
+        )
+    new = [c for c in wanted if rows[c].survivor_id is None]
+    if not new:
+        return await load_individual(uow.conn, survivor), []
+    retired = await _retire(uow, survivor, new)
+    return await load_individual(uow.conn, survivor), retired
 
 
 async def _retire(uow: UnitOfWork, survivor: str, new: list[str]) -> list[str]:

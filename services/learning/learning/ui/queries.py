@@ -5,7 +5,6 @@ The CL View figures themselves come from ``learning.use_cases.views`` (the API's
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,9 +16,11 @@ from learning.tables import (
     aliases,
     clview_points,
     credits,
+    memberships,
     partners,
     people,
     periods,
+    proofs,
     role_alerts,
     specialization_names,
     specialization_notes,
@@ -27,26 +28,10 @@ from learning.tables import (
 from learning.use_cases import ledger
 from partnerhub.db.lookups import chunks
 from partnerhub.db.uow import Database
+from partnerhub.ui import Claims, KnownPeople
 
 
 # sign-in (dev and demo) ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Claims:
-    sub: str
-    name: str | None
-    roles: tuple[str, ...]
-    admin_of: tuple[str, ...]
-    pam_of: tuple[str, ...]
-
-
-@dataclass
-class KnownPeople:
-    staff: list[dict[str, Any]] = field(default_factory=list)
-    admins: list[dict[str, Any]] = field(default_factory=list)
-    pams: list[dict[str, Any]] = field(default_factory=list)
-    individuals: list[dict[str, Any]] = field(default_factory=list)
-
-
 async def known_people(db: Database, limit: int = 25) -> KnownPeople:
     """The people learning knows, by kind: program staff, partner admins, PAMs, plain individuals."""
     out = KnownPeople()
@@ -292,3 +277,34 @@ async def overview(db: Database, ids: list[str] | None, today: date, limit: int)
             }
         )
     return out
+
+
+# proofs of attendance (CL-5) and the review page -------------------------------------------------
+async def proof_choices(db: Database, cco_id: str, today: date) -> list[dict[str, Any]]:
+    """The specializations a proof may name: those of the person's current partners, else every one known."""
+    async with db.engine.connect() as conn:
+        partners_now = [
+            r.be_geo_id
+            for r in await conn.execute(select(memberships).where(memberships.c.cco_id == cco_id))
+            if r.started_on <= today and (r.ended_on is None or today < r.ended_on)
+        ]
+        stmt = select(periods.c.specialization).distinct()
+        if partners_now:
+            stmt = stmt.where(periods.c.be_geo_id.in_(partners_now))
+        codes = sorted({r.specialization for r in await conn.execute(stmt)})
+        if not codes:
+            codes = sorted({r.specialization for r in await conn.execute(select(specialization_names.c.specialization))})
+        names = {r.specialization: r.name for r in await conn.execute(select(specialization_names))}
+    return [{"code": c, "name": names.get(c)} for c in codes]
+
+
+async def proofs_of(db: Database, cco_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The proofs a person attended or submitted, newest first (the API's ``GET /v1/proofs/{id}`` shows each to them)."""
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(proofs)
+            .where(or_(proofs.c.cco_id == cco_id, proofs.c.submitted_by == cco_id))
+            .order_by(proofs.c.submitted_at.desc(), proofs.c.proof_id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]

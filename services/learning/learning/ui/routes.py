@@ -1,8 +1,5 @@
-"""The CL View pages (CL-10, SP-7..SP-13, NO-4): server-rendered HTML under ``/ui/``.
-
-Sign-in keeps the bearer token in an HttpOnly, SameSite=Strict cookie (an ``Authorization`` header
-is accepted too). Every form carries a token and every post is checked for its origin and token
-(``learning.ui.csrf``); the security headers come from the platform (``partnerhub.http``). The pages
+"""The CL View pages (CL-10, SP-7..SP-13, NO-4): server-rendered HTML under ``/ui/``, on the platform's
+page kit (``partnerhub.ui``): sign-in by token cookie, CSRF checks, error pages, the look. The pages
 enforce the API's rules (``learning.api.access``): an individual without an admin role sees no point
 totals (403 page), another partner answers 404, PAMs see their partners, program staff see
 everything. Errors are HTML pages, never problem+json.
@@ -10,38 +7,33 @@ everything. Errors are HTML pages, never problem+json.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Coroutine
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
-from fastapi.templating import Jinja2Templates
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import TypeAdapter
 
+from learning.api import proofs as api_proofs
 from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
-from learning.api.schemas import PARTNER_PATTERN, SPEC_PATTERN
+from learning.api.schemas import ACTIVITY_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.domain.alerts import live_alerts
 from learning.ui import queries
-from learning.ui.csrf import CsrfGuard
-from learning.use_cases import views
-from partnerhub.auth import Principal, mint_token
-from partnerhub.errors import Forbidden, NotFound, Problem, Unauthenticated
+from learning.ui.csrf import LABEL
+from learning.use_cases import library, views
+from learning.use_cases import proofs as proofs_use_case
+from partnerhub.auth import Principal
+from partnerhub.errors import Forbidden, NotFound, Unprocessable
+from partnerhub.inputs import BusinessDate, Reason
 from partnerhub.logging import get_logger
 from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.ui import FunctionPeople, PageKit
 
 log = get_logger(__name__)
 HERE = FilePath(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
-COOKIE = "partnerhub_ui"
-csrf = CsrfGuard(session_cookie=COOKIE)  # forged posts refused: learning.ui.csrf
-STATIC = {"ui.css": "text/css; charset=utf-8"}
-TOKEN_TTL = 8 * 3600
 PEOPLE_SHOWN = 500
 OVERVIEW_LIMIT = 500
 
@@ -66,123 +58,30 @@ LEVEL_LABEL = {
     "express": "Express",
     "atp": "ATP",
 }
-templates.env.globals.update(STATUS_LABEL=STATUS_LABEL, ICON_LABEL=ICON_LABEL, LEVEL_LABEL=LEVEL_LABEL)
-templates.env.filters["level"] = lambda v: LEVEL_LABEL.get(v or "", (v or "").replace("_", " ").title())
 
 
-class SignInRequired(Exception):
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or "")
-        self.message = message
-
-
-def base_of(request: Request) -> str:
-    return f"{request.scope.get('root_path', '')}/ui"
-
-
-def start_page(request: Request, principal: Principal | None) -> tuple[str, str]:
+def start_page(request: Request, principal: Principal | None, base: str) -> tuple[str, str]:
     """Where "back" leads: the start page of someone who sees points, else the sign-in page (the start
     page would only answer 403 again)."""
     if principal is not None and partners_with(principal, PartnerRight.SEE_POINTS) != frozenset():
-        return f"{base_of(request)}/", "Back to the start page"
+        return f"{base}/", "Back to the start page"
     if principal is not None:
-        return f"{base_of(request)}/sign-in", "Sign in as someone else"
-    return f"{base_of(request)}/sign-in", "Sign in"
+        return f"{base}/sign-in", "Sign in as someone else"
+    return f"{base}/sign-in", "Sign in"
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    principal = getattr(request.state, "ui_principal", None)
-    start_url, start_label = start_page(request, principal)
-    response = templates.TemplateResponse(
-        request,
-        template,
-        {"base": base_of(request), "principal": principal, "who": getattr(request.state, "ui_name", None),
-         "csrf_token": csrf.form_token(request), "start_url": start_url, "start_label": start_label, **context},
-        status_code=status_code,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    csrf.set_cookie(request, response, path=cookie_path(request))
-    return response
-
-
-# a rule's ID in brackets, e.g. " (CL-10)" or " (SP-7, SP-8)": for the program's documents, not for partners
-RULE_IDS = re.compile(r"\s*\((?:[A-Z]{2}-\d+[a-z]?(?:\s*(?:,|;|and|to|-|–)\s*)?)+\)")
-
-
-def in_words(text: str) -> str:
-    """``text`` without rule IDs: what the pages say is meant for partners, in their words."""
-    return RULE_IDS.sub("", text)
-
-
-def error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    return render(request, "error.html", status_code=status, title=title, status=status, detail=in_words(detail))
-
-
-class HtmlRoute(APIRoute):
-    """Turns the platform's problems (and invalid input) into HTML error pages for these routes."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                await csrf.check(request)
-                return await handler(request)
-            except SignInRequired as exc:
-                target = f"{base_of(request)}/sign-in"
-                if exc.message:
-                    target += f"?message={quote(exc.message)}"
-                response = RedirectResponse(target, status_code=303)
-                if request.cookies.get(COOKIE):
-                    response.delete_cookie(COOKIE, path=cookie_path(request))
-                return response
-            except Problem as exc:
-                return error_page(request, exc.status, exc.title, exc.detail)
-            except RequestValidationError as exc:
-                where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5])
-                return error_page(request, 422, "Invalid request", f"The request is not valid: {where}")
-
-        return route
-
-
-router = APIRouter(prefix="/ui", route_class=HtmlRoute, include_in_schema=False)
-
-
-# authentication ---------------------------------------------------------------------------------
-def cookie_path(request: Request) -> str:
-    return base_of(request)
-
-
-def token_of(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(COOKIE) or None
-
-
-async def ui_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal:
-    token = token_of(request)
-    if not token:
-        raise SignInRequired()
-    try:
-        principal = runtime.auth.verify(token)
-    except Unauthenticated as exc:
-        raise SignInRequired(f"Please sign in again: {exc.detail}") from exc
-    request.state.ui_principal = principal
-    return principal
-
-
-async def optional_principal(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> Principal | None:
-    token = token_of(request)
-    if not token:
-        return None
-    try:
-        principal = runtime.auth.verify(token)
-    except Unauthenticated:
-        return None
-    request.state.ui_principal = principal
-    return principal
+kit = PageKit(
+    title="Continuous Learning View",
+    templates_dir=HERE / "templates",
+    people=FunctionPeople(queries.known_people, queries.claims_for),
+    start_page=start_page,
+    csrf_label=LABEL,  # forged posts refused: partnerhub.ui.csrf
+)
+kit.templates.env.globals.update(STATUS_LABEL=STATUS_LABEL, ICON_LABEL=ICON_LABEL, LEVEL_LABEL=LEVEL_LABEL)
+kit.templates.env.filters["level"] = lambda v: LEVEL_LABEL.get(v or "", (v or "").replace("_", " ").title())
+router = kit.router
+render = kit.render
+ui_principal = kit.ui_principal
 
 
 def ensure_sees_points(principal: Principal) -> None:
@@ -193,87 +92,11 @@ def ensure_sees_points(principal: Principal) -> None:
         )
 
 
-def signed_in(request: Request, token: str, target: str) -> Response:
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=TOKEN_TTL,
-        path=cookie_path(request),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
-    return response
+def base_of(request: Request) -> str:
+    return kit.base_of(request)
 
 
 # pages ------------------------------------------------------------------------------------------
-@router.get("/static/{name}")
-async def static(name: str) -> Response:
-    if name not in STATIC:
-        raise NotFound(f"No file {name}.")
-    return FileResponse(HERE / "static" / name, media_type=STATIC[name], headers={"Cache-Control": "public, max-age=3600"})
-
-
-@router.get("/sign-in")
-async def sign_in_page(
-    request: Request,
-    message: str | None = Query(None, max_length=500),
-    runtime: ServiceRuntime = Depends(runtime_of),
-    principal: Principal | None = Depends(optional_principal),
-) -> Response:
-    dev = bool(runtime.settings.dev_tokens)
-    people = await queries.known_people(runtime.db) if dev else None
-    return render(request, "sign_in.html", dev=dev, people=people, message=message, current=principal)
-
-
-@router.post("/sign-in")
-async def sign_in_as(
-    request: Request,
-    cco_id: str = Form(..., max_length=64),
-    runtime: ServiceRuntime = Depends(runtime_of),
-) -> Response:
-    """Dev and demo only: sign in as a person learning knows, with the roles its projections hold."""
-    if not runtime.settings.dev_tokens:
-        raise Forbidden("Picking a person is for dev and demo mode only; paste a token from the identity provider.")
-    cco_id = cco_id.strip()
-    claims = await queries.claims_for(runtime.db, cco_id) if cco_id else None
-    if claims is None:
-        people = await queries.known_people(runtime.db)
-        return render(
-            request, "sign_in.html", status_code=422, dev=True, people=people, current=None,
-            error=f"No person with CCO ID “{cco_id}” is known here.",
-        )
-    token = mint_token(
-        runtime.settings, claims.sub, claims.roles, admin_of=claims.admin_of, pam_of=claims.pam_of, ttl_seconds=TOKEN_TTL
-    )
-    log.info("ui dev sign-in", sub=claims.sub, roles=list(claims.roles))
-    return signed_in(request, token, f"{base_of(request)}/")
-
-
-@router.post("/sign-in/token")
-async def sign_in_with_token(
-    request: Request, token: str = Form(..., max_length=16_000), runtime: ServiceRuntime = Depends(runtime_of)
-) -> Response:
-    token = token.strip().removeprefix("Bearer ").strip()
-    try:
-        runtime.auth.verify(token)
-    except Unauthenticated as exc:
-        people = await queries.known_people(runtime.db) if runtime.settings.dev_tokens else None
-        return render(
-            request, "sign_in.html", status_code=401, dev=bool(runtime.settings.dev_tokens), people=people,
-            current=None, error=f"That token was not accepted. {exc.detail}",
-        )
-    return signed_in(request, token, f"{base_of(request)}/")
-
-
-@router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    response = RedirectResponse(f"{base_of(request)}/sign-in?message={quote('You are signed out.')}", status_code=303)
-    response.delete_cookie(COOKIE, path=cookie_path(request), httponly=True, samesite="strict")
-    return response
-
-
 @router.get("/")
 async def home(
     request: Request,
@@ -413,9 +236,102 @@ async def export_csv(
     return csv_response(view, titles=True)
 
 
-@router.get("/{rest:path}")
-async def not_found(request: Request, rest: str, principal: Principal | None = Depends(optional_principal)) -> Response:
-    return error_page(request, 404, "Not found", "There is no page at this address.")
+# proofs of attendance (CL-5) -------------------------------------------------------------------
+@router.get("/proofs")
+async def my_proofs(
+    request: Request,
+    message: str | None = Query(None, max_length=500),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    """The Cisco Live proof form and the review state of the person's proofs."""
+    today = await runtime.db.today()
+    return render(
+        request, "proofs.html", today=today, message=message,
+        choices=await queries.proof_choices(runtime.db, principal.sub, today),
+        proofs=await queries.proofs_of(runtime.db, principal.sub),
+    )
 
 
+@router.post("/proofs", dependencies=[Depends(api_proofs.refuse_oversized)])
+async def submit_proof(
+    request: Request,
+    *,
+    event: Annotated[api_proofs.EventName, Form()],
+    specialization: Annotated[str, Form(pattern=SPEC_PATTERN)],
+    attended_on: Annotated[BusinessDate, Form()],
+    file: Annotated[UploadFile, File()],
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    """The API's submission (``POST /v1/proofs``) for the person signed in: the same checks, the same answers."""
+    proof = await api_proofs.submit(
+        cco_id=principal.sub, event=event, specialization=specialization, attended_on=attended_on, activity_id=None,
+        file=file, runtime=runtime, principal=principal,
+    )
+    return kit.redirect(request, "/proofs", f"Your proof for {proof.event} is submitted; program staff review it.")
 
+
+@router.get("/proofs/{proof_id}/file")
+async def proof_file(
+    proof_id: str = Path(pattern=r"^[0-9a-f-]{36}$"),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    return await api_proofs.read_file(proof_id=proof_id, runtime=runtime, principal=principal)
+
+
+# staff review: proofs (CL-5) and library items (CL-1) ---------------------------------------------
+def ensure_staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise Forbidden("The review pages are for program staff only.")
+
+
+@router.get("/review")
+async def review(
+    request: Request,
+    message: str | None = Query(None, max_length=500),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    return render(
+        request, "review.html", message=message, today=await runtime.db.today(),
+        proofs=await proofs_use_case.list_proofs(runtime.db, "submitted", 200, 0),
+        drafts=await library.list_drafts(runtime.db),
+    )
+
+
+@router.post("/review/proofs/{proof_id}/{decision}")
+async def decide_proof(
+    request: Request,
+    proof_id: str = Path(pattern=r"^[0-9a-f-]{36}$"),
+    decision: str = Path(pattern="^(accept|reject)$"),
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    said = TypeAdapter(Reason).validate_python(reason.strip()) if reason.strip() else None
+    if decision == "reject" and said is None:
+        raise Unprocessable("Say why the proof is rejected: the attendee reads the reason.", slug="reason-required")
+    points = runtime.settings.proof_points  # type: ignore[attr-defined]
+    record = await proofs_use_case.decide(
+        runtime.db, proof_id, accept=decision == "accept", by=principal.sub, reason=said, points=points if decision == "accept" else 0
+    )
+    return kit.redirect(request, "/review", f"The proof of {record['cco_id']} for {record['event']} is {record['status']}.")
+
+
+@router.post("/review/activities/{activity_id}/publish")
+async def publish_activity(
+    request: Request,
+    activity_id: str = Path(pattern=ACTIVITY_ID_PATTERN),
+    runtime: ServiceRuntime = Depends(runtime_of),
+    principal: Principal = Depends(ui_principal),
+) -> Response:
+    ensure_staff(principal)
+    published = await library.publish(runtime.db, activity_id, principal.sub)
+    return kit.redirect(request, "/review", f"{(published.get('published') or {}).get('title') or activity_id} is published.")
+
+
+kit.add_not_found()  # last: after every page

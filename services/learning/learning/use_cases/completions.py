@@ -64,29 +64,38 @@ COMPLETION_COLUMNS = ("external_id", "source", "cco_id", "person", "activity_id"
 
 async def _record(db: Database, items: Items) -> list[ItemResult]:
     """Each item's outcome: repeated in the batch, refused, already received, recorded, earned or already earned."""
+    if not items:
+        return []
+    today = await db.today()
+    async with db.uow() as uow:
+        results = await record_in(uow, items, today)
+        await uow.commit()
+    return results
+
+
+async def record_in(uow: UnitOfWork, items: Items, today: date) -> list[ItemResult]:
+    """The batch inside the caller's transaction (xAPI stores its statements in the same one); the caller
+    commits. A duplicate external id met by the bulk copy raises IntegrityError: run the whole again."""
     results: Results = {}
     fresh = _first_of_each(items, results)
     if not fresh:
         return [results[i] for i in sorted(results)]
-    today = await db.today()
-    async with db.uow() as uow:
-        # the checks that need no lock first: an item refused by them locks (and so writes) nothing
-        library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
-        checked = _acceptable(fresh, library, today, results)
-        survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
-        await ledger.lock_people(uow, survivors.values())
-        accepted = await _not_received_before(uow, checked, results)
-        if accepted:
-            # the ids were checked under the people's locks; a rare race retries
-            now = datetime.now(UTC)
-            rows = [
-                (i.external_id, i.source, i.cco_id, survivors[i.cco_id], i.activity_id, i.action, i.occurred_at, now)
-                for _, i in accepted
-            ]
-            await uow.db.copy_rows(uow.conn, completions, COMPLETION_COLUMNS, rows)
-            entry_of = _entries(accepted, library, survivors, results)
-            await _earn(uow, entry_of, dict(accepted), results)
-        await uow.commit()
+    # the checks that need no lock first: an item refused by them locks (and so writes) nothing
+    library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
+    checked = _acceptable(fresh, library, today, results)
+    survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
+    await ledger.lock_people(uow, survivors.values())
+    accepted = await _not_received_before(uow, checked, results)
+    if accepted:
+        # the ids were checked under the people's locks; a rare race retries
+        now = datetime.now(UTC)
+        rows = [
+            (i.external_id, i.source, i.cco_id, survivors[i.cco_id], i.activity_id, i.action, i.occurred_at, now)
+            for _, i in accepted
+        ]
+        await uow.db.copy_rows(uow.conn, completions, COMPLETION_COLUMNS, rows)
+        entry_of = _entries(accepted, library, survivors, results)
+        await _earn(uow, entry_of, dict(accepted), results)
     return [results[i] for i in sorted(results)]
 
 

@@ -348,3 +348,41 @@ async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
         )
     _announce(uow, lines)
     await add_to_totals(uow, lines)
+
+
+# voiding (xAPI) ---------------------------------------------------------------------------------
+async def people_of_sources(uow: UnitOfWork, source_refs: Iterable[str]) -> set[str]:
+    """The people whose active entries these sources earned (to lock before voiding them)."""
+    found: set[str] = set()
+    for part in chunks(sorted(set(source_refs))):
+        rows = await uow.conn.execute(
+            select(entries.c.cco_id).where(entries.c.source_ref.in_(part), entries.c.voided.is_(False))
+        )
+        found.update(r.cco_id for r in rows)
+    return found
+
+
+async def void_sources(uow: UnitOfWork, source_refs: Iterable[str]) -> dict[str, int]:
+    """The entries these sources earned are voided and their partner credits revoked: negative
+    `learning.partner.credited` events, and the CL View totals follow. The callers hold the people's
+    locks (``people_of_sources``); an entry already voided is left alone, so each is taken back once.
+    Returns the points taken back per source."""
+    refs = sorted(set(source_refs))
+    rows = []
+    for part in chunks(refs):
+        rows.extend(
+            await uow.conn.execute(
+                select(entries.c.entry_id, entries.c.cco_id, entries.c.source_ref, entries.c.points).where(
+                    entries.c.source_ref.in_(part), entries.c.voided.is_(False)
+                )
+            )
+        )
+    if not rows:
+        return {}
+    for part in chunks([r.entry_id for r in rows]):
+        await uow.conn.execute(update(entries).where(entries.c.entry_id.in_(part)).values(voided=True))
+    await reconcile_people(uow, {r.cco_id for r in rows})
+    taken: dict[str, int] = defaultdict(int)
+    for r in rows:
+        taken[r.source_ref] += r.points
+    return dict(taken)

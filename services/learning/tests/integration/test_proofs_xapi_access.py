@@ -137,11 +137,16 @@ async def test_xapi_statements_from_the_tincan_client_earn_points_and_replays_ar
         replay = await asyncio.to_thread(lrs.save_statement, viewed)
         assert first.success and replay.success, (first.data, replay.data)
         assert await learning.earned("P1") == 4 + 1
+        # an actor known by mbox: stored (a valid statement), credits nothing (no CCO ID)
+        by_mail = statement("completed", "LAB-2")
+        by_mail.actor = Agent(mbox="mailto:zoe@example.com")
+        stored = await asyncio.to_thread(lrs.save_statement, by_mail)
+        assert stored.success, stored.data
         # malformed: 400 with the reason
         bad = statement("completed", "LAB-2")
-        bad.actor = Agent(mbox="mailto:zoe@example.com")
+        bad.actor = Agent(mbox_sha1sum="abc")
         refused = await asyncio.to_thread(lrs.save_statement, bad)
-        assert not refused.success and refused.response.status == 400 and "CCO ID" in str(refused.data)
+        assert not refused.success and refused.response.status == 400 and "40 hex digits" in str(refused.data)
     finally:
         server.should_exit = True
         await task

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from notify import use_cases
+from notify.domain import SECRET_CONTEXT
 from notify.use_cases import Visibility
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
@@ -62,8 +63,14 @@ class NotificationOut(BaseModel):
             transport=row.transport,
             created_at=row.created_at,
             sent_at=row.sent_at,
-            context=row.context,
+            context=shown_context(row.context),
         )
+
+
+def shown_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The template variables, with secrets (a merge confirmation link, ID-2) withheld: the link is a
+    credential for whoever reads the mailbox, not for readers of the log (systems, staff)."""
+    return {k: ("(withheld: a single-use link)" if k in SECRET_CONTEXT else v) for k, v in context.items()}
 
 
 def visibility_of(principal: Principal) -> Visibility:

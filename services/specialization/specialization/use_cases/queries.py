@@ -108,11 +108,14 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
     }
 
 
-async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str) -> dict[str, Any]:
+async def candidates(
+    db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str, *, with_missing: bool = False
+) -> dict[str, Any]:
     """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected.
 
     Judged by the version a refill would be (the partner's recorded one, SP-3), or by the version in force today
-    when the partner does not hold the specialization (a new application)."""
+    when the partner does not hold the specialization (a new application). ``with_missing`` (the pages): also
+    ``not_qualifying``, each member who does not qualify with what is missing (SP-3/SP-4), judged the same way."""
     today = await db.today()
     async with db.engine.connect() as conn:
         history = await facts.versions(conn, code)
@@ -138,9 +141,11 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
         ).all() if members else []
     previous = previous_rows[0].cco_id if previous_rows else None
     out = []
+    missing = []
     for cco_id in members:
         q = qualify(spec.roles[role], person[cco_id], replacements, today, certifications)
         if not q.qualified:
+            missing.append({"cco_id": cco_id, "missing": q.missing, "preselected": cco_id == previous})
             continue
         seats = [Seat(h.be_geo_id, h.specialization, h.role) for h in held if h.cco_id == cco_id and not (h.specialization == code and h.role == role)]
         why = limit_violation(seats, [Seat(be_geo_id, code, role)], max_roles=pol.max_roles_per_person, max_specializations=pol.max_specializations_per_person)
@@ -155,10 +160,13 @@ async def candidates(db: Database, pol: SpecializationSettings, be_geo_id: str, 
             }
         )
     out.sort(key=lambda c: (not c["preselected"], c["cco_id"]))
-    return {
+    found = {
         "specialization": code, "role": role, "requirements_version": spec.version, "requirement": spec.describe_role(role),
         "previous_holder": previous, "candidates": out,
     }
+    if with_missing:
+        found["not_qualifying"] = missing
+    return found
 
 
 async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ Its tables are created here and the rows copied in the database (INSERT … SELE
 - `aliases` -> `identity_aliases` (learning never kept the merge date: NULL).
 
 Revision ID: lear0009
-Revises: lear0008
+Revises: lear0010
 Create Date: 2026-12-03
 """
 
@@ -29,7 +29,7 @@ from partnerhub.mirrors.identity import (
 )
 
 revision = "lear0009"
-down_revision = "lear0008"
+down_revision = "lear0010"
 branch_labels = None
 depends_on = None
 
