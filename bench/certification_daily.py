@@ -78,7 +78,6 @@ async def main() -> None:
         await insert_badges(db, count)
         print(f"inserted {count:,} badges in {time.perf_counter() - t0:.1f}s")
         clock = Clock(db, mode="manual", start_date=START, jobs=SERVICE.jobs)
-        db.today = clock.today
         await clock.initialise()
         await clock.set_today(START)  # the first day takes the backlog of reminders already due
         backlog = await count_events(db)

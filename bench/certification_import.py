@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from certification.app import SERVICE
 from certification.demo import seed
+from certification.settings import CertificationSettings
 from certification.tables import badges, exam_results
 from certification.use_cases import imports
 from partnerhub.db.uow import Database
@@ -67,10 +68,20 @@ def write_file(path: Path, count: int, fmt: str, seed_: int = 7) -> int:
     return written
 
 
+class _Clock:
+    async def today(self) -> date:
+        return TODAY
+
+
 class _Runtime:  # what the seed needs of a runtime
     def __init__(self, db: Database) -> None:
         self.db = db
         self.settings = SERVICE.settings_cls(database_url=str(db.engine.url))
+        self.clock = _Clock()
+
+    def settings_as(self, cls: type[CertificationSettings]) -> CertificationSettings:
+        assert isinstance(self.settings, cls)
+        return self.settings
 
 
 async def main() -> None:
@@ -86,10 +97,6 @@ async def main() -> None:
     count = 20_000 if args.small else args.count
     async with scratch_database(SERVICE, os.environ.get("DATABASE_URL", DEFAULT_SERVER), keep=args.keep) as db:
 
-        async def today() -> date:
-            return TODAY
-
-        db.today = today
         await seed(_Runtime(db))  # type: ignore[arg-type]
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"results.{args.format}"
@@ -117,7 +124,7 @@ async def main() -> None:
             report = await imports.run_import(
                 db, import_id, path, args.format, batch_size=args.batch, recompute_batch_size=args.recompute_batch,
                 recompute_workers=args.recompute_workers,
-                progress=progress,
+                progress=progress, business_date=_Clock().today,
             )
             wall = time.perf_counter() - started
         sys.stderr.write("\n")

@@ -68,10 +68,12 @@ async def populate(db: Database, count: int) -> None:
         for i in range(offset, min(count, offset + batch)):
             anniversary = BIG_DAY if i < BIG else BIG_DAY + timedelta(days=1 + i % 365)
             approved_on = add_years(anniversary, -1)
-            state = lc.SpecState("approved", approved_on, anniversary, approved_on)
-            if BIG_DAY >= lc.window_opens_on(state, rules):
-                state = lc.SpecState("renewal_window", approved_on, anniversary, approved_on)
             be = f"BG{i:07d}"
+            state = lc.SpecState("approved", approved_on, anniversary, approved_on, be_geo_id=be, specialization="ADV-X")
+            if BIG_DAY >= lc.window_opens_on(state, rules):
+                state = lc.SpecState(
+                    "renewal_window", approved_on, anniversary, approved_on, be_geo_id=be, specialization="ADV-X"
+                )
             points = 100 if i % 2 == 0 else 50
             ps_rows.append(
                 {"be_geo_id": be, "specialization": "ADV-X", "compliant": True, "updated_at": now, "requirements_version": 1,
@@ -91,7 +93,7 @@ async def populate(db: Database, count: int) -> None:
 
 
 def _values(state: lc.SpecState, today: date, rules: lc.Rules, points: int) -> dict:
-    from specialization.facts import state_values
+    from specialization.repository import state_values
 
     values = state_values(state)
     values["next_check_on"] = lc.next_check_on(state, today, rules)
@@ -111,9 +113,8 @@ async def main() -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'specialization.db'}"
     await migrate("specialization", SERVICE.migrations_dir, url)
     db = Database(make_engine(url), metadata, producer="specialization")
-    db.settings = SpecializationSettings(database_url=url)
-    clock = Clock(db, mode="manual", start_date=BIG_DAY, jobs=JOBS)
-    db.today = clock.today
+    settings = SpecializationSettings(database_url=url)
+    clock = Clock(db, mode="manual", start_date=BIG_DAY, jobs=JOBS, settings=settings)  # the jobs' uow.today()/settings
     await clock.initialise()
 
     started = time.perf_counter()

@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import httpx
 import typer
@@ -20,6 +20,9 @@ from pydantic import ValidationError
 from partnerhub.auth import ROLES, mint_token
 from partnerhub.registry import discover, load
 from partnerhub.settings import ServiceSettings, settings_error_lines
+
+if TYPE_CHECKING:
+    from partnerhub.service import ServiceDefinition
 
 app = typer.Typer(help="partnerhub: run, migrate and operate the partner program services.", no_args_is_help=True)
 today_app = typer.Typer(help="The business date of manual clocks.", no_args_is_help=True)
@@ -37,14 +40,14 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _definition(service: str):  # type: ignore[no-untyped-def]
+def _definition(service: str) -> ServiceDefinition:
     try:
         return load(service)
     except LookupError as exc:
         _fail(str(exc))
 
 
-def _settings(definition) -> ServiceSettings:  # type: ignore[no-untyped-def]
+def _settings(definition: ServiceDefinition) -> ServiceSettings:
     """The service's settings from the environment; refused ones are printed one line each
     (JSON unless LOG_FORMAT=console, never a secret's value) and the command exits with 2."""
     try:

@@ -28,7 +28,7 @@ from partnerhub.daily_jobs import DailyJob, DailyJobFailed, DailyJobs
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, Problem, Unprocessable
 from partnerhub.logging import get_logger
-from partnerhub.settings import CLOCK_MAX_JUMP_DAYS
+from partnerhub.settings import CLOCK_MAX_JUMP_DAYS, ServiceSettings
 
 __all__ = ["LATEST_DATE", "Clock", "ClockStatus", "DailyJob", "DailyJobFailed"]
 log = get_logger(__name__)
@@ -70,12 +70,13 @@ class Clock:
         progress: Callable[[date], None] | None = None,
         max_jump_days: int = CLOCK_MAX_JUMP_DAYS,
         max_jump_setting: str = "CLOCK_MAX_JUMP_DAYS",
+        settings: ServiceSettings | None = None,
     ) -> None:
         self.db = db
         self.mode = mode
         self.start_date = start_date
         self.jobs = list(jobs)
-        self.daily = DailyJobs(db, self.jobs)
+        self.daily = DailyJobs(db, self.jobs, today=self.today, settings=settings)
         self.progress = progress
         self.max_jump_days = max_jump_days
         self.max_jump_setting = max_jump_setting

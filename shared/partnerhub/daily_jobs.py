@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
-from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.db.uow import Database, TodaySource, UnitOfWork
+from partnerhub.settings import ServiceSettings
 
 JobFn = Callable[[UnitOfWork, date], Awaitable[None]]
 
@@ -32,8 +33,17 @@ class DailyJobFailed(RuntimeError):
 
 
 class DailyJobs:
-    def __init__(self, db: Database, jobs: Sequence[DailyJob]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        jobs: Sequence[DailyJob],
+        *,
+        today: TodaySource | None = None,
+        settings: ServiceSettings | None = None,
+    ) -> None:
         self.db = db
+        self.today = today  # the clock: a job's ``uow.today()``
+        self.settings = settings  # the service's settings: a job's ``uow.settings``
         self.jobs = list(jobs)
         self.table = db.metadata.tables["job_runs"]
 
@@ -52,7 +62,7 @@ class DailyJobs:
             await self._run_job_for(job, day)
 
     async def _run_job_for(self, job: DailyJob, day: date) -> None:
-        async with self.db.uow() as uow:
+        async with self.db.uow(today=self.today, settings=self.settings) as uow:
             stmt = select(self.table.c.last_day).where(self.table.c.job == job.name)
             last_day = await uow.conn.scalar(self.db.for_update(stmt))
             if last_day is None:

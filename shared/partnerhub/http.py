@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -149,7 +149,7 @@ platform_router = APIRouter()
 
 
 def _runtime(request: Request) -> ServiceRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return cast("ServiceRuntime", request.app.state.runtime)
 
 
 @platform_router.get("/healthz", tags=["platform"], summary="The process is alive")

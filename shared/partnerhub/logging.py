@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from typing import Any
 
 import structlog
 from opentelemetry import trace
@@ -58,7 +59,7 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
-def add_trace_ids(_logger: object, _method: str, event: dict) -> dict:  # type: ignore[type-arg]
+def add_trace_ids(_logger: object, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """``trace_id`` and ``span_id`` of the current span (when tracing is on), to find a line's trace."""
     context = trace.get_current_span().get_span_context()
     if context.is_valid:

@@ -11,9 +11,9 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi_offline import FastAPIOffline
@@ -95,6 +95,9 @@ def build_transport(settings: ServiceSettings, service: str, broker: InProcessBr
     )
 
 
+S = TypeVar("S", bound=ServiceSettings)
+
+
 class ServiceRuntime:
     def __init__(
         self,
@@ -129,7 +132,6 @@ class ServiceRuntime:
             retention=timedelta(hours=settings.outbox_retention_hours),
             tracer=tracer,
         )
-        self.consumer = EventConsumer(self.db, definition.subscriptions, self.metrics, tracer=tracer)
         self.clock = Clock(
             self.db,
             mode=settings.clock,
@@ -137,13 +139,22 @@ class ServiceRuntime:
             jobs=definition.jobs,
             max_jump_days=settings.clock_max_jump_days,
             max_jump_setting=f"{settings.env_prefix()}CLOCK_MAX_JUMP_DAYS (or PARTNERHUB_CLOCK_MAX_JUMP_DAYS)",
+            settings=settings,
         )
-        self.db.today = self.clock.today
-        self.db.settings = settings
+        # handlers get the business date and the settings from the unit of work the consumer opens for them
+        self.consumer = EventConsumer(
+            self.db, definition.subscriptions, self.metrics, tracer=tracer, today=self.clock.today, settings=settings
+        )
         self.auth = Authenticator(settings)
         self.started = False
         self._background: list[asyncio.Task[None]] = []
         self.app = self._build_app(own_lifespan)
+
+    def settings_as(self, cls: type[S]) -> S:
+        """The settings as the service's own class (``LearningSettings`` …); a TypeError when they are not."""
+        if not isinstance(self.settings, cls):
+            raise TypeError(f"{self.name} runs with {type(self.settings).__name__}, not {cls.__name__}")
+        return self.settings
 
     # the HTTP app -----------------------------------------------------------------------------
     def _build_app(self, own_lifespan: bool) -> FastAPI:
@@ -256,7 +267,7 @@ class ServiceRuntime:
 
 def runtime_from(request: Request) -> ServiceRuntime:
     """The runtime of the service handling the request."""
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return cast(ServiceRuntime, request.app.state.runtime)
 
 
 # the dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off
@@ -268,3 +279,17 @@ async def runtime_of(request: Request) -> ServiceRuntime:
 
 async def database_of(request: Request) -> Database:
     return runtime_from(request).db
+
+
+def settings_of(cls: type[S]) -> Callable[[Request], Awaitable[S]]:
+    """FastAPI dependency: the service's settings as its own class, ``Depends(settings_of(LearningSettings))``."""
+
+    async def dependency(request: Request) -> S:
+        return runtime_from(request).settings_as(cls)
+
+    return dependency
+
+
+async def today_of(request: Request) -> date:
+    """FastAPI dependency: the service's business date (its clock), read once per request."""
+    return await runtime_from(request).clock.today()

@@ -236,43 +236,56 @@ class Standalone:
         install_openapi(app)
         app.add_middleware(RequestContextMiddleware, service="standalone")
         app.add_middleware(SecurityHeadersMiddleware)
+        self._add_overview_routes(app)
+        self._add_clock_routes(app)
+        for name, runtime in self.runtimes.items():
+            app.mount(f"/{name}", runtime.app)
+        check_operation_ids(app)
+        return app
+
+    def _index_html(self) -> str:
+        """The start page: the services with their documents, the CL View, the demo people, where mail goes."""
+        items = "".join(
+            f'<li><b>{html.escape(n)}</b>: {html.escape(r.definition.description)} '
+            f'<a href="/{n}/docs">API docs</a> · <a href="/{n}/openapi.json">OpenAPI</a> · '
+            f'<a href="/{n}/asyncapi.json">AsyncAPI</a> · <a href="/{n}/healthz">health</a></li>'
+            for n, r in self.runtimes.items()
+        )
+        pages = (
+            '<p class="lead"><a href="/learning/ui/">Open the CL View</a>: partners\' Continuous Learning '
+            "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
+            if "learning" in self.runtimes else ""
+        ) + "".join(
+            f'<p class="lead"><a href="/{n}/{path}">{html.escape(lead)}</a> ({html.escape(who)}).</p>'
+            for n, (_label, path, lead, who) in OTHER_PAGES.items() if n in self.runtimes
+        )
+        demo_people = self._demo_people()
+        people = (
+            "<h2>Demo people</h2><p>Sign in as any of them on the CL View's sign-in page.</p><ul>"
+            + "".join(f"<li><b>{html.escape(w)}</b>: {html.escape(d)}</li>" for w, d in demo_people)
+            + "</ul>"
+            if demo_people else ""
+        )
+        mail = self._mail_folder()
+        mailed = (
+            f"<p>Mail is written as .eml files to <code>{html.escape(str(mail.resolve()))}</code>.</p>"
+            if mail is not None else ""
+        )
+        return (
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>partnerhub</title>"
+            '<meta name=viewport content="width=device-width,initial-scale=1">'
+            '<link rel=stylesheet href="/index.css"></head>'
+            "<body>"
+            "<h1>partnerhub</h1><p>Standalone mode: every service in one process (dev only).</p>"
+            f"{pages}<h2>Services</h2><ul>{items}</ul>{people}{mailed}</body></html>"
+        )
+
+    def _add_overview_routes(self, app: FastAPI) -> None:
+        """The start page and the whole system's services, health, readiness and AsyncAPI."""
 
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)
         async def index() -> str:
-            items = "".join(
-                f'<li><b>{html.escape(n)}</b>: {html.escape(r.definition.description)} '
-                f'<a href="/{n}/docs">API docs</a> · <a href="/{n}/openapi.json">OpenAPI</a> · '
-                f'<a href="/{n}/asyncapi.json">AsyncAPI</a> · <a href="/{n}/healthz">health</a></li>'
-                for n, r in self.runtimes.items()
-            )
-            pages = (
-                '<p class="lead"><a href="/learning/ui/">Open the CL View</a>: partners\' Continuous Learning '
-                "points, specializations and roles, for partner admins, PAMs and program staff.</p>"
-                if "learning" in self.runtimes else ""
-            ) + "".join(
-                f'<p class="lead"><a href="/{n}/{path}">{html.escape(lead)}</a> ({html.escape(who)}).</p>'
-                for n, (_label, path, lead, who) in OTHER_PAGES.items() if n in self.runtimes
-            )
-            demo_people = self._demo_people()
-            people = (
-                "<h2>Demo people</h2><p>Sign in as any of them on the CL View's sign-in page.</p><ul>"
-                + "".join(f"<li><b>{html.escape(w)}</b>: {html.escape(d)}</li>" for w, d in demo_people)
-                + "</ul>"
-                if demo_people else ""
-            )
-            mail = self._mail_folder()
-            mailed = (
-                f"<p>Mail is written as .eml files to <code>{html.escape(str(mail.resolve()))}</code>.</p>"
-                if mail is not None else ""
-            )
-            return (
-                "<!doctype html><html lang=en><head><meta charset=utf-8><title>partnerhub</title>"
-                '<meta name=viewport content="width=device-width,initial-scale=1">'
-                '<link rel=stylesheet href="/index.css"></head>'
-                "<body>"
-                "<h1>partnerhub</h1><p>Standalone mode: every service in one process (dev only).</p>"
-                f"{pages}<h2>Services</h2><ul>{items}</ul>{people}{mailed}</body></html>"
-            )
+            return self._index_html()
 
         @app.get("/index.css", include_in_schema=False)
         async def index_css() -> Response:  # a file, not a style="" attribute: the page's CSP allows no inline style
@@ -301,6 +314,9 @@ class Standalone:
             consumes = [e for r in self.runtimes.values() for e in r.definition.subscriptions]
             return asyncapi_document("partnerhub events", produces, consumes)
 
+    def _add_clock_routes(self, app: FastAPI) -> None:
+        """Every service's business date, and moving every manual clock at once."""
+
         @app.get("/v1/admin/today", summary="Every service's business date, and the progress of a jump of them all")
         async def get_today(_: Principal = Depends(current_principal)) -> dict[str, Any]:
             return await self.clocks.status()
@@ -321,8 +337,3 @@ class Standalone:
                 return JSONResponse(await self.clocks.status(), status_code=202, headers={"Location": request.url.path})
             results = await self.clocks.wait()
             return JSONResponse({"today": body.date.isoformat(), "services": results})
-
-        for name, runtime in self.runtimes.items():
-            app.mount(f"/{name}", runtime.app)
-        check_operation_ids(app)
-        return app

@@ -33,6 +33,7 @@ from partnerhub.auth import mint_token
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.bus.inprocess import InProcessBroker, InProcessTransport
 from partnerhub.bus.rabbitmq import RabbitTransport
+from partnerhub.bus.transport import Transport
 from partnerhub.db.engine import drop_database, make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
@@ -255,30 +256,14 @@ async def start_system(
     """``mode``: ``standalone`` (SQLite, in-process bus) or ``distributed`` (PostgreSQL, RabbitMQ).
     ``tracer_provider``: an OpenTelemetry SDK provider every service traces into (e.g. with an in-memory exporter)."""
     shared = InProcessBroker()
-    runtimes: dict[str, ServiceRuntime] = {}
     common = {"clock": "manual", "environment": "test", "dev_tokens": True, "outbox_poll_interval": 0.1}
     common.update(overrides)
+    runtimes: dict[str, ServiceRuntime] = {}
     for definition in definitions:
-        given_url = (database_urls or {}).get(definition.name)
-        if mode == "standalone":
-            settings = definition.settings_cls(
-                database_url=given_url or f"sqlite+aiosqlite:///{tmp_path / (definition.name + '.db')}",
-                bus="inprocess",
-                **common,
-            )
-            transport = InProcessTransport(shared)
-        elif mode == "distributed":
-            assert databases is not None and broker is not None, "distributed mode needs databases and broker"
-            settings = definition.settings_cls(
-                database_url=given_url or databases.new_url(definition.name),
-                bus="rabbitmq",
-                rabbitmq_url=broker.url,
-                namespace=namespace,
-                **common,
-            )
-            transport = None
-        else:
-            raise ValueError(f"unknown mode {mode!r}")
+        settings, transport = _settings_for(
+            definition, mode, (database_urls or {}).get(definition.name), tmp_path, databases, broker, namespace,
+            shared, common,
+        )
         runtimes[definition.name] = ServiceRuntime(
             definition, settings, transport=transport, own_lifespan=False, tracer_provider=tracer_provider
         )
@@ -298,6 +283,39 @@ async def start_system(
             await runtime.stop()
         if broker is not None:
             await delete_topology(broker.url, [r.transport for r in runtimes.values()])
+
+
+def _settings_for(
+    definition: ServiceDefinition,
+    mode: str,
+    given_url: str | None,
+    tmp_path: Path,
+    databases: DatabaseFactory | None,
+    broker: Broker | None,
+    namespace: str,
+    shared: InProcessBroker,
+    common: dict[str, Any],
+) -> tuple[ServiceSettings, Transport | None]:
+    """A service's settings and transport in ``mode``: its own SQLite file on the shared in-process bus, or its
+    own PostgreSQL database on the run's RabbitMQ (the runtime then builds the transport)."""
+    if mode == "standalone":
+        settings = definition.settings_cls(
+            database_url=given_url or f"sqlite+aiosqlite:///{tmp_path / (definition.name + '.db')}",
+            bus="inprocess",
+            **common,
+        )
+        return settings, InProcessTransport(shared)
+    if mode == "distributed":
+        assert databases is not None and broker is not None, "distributed mode needs databases and broker"
+        settings = definition.settings_cls(
+            database_url=given_url or databases.new_url(definition.name),
+            bus="rabbitmq",
+            rabbitmq_url=broker.url,
+            namespace=namespace,
+            **common,
+        )
+        return settings, None
+    raise ValueError(f"unknown mode {mode!r}")
 
 
 async def delete_topology(url: str, transports: Sequence[Any]) -> None:

@@ -23,14 +23,15 @@ async def seed(runtime: ServiceRuntime) -> None:
     async with runtime.db.engine.connect() as conn:
         if await conn.scalar(select(func.count()).select_from(certification_versions)):
             return  # already seeded
-    settings = runtime.settings
-    assert isinstance(settings, CertificationSettings)
+    settings = runtime.settings_as(CertificationSettings)
+    today = await runtime.clock.today()
     data = json.loads(DEMO_FILE.read_text())
     for exam in data["exams"]:
-        await catalog.put_exam(runtime.db, ExamDef(**exam))
+        await catalog.put_exam(runtime.db, today, ExamDef(**exam))
     for cert in data["certifications"]:
         await catalog.put_certification(
             runtime.db,
+            today,
             CertificationDef(
                 code=cert["code"],
                 name=cert["name"],

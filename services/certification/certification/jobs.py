@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, bindparam, select, update
 
-from certification import store
+from certification import repository
 from certification.domain.badges import REPRESENTATIVE_EXTENSION_DATE, representative_extension
 from certification.domain.reminders import due_threshold, next_reminder, reminder_date
 from certification.tables import badges, reminders
@@ -23,7 +23,7 @@ async def recompute_marked_people(uow: UnitOfWork, day: date) -> None:
     """Badges of people a crashed import left marked (normally none)."""
     people = await dirty_people(uow, SWEEP_LIMIT)
     if people:
-        await recompute(uow, await store.load_catalog(uow.conn), people, day)
+        await recompute(uow, await repository.load_catalog(uow.conn), people, day)
 
 
 async def expire_badges(uow: UnitOfWork, day: date) -> None:
@@ -52,7 +52,7 @@ async def extend_representatives(uow: UnitOfWork, day: date) -> None:
     ).all()
     changes = []
     for row in rows:
-        extended = representative_extension(store.badge_state(row), day)
+        extended = representative_extension(repository.badge_state(row), day)
         if extended is None:
             continue
         changes.append(
@@ -86,7 +86,7 @@ async def send_reminders(uow: UnitOfWork, day: date) -> None:
     if not rows:
         return
     sent: dict[tuple[str, str, date], set[int]] = {}
-    for part in store.chunks(sorted({r.cco_id for r in rows})):
+    for part in repository.chunks(sorted({r.cco_id for r in rows})):
         for s in await conn.execute(select(reminders).where(reminders.c.cco_id.in_(part))):
             sent.setdefault((s.cco_id, s.certification, s.expires_on), set()).add(s.months_before)
     new_reminders, updates = [], []
@@ -102,7 +102,7 @@ async def send_reminders(uow: UnitOfWork, day: date) -> None:
             )
             uow.emit(
                 ReminderDue(cco_id=row.cco_id, certification=row.certification, kind=row.kind,
-                            expires_on=row.expires_on, months_before=months)  # type: ignore[arg-type]
+                            expires_on=row.expires_on, months_before=months)
             )
         upcoming = next_reminder(row.kind, row.status, row.expires_on, done)
         updates.append(

@@ -24,18 +24,19 @@ async def seed(runtime: ServiceRuntime) -> None:
         if await conn.scalar(select(func.count()).select_from(individuals)):
             return  # already seeded
     data = json.loads(DEMO_FILE.read_text())
+    today = await runtime.clock.today()
     for partner in data.get("partners", []):
         await use_cases.register_partner(db, **partner)
     for person in data["individuals"]:
         await use_cases.register_individual(db, **person)
     for m in data.get("memberships", []):
-        await use_cases.join_partner(db, cco_id=m["cco_id"], be_geo_id=m["be_geo_id"])
+        await use_cases.join_partner(db, today=today, cco_id=m["cco_id"], be_geo_id=m["be_geo_id"])
     for a in data.get("admins", []):
         await use_cases.assign_role(db, cco_id=a["cco_id"], be_geo_id=a["be_geo_id"], role="partner_admin")
     for p in data.get("pams", []):
         await use_cases.assign_role(db, cco_id=p["cco_id"], be_geo_id=p["be_geo_id"], role="pam")
     for g in data.get("grants", []):
-        await use_cases.grant_access(db, cco_id=g["cco_id"], be_geo_id=g["be_geo_id"])
+        await use_cases.grant_access(db, today=today, cco_id=g["cco_id"], be_geo_id=g["be_geo_id"])
 
 
 def demo_people() -> list[tuple[str, str]]:

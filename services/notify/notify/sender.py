@@ -179,6 +179,6 @@ def template_context(context: dict[str, Any], address: projections.Address) -> d
 
 async def run_sender(runtime: Any) -> None:
     """The service's background loop (ServiceDefinition.background)."""
-    sender = MailSender(runtime.db, runtime.settings)
+    sender = MailSender(runtime.db, runtime.settings_as(NotifySettings))
     runtime.mail_sender = sender
     await sender.run_forever()

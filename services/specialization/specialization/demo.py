@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from specialization.domain.catalog import DEFAULT_LEVEL_POINTS, Specialization
 from specialization.domain.catalog import Alternative as A
+from specialization.settings import SpecializationSettings
 from specialization.tables import specializations
 from specialization.use_cases import catalog
 
@@ -67,7 +68,9 @@ async def seed(runtime: ServiceRuntime) -> None:
     async with runtime.db.engine.connect() as conn:
         if await conn.scalar(select(func.count()).select_from(specializations)):
             return  # already seeded
+    settings = runtime.settings_as(SpecializationSettings)
+    today = await runtime.clock.today()
     for level, points in DEFAULT_LEVEL_POINTS.items():
-        await catalog.put_level(runtime.db, level, points)
+        await catalog.put_level(runtime.db, settings, today, level, points)
     for spec in DEMO_CATALOG:
-        await catalog.put_specialization(runtime.db, spec.code, spec.name, spec.level, spec.roles, None)
+        await catalog.put_specialization(runtime.db, today, spec.code, spec.name, spec.level, spec.roles, None)

@@ -1,14 +1,14 @@
-"""The running service's settings, for code that only gets a unit of work (consumers, daily jobs)."""
+"""The service's settings for code that only gets a unit of work (consumers, daily jobs, the use cases they share
+with requests): whoever opens the unit of work hands them in (the runtime, or a route with its ``settings_of``)."""
 
 from __future__ import annotations
 
-from partnerhub.db.uow import Database
+from partnerhub.db.uow import UnitOfWork
 from specialization.settings import SpecializationSettings
 
 
-def policy(db: Database) -> SpecializationSettings:
-    """The runtime's settings; outside a runtime (tools, pure tests) they come from the environment."""
-    if isinstance(db.settings, SpecializationSettings):
-        return db.settings
-    db.settings = SpecializationSettings()
-    return db.settings
+def policy(uow: UnitOfWork) -> SpecializationSettings:
+    """The settings the unit of work was opened with; never rebuilt from the environment."""
+    if not isinstance(uow.settings, SpecializationSettings):
+        raise RuntimeError("this unit of work was opened without the specialization settings (db.uow(settings=...))")
+    return uow.settings

@@ -23,39 +23,8 @@ def asyncapi_document(
         for name, definition in schema.pop("$defs", {}).items():
             schemas[name] = definition
         schemas[cls.__name__] = schema
-        channel = channels.setdefault(
-            cls.TYPE,
-            {
-                "description": cls.SUMMARY,
-                "bindings": {
-                    "amqp": {
-                        "is": "routingKey",
-                        "exchange": {"name": exchange, "type": "topic", "durable": True, "vhost": "/"},
-                    }
-                },
-            },
-        )
-        channel[operation] = {
-            "operationId": f"{operation}_{cls.TYPE.replace('.', '_')}",
-            "summary": cls.SUMMARY,
-            "message": {
-                "name": cls.TYPE,
-                "title": cls.__name__,
-                "contentType": "application/json",
-                "payload": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/Envelope"},
-                        {
-                            "type": "object",
-                            "properties": {
-                                "type": {"const": cls.TYPE},
-                                "payload": {"$ref": f"#/components/schemas/{cls.__name__}"},
-                            },
-                        },
-                    ]
-                },
-            },
-        }
+        channel = channels.setdefault(cls.TYPE, _channel(cls, exchange))
+        channel[operation] = _operation(cls, operation)
     return {
         "asyncapi": "2.6.0",
         "info": {
@@ -67,6 +36,44 @@ def asyncapi_document(
         "defaultContentType": "application/json",
         "channels": dict(sorted(channels.items())),
         "components": {"schemas": schemas},
+    }
+
+
+def _channel(cls: type[Event], exchange: str) -> dict[str, Any]:
+    """The event type's channel: its routing key on the topic exchange."""
+    return {
+        "description": cls.SUMMARY,
+        "bindings": {
+            "amqp": {
+                "is": "routingKey",
+                "exchange": {"name": exchange, "type": "topic", "durable": True, "vhost": "/"},
+            }
+        },
+    }
+
+
+def _operation(cls: type[Event], operation: str) -> dict[str, Any]:
+    """``subscribe`` (the service publishes it) or ``publish`` (it consumes it): the envelope with this payload."""
+    return {
+        "operationId": f"{operation}_{cls.TYPE.replace('.', '_')}",
+        "summary": cls.SUMMARY,
+        "message": {
+            "name": cls.TYPE,
+            "title": cls.__name__,
+            "contentType": "application/json",
+            "payload": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Envelope"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": {"const": cls.TYPE},
+                            "payload": {"$ref": f"#/components/schemas/{cls.__name__}"},
+                        },
+                    },
+                ]
+            },
+        },
     }
 
 

@@ -15,9 +15,10 @@ from opentelemetry.trace import Tracer
 
 from partnerhub.bus.contracts import EVENTS_BY_TYPE
 from partnerhub.bus.envelope import Envelope, Event
-from partnerhub.db.uow import Database, UnitOfWork
+from partnerhub.db.uow import Database, TodaySource, UnitOfWork
 from partnerhub.logging import get_logger, log_context
 from partnerhub.metrics import ServiceMetrics
+from partnerhub.settings import ServiceSettings
 from partnerhub.tracing import consuming
 
 log = get_logger(__name__)
@@ -32,9 +33,18 @@ class UnknownEventType(ValueError):
 
 class EventConsumer:
     def __init__(
-        self, db: Database, subscriptions: Subscriptions, metrics: ServiceMetrics, *, tracer: Tracer | None = None
+        self,
+        db: Database,
+        subscriptions: Subscriptions,
+        metrics: ServiceMetrics,
+        *,
+        tracer: Tracer | None = None,
+        today: TodaySource | None = None,
+        settings: ServiceSettings | None = None,
     ) -> None:
         self.db = db
+        self.today = today  # the service's clock: a handler's ``uow.today()``
+        self.settings = settings  # the service's settings: a handler's ``uow.settings``
         self.metrics = metrics
         self.tracer = tracer
         self.handlers: dict[str, tuple[type[Event], EventHandler]] = {
@@ -57,7 +67,7 @@ class EventConsumer:
             event = cls.model_validate(envelope.payload)
             started = time.perf_counter()
             try:
-                async with self.db.uow() as uow:
+                async with self.db.uow(today=self.today, settings=self.settings) as uow:
                     if not await uow.claim_inbox(envelope):
                         self.metrics.duplicates.labels(service, envelope.type).inc()
                         log.info("event already applied; skipped")
@@ -89,7 +99,7 @@ class EventConsumer:
             entries.append((envelope, entry[0].model_validate(envelope.payload), entry[1]))
         started = time.perf_counter()
         applied: list[Envelope] = []
-        async with self.db.uow() as uow:
+        async with self.db.uow(today=self.today, settings=self.settings) as uow:
             fresh = await uow.claim_inbox_many(envelopes)
             for envelope, event, handler in entries:
                 if str(envelope.id) not in fresh:

@@ -349,6 +349,7 @@ class PartnerCredited(Event):
 
 # specialization --------------------------------------------------------------------------------
 Icon = Literal["inactive", "on_target", "behind", "not_applicable"]
+SpecializationStatus = Literal["approved", "renewal_window", "grace", "lost", "reactivated"]
 
 
 class StatusChanged(Event):
@@ -359,7 +360,7 @@ class StatusChanged(Event):
     )
     be_geo_id: str
     specialization: str
-    status: Literal["approved", "renewal_window", "grace", "lost", "reactivated"]
+    status: SpecializationStatus
     level: str
     anniversary: date | None
     period_start: date | None

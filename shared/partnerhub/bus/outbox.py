@@ -11,10 +11,12 @@ while publishing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from opentelemetry.trace import Tracer
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Row, and_, delete, func, or_, select, update
 
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.transport import Transport, TransportError, cancel_tasks
@@ -118,7 +120,7 @@ class OutboxRelay:
             self.metrics.published.labels(self.db.producer, envelope.type).inc()
         return len(rows)
 
-    async def _claim(self) -> list:  # type: ignore[type-arg]
+    async def _claim(self) -> Sequence[Row[Any]]:
         outbox = self.db.outbox
         now = datetime.now(UTC)
         async with self.db.uow() as uow:

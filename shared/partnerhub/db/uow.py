@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy import JSON, MetaData, Table, Text, bindparam, insert, select
@@ -16,6 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.engine import WRITE_OPTION, dialect_of
 from partnerhub.tracing import current_trace_context
+
+if TYPE_CHECKING:
+    from partnerhub.settings import ServiceSettings
+
+# the business date, read through a connection (inside a unit of work, its own: a second connection would
+# wait on the unit of work's SQLite write lock); a service's clock is one (``Clock.today``)
+TodaySource = Callable[[AsyncConnection | None], Awaitable[date]]
 
 
 class Database:
@@ -29,17 +36,14 @@ class Database:
         self.outbox: Table = metadata.tables["outbox"]
         self.inbox: Table = metadata.tables["inbox"]
         self._after_commit: list[Callable[[], None]] = []
-        # the running service's settings (None outside a runtime), for code that only gets a unit of work
-        self.settings: Any = None
-        # the service's business date; the runtime points this at its clock
-        self.today: Callable[..., Awaitable[date]] = _system_today
 
     def on_commit_with_events(self, callback: Callable[[], None]) -> None:
         """Called after a commit that wrote outbox rows (the relay wakes up)."""
         self._after_commit.append(callback)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self)
+    def uow(self, *, today: date | TodaySource | None = None, settings: ServiceSettings | None = None) -> UnitOfWork:
+        """A unit of work; ``today`` (a date or the clock) and ``settings`` are what its code may ask it for."""
+        return UnitOfWork(self, today=today, settings=settings)
 
     def insert(self, table: Table) -> Any:
         """This dialect's INSERT, which offers on_conflict_do_nothing / on_conflict_do_update."""
@@ -117,8 +121,15 @@ class UnitOfWork:
     Only the unit of work commits. Leaving the block without ``commit()`` rolls back.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self, db: Database, *, today: date | TodaySource | None = None, settings: ServiceSettings | None = None
+    ) -> None:
         self.db = db
+        # the business date, or the clock to read it from; the system date when none is given (tools, tests)
+        self._today = today
+        # the service's settings, handed in by whoever opens the unit of work (the runtime's consumer and
+        # daily jobs pass theirs); None outside a runtime
+        self.settings = settings
         self.events: list[Envelope] = []
         self.message: Envelope | None = None  # the event being consumed, if any
         self._conn: AsyncConnection | None = None
@@ -162,8 +173,12 @@ class UnitOfWork:
         return envelope
 
     async def today(self) -> date:
-        """The service's business date (its clock), for rules that need "today"."""
-        return await self.db.today(self.conn)
+        """The business date this unit of work was opened with (its service's clock), for rules that need "today"."""
+        if isinstance(self._today, date):
+            return self._today
+        if self._today is None:
+            return datetime.now(UTC).date()
+        return await self._today(self.conn)
 
     async def claim_inbox(self, envelope: Envelope) -> bool:
         """Record the event id; False when it was already applied (a redelivery)."""
@@ -203,7 +218,3 @@ class UnitOfWork:
             await self._tx.rollback()
         self._done = True
         self.events.clear()
-
-
-async def _system_today(_conn: AsyncConnection | None = None) -> date:
-    return datetime.now(UTC).date()

@@ -85,7 +85,6 @@ async def test_a_day_is_recorded_only_once_its_jobs_committed(db) -> None:
         seen.append((day, await uow.today()))
 
     clock = Clock(db, mode="manual", start_date=date(2027, 1, 1), jobs=[DailyJob("j", run)])
-    clock.db.today = clock.today
     await clock.initialise()
     await clock.set_today(date(2027, 1, 4))
     # the first day is the start date (already the clock's date); every later day runs on the day before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Response, status
@@ -23,7 +24,7 @@ from certification.use_cases import catalog
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.openapi import never
-from partnerhub.service import ServiceRuntime, database_of, runtime_of
+from partnerhub.service import ServiceRuntime, database_of, runtime_of, settings_of, today_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 ExamNumberPath = Path(pattern=EXAM_NUMBER_PATTERN, description="an exam number")
@@ -81,10 +82,11 @@ async def put_exam(
     response: Response,
     number: str = ExamNumberPath,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     _: Principal = Depends(require_roles("program_staff")),
 ) -> ExamOut:
     exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required, body.replacement_effective_on)
-    stored, created = await catalog.put_exam(db, exam)
+    stored, created = await catalog.put_exam(db, today, exam)
     if created:
         response.status_code = status.HTTP_201_CREATED
     return ExamOut(**asdict(stored))
@@ -126,10 +128,10 @@ async def put_certification(
     response: Response,
     code: str = CodePath,
     runtime: ServiceRuntime = Depends(runtime_of),
+    settings: CertificationSettings = Depends(settings_of(CertificationSettings)),
+    today: date = Depends(today_of),
     _: Principal = Depends(require_roles("program_staff")),
 ) -> CertificationVersionsOut:
-    settings = runtime.settings
-    assert isinstance(settings, CertificationSettings)
     cert = CertificationDef(
         code=code,
         name=body.name,
@@ -139,7 +141,7 @@ async def put_certification(
         prerequisites=tuple(dict.fromkeys(body.prerequisites)),
         validity_months=body.validity_months or settings.default_validity(body.kind),
     )
-    found, created = await catalog.put_certification(runtime.db, cert, body.effective_on)
+    found, created = await catalog.put_certification(runtime.db, today, cert, body.effective_on)
     if created:
         response.status_code = status.HTTP_201_CREATED
     return _versions_out(found)
@@ -147,13 +149,16 @@ async def put_certification(
 
 @router.get("/certifications", summary="The certification catalog: each certification's requirements in force today (CE-4)")
 async def list_certifications(
-    db: Database = Depends(database_of), _: Principal = Depends(current_principal)
+    db: Database = Depends(database_of), today: date = Depends(today_of), _: Principal = Depends(current_principal)
 ) -> list[CertificationOut]:
-    return [_cert_out(c) for c in await catalog.list_certifications(db)]
+    return [_cert_out(c) for c in await catalog.list_certifications(db, today)]
 
 
 @router.get("/certifications/{code}", summary="One certification: its requirements in force today and every version (CE-4)")
 async def get_certification(
-    code: str = CodePath, db: Database = Depends(database_of), _: Principal = Depends(current_principal)
+    code: str = CodePath,
+    db: Database = Depends(database_of),
+    today: date = Depends(today_of),
+    _: Principal = Depends(current_principal),
 ) -> CertificationVersionsOut:
-    return _versions_out(await catalog.get_certification(db, code))
+    return _versions_out(await catalog.get_certification(db, today, code))

@@ -3,8 +3,8 @@ keys (JWKS), the public verification, and revocation by program staff."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, cast
+from datetime import UTC, date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
@@ -32,7 +32,7 @@ from certification.settings import CertificationSettings
 from certification.use_cases import credentials
 from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.errors import NotFound, Unprocessable
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(prefix="/v1", tags=["certificates"])
 keys_router = APIRouter(tags=["certificates"])
@@ -55,7 +55,7 @@ PUBLIC: dict[str, Any] = {"security": []}  # no sign-in: anyone may verify
 
 
 def settings_of(runtime: ServiceRuntime) -> CertificationSettings:
-    return cast(CertificationSettings, runtime.settings)
+    return runtime.settings_as(CertificationSettings)
 
 
 def issuer_of(request: Request, runtime: ServiceRuntime) -> Issuer:
@@ -80,9 +80,10 @@ async def get_certificate_pdf(
     cco_id: str = CcoIdPath,
     code: str = CodePath,
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
-    facts = await credentials.certificate_to_download(runtime.db, principal, cco_id, code)
+    facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
     content = certificate_pdf.render(facts, issuer_of(request, runtime))
     disposition = f'attachment; filename="certificate-{facts.number}.pdf"'  # [A-Z0-9-] only
     return Response(content, media_type="application/pdf", headers={"Content-Disposition": disposition})
@@ -100,9 +101,10 @@ async def get_credential(
     cco_id: str = CcoIdPath,
     code: str = CodePath,
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Any:
-    facts, credential, token = await signed_credential(request, runtime, principal, cco_id, code)
+    facts, credential, token = await signed_credential(request, runtime, today, principal, cco_id, code)
     if VC_JWT in request.headers.get("accept", ""):
         disposition = f'attachment; filename="credential-{facts.number}.jwt"'
         return Response(token, media_type=VC_JWT, headers={"Content-Disposition": disposition})
@@ -112,11 +114,11 @@ async def get_credential(
 
 
 async def signed_credential(
-    request: Request, runtime: ServiceRuntime, principal: Principal, cco_id: str, code: str
+    request: Request, runtime: ServiceRuntime, today: date, principal: Principal, cco_id: str, code: str
 ) -> tuple[Any, dict[str, Any], str]:
     """The certificate's facts, its Open Badges 3.0 credential and that credential signed as a VC-JWT (the API's
     download and the pages' download both use it)."""
-    facts = await credentials.certificate_to_download(runtime.db, principal, cco_id, code)
+    facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
     issuer = issuer_of(request, runtime)
     credential = open_badge(facts, issuer)
     ring = await credentials.key_ring(runtime.db, settings_of(runtime))
@@ -166,20 +168,21 @@ def _answer(verdict: Verdict, number: str, today: Any) -> VerificationOut:
 async def verify_input(runtime: ServiceRuntime, body: VerificationIn) -> VerificationOut:
     """One of a certificate number, a credential id or a credential (VC-JWT) → the verification."""
     db = runtime.db
+    today = await runtime.clock.today()
     if body.certificate_number is not None:
         number = normal_number(body.certificate_number)
         if number is None:
             raise Unprocessable("certificate_number is not a certificate number (PH-XXXX-XXXX-XXXX).", slug="invalid-certificate-number")
-        verdict, found = await credentials.verify(db, number=number)
+        verdict, found = await credentials.verify(db, today, number=number)
     elif body.credential_id is not None:
         certificate_id = certificate_id_of(body.credential_id)
         if certificate_id is None:
             raise Unprocessable("credential_id is not a credential id of this service (urn:uuid:…).", slug="invalid-credential-id")
-        verdict, found = await credentials.verify(db, certificate_id=certificate_id)
+        verdict, found = await credentials.verify(db, today, certificate_id=certificate_id)
     else:
         ring = await credentials.key_ring(db, settings_of(runtime))
-        verdict, found = await credentials.verify_credential(db, ring, body.credential or "")
-    return _answer(verdict, found, await db.today())
+        verdict, found = await credentials.verify_credential(db, today, ring, body.credential or "")
+    return _answer(verdict, found, today)
 
 
 @router.post(
@@ -216,9 +219,10 @@ async def put_revocation(
     response: Response,
     number: str = Path(pattern=NUMBER_PATTERN, description="a certificate number"),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     _staff: Principal = Depends(require_roles("program_staff")),
 ) -> RevocationOut:
-    revocation, created = await credentials.revoke(runtime.db, number, body.reason)
+    revocation, created = await credentials.revoke(runtime.db, today, number, body.reason)
     if not created:
         response.status_code = status.HTTP_200_OK
     return RevocationOut(**revocation)

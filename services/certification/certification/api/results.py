@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
 from partnerhub.inputs import UnsafeText, check_single_line
 from partnerhub.pagination import Page, paging
-from partnerhub.service import ServiceRuntime, database_of, runtime_of
+from partnerhub.service import ServiceRuntime, database_of, runtime_of, settings_of, today_of
 
 router = APIRouter(prefix="/v1/exam-results", tags=["exam results"])
 Writers = Depends(require_roles("program_staff", "system"))
@@ -66,10 +67,14 @@ def _out(result: Result) -> ExamResultOut:
     responses={200: {"description": "a replay: the first result"}, 422: {"description": "unknown exam, date after today"}},
 )
 async def post_result(
-    body: ExamResultIn, response: Response, db: Database = Depends(database_of), _: Principal = Writers
+    body: ExamResultIn,
+    response: Response,
+    db: Database = Depends(database_of),
+    today: date = Depends(today_of),
+    _: Principal = Writers,
 ) -> ExamResultOut:
     result, created = await record_result(
-        db, ResultRow(body.external_id, body.cco_id, body.exam_number, body.taken_on, body.passed)
+        db, today, ResultRow(body.external_id, body.cco_id, body.exam_number, body.taken_on, body.passed)
     )
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -156,10 +161,9 @@ async def post_import(
     format: Literal["csv", "jsonl"] | None = Query(None, description="default: from the file name or content type"),
     wait: bool = Query(False, description="answer only when the import is done"),
     runtime: ServiceRuntime = Depends(runtime_of),
+    settings: CertificationSettings = Depends(settings_of(CertificationSettings)),
     principal: Principal = Writers,
 ) -> ImportOut:
-    settings = runtime.settings
-    assert isinstance(settings, CertificationSettings)
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data") and not format:
         fmt = _format_of(None, content_type, None)
@@ -178,7 +182,7 @@ async def post_import(
             await imports_uc.run_import(
                 db, import_id, path, fmt,
                 batch_size=settings.import_batch_size, recompute_batch_size=settings.recompute_batch_size,
-                recompute_workers=settings.recompute_workers,
+                recompute_workers=settings.recompute_workers, business_date=runtime.clock.today,
             )
         finally:
             path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from certification.domain.catalog import Kind
 from certification.domain.rows import CCO_ID_PATTERN, EXAM_NUMBER_PATTERN, EXTERNAL_ID_PATTERN
 from partnerhub.inputs import BusinessDate, free_text, single_line
 
@@ -23,7 +24,6 @@ CcoId = Annotated[str, StringConstraints(pattern=CCO_ID_PATTERN), Field(examples
 ExamNumber = Annotated[str, StringConstraints(pattern=EXAM_NUMBER_PATTERN), Field(examples=["640-801"])]
 CertCode = Annotated[str, StringConstraints(pattern=CERT_CODE_PATTERN), Field(examples=["CCNA"])]
 Title = single_line(200)
-Kind = Literal["associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"]
 Alternatives = Annotated[list[Annotated[list[ExamNumber], Field(min_length=1, max_length=20)]], Field(min_length=1, max_length=20)]
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from certification.domain.catalog import Catalog, CertificationDef
+from certification.domain.catalog import Catalog, CertificationDef, Kind
 from partnerhub.dates import add_months, add_years
 
 # CE-7 (interpretation): new expiry = pass date + 3 years, when later than the current one.
@@ -41,7 +41,7 @@ class Pass:
 @dataclass
 class BadgeState:
     certification: str
-    kind: str
+    kind: Kind
     achieved_on: date
     expires_on: date
     renewed_on: date | None = None

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import get_args
 
+from partnerhub.bus.contracts import BadgeKind
 from partnerhub.bus.contracts import program_category as program_category  # CE-12, one map for all
 
-Kind = Literal["associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist"]
-KINDS: tuple[str, ...] = (
-    "associate", "professional", "expert", "sales_expert", "cqs_representative", "cqs_specialist",
-)
+Kind = BadgeKind  # the contract's kinds: a badge event carries the certification's kind as it is
+KINDS: tuple[Kind, ...] = get_args(BadgeKind)
 CQS_KINDS = frozenset({"cqs_representative", "cqs_specialist"})
 
 # CE-4: CQS 24 months; career certifications: associate 3 years, professional 3 years, expert 2 years.
@@ -97,7 +96,7 @@ class CertificationDef:
 
     code: str
     name: str
-    kind: str
+    kind: Kind
     required_exams: tuple[tuple[str, ...], ...]  # alternatives; each alternative is a set of exams
     validity_months: int
     prerequisites: tuple[str, ...] = ()  # any one of them, active (CE-2)

@@ -34,21 +34,21 @@ def badge_events(
             if old is None or old.achieved_on != new.achieved_on or old.status != "active":
                 events.append(
                     BadgeAchieved(
-                        cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
+                        cco_id=cco_id, certification=code, kind=new.kind,
                         achieved_on=new.achieved_on, expires_on=new.expires_on, requirements_version=new.version,
                     )
                 )
             elif old.renewed_on != new.renewed_on and new.renewed_on is not None:
                 events.append(
                     BadgeRenewed(
-                        cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
+                        cco_id=cco_id, certification=code, kind=new.kind,
                         renewed_on=new.renewed_on, expires_on=new.expires_on, requirements_version=new.version,
                     )
                 )
             elif new.expires_on > old.expires_on:
                 events.append(
                     BadgeExtended(
-                        cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
+                        cco_id=cco_id, certification=code, kind=new.kind,
                         previous_expires_on=old.expires_on, expires_on=new.expires_on,
                         reason=new.extension_reason or "recomputed",
                     )
@@ -56,7 +56,7 @@ def badge_events(
         elif old is not None and old.status == "active":
             events.append(
                 BadgeExpired(
-                    cco_id=cco_id, certification=code, kind=new.kind,  # type: ignore[arg-type]
+                    cco_id=cco_id, certification=code, kind=new.kind,
                     expired_on=new.expires_on,
                 )
             )
@@ -65,7 +65,7 @@ def badge_events(
             # the passes that earned it are gone (catalog change): it no longer holds
             events.append(
                 BadgeExpired(
-                    cco_id=cco_id, certification=code, kind=old.kind,  # type: ignore[arg-type]
+                    cco_id=cco_id, certification=code, kind=old.kind,
                     expired_on=old.expires_on,
                 )
             )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Literal
 
 from partnerhub.dates import add_months
 
-THRESHOLDS = (6, 3)
+Months = Literal[6, 3]  # the contract's ``months_before``
+THRESHOLDS: tuple[Months, ...] = (6, 3)
 
 
 def reminder_date(expires_on: date, months_before: int) -> date:
@@ -16,7 +18,7 @@ def reminder_date(expires_on: date, months_before: int) -> date:
 
 def next_reminder(
     kind: str, status: str, expires_on: date, already_sent: Collection[int] = ()
-) -> tuple[date, int] | None:
+) -> tuple[date, Months] | None:
     """The next reminder to send for this validity period (date, months before), or None."""
     if kind == "cqs_representative" or status != "active":
         return None
@@ -27,7 +29,7 @@ def next_reminder(
     return None
 
 
-def due_threshold(expires_on: date, day: date) -> int | None:
+def due_threshold(expires_on: date, day: date) -> Months | None:
     """On ``day``, the reminder that is due: the 3-month one once its date is reached (the
     6-month one is then no longer useful), else the 6-month one from its date on."""
     if day >= expires_on:

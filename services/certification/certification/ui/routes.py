@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
-from certification import certificate_pdf, store
+from certification import certificate_pdf, repository
 from certification.api.credentials import issuer_of, signed_credential
 from certification.api.schemas import AgreementIn, ExamIn, ExamNumber
 from certification.domain.badges import still_needed
@@ -33,7 +33,7 @@ from certification.use_cases.agreements import sign_agreement
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, Problem, Unprocessable
 from partnerhub.policy import PartnerRight, partners_with
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 from partnerhub.ui import PageKit
 
 HERE = FilePath(__file__).parent
@@ -66,12 +66,12 @@ async def my_certifications(
     request: Request,
     message: str | None = Query(None, max_length=500),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     db = runtime.db
-    mine = await queries.individual_certifications(db, principal, principal.sub)
-    history = await queries.exam_history(db, principal, principal.sub)
-    today = await db.today()
+    mine = await queries.individual_certifications(db, today, principal, principal.sub)
+    history = await queries.exam_history(db, today, principal, principal.sub)
     needs, sent = await _cqs_needs_and_reminders(runtime, mine["cco_id"], today)
     return kit.render(
         request, "me.html", me=mine, history=history["results"], needs=needs, reminders=sent, today=today,
@@ -83,7 +83,7 @@ async def _cqs_needs_and_reminders(runtime: ServiceRuntime, owner: str, today: d
     """CE-3: for every CQS in force that the person does not hold active, the exams and prerequisite still missing;
     CE-6: the reminders certification sent."""
     async with runtime.db.engine.connect() as conn:
-        catalog = await store.load_catalog(conn)
+        catalog = await repository.load_catalog(conn)
         held = {r.certification: r for r in await conn.execute(select(badges).where(badges.c.cco_id == owner))}
         latest: dict[str, date] = defaultdict(lambda: date.min)
         for r in await conn.execute(
@@ -115,10 +115,13 @@ async def _cqs_needs_and_reminders(runtime: ServiceRuntime, owner: str, today: d
 
 @router.post("/me/agreement")
 async def sign(
-    request: Request, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(kit.ui_principal)
+    request: Request,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
+    principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     """CE-3: the Career Certifications Agreement, signed by the individual; due certificates are issued."""
-    _agreement, issued, created = await sign_agreement(runtime.db, principal.sub, AgreementIn().version, None)
+    _agreement, issued, created = await sign_agreement(runtime.db, today, principal.sub, AgreementIn().version, None)
     n = len(issued)
     said = "You signed the Career Certifications Agreement." if created else "You had signed the agreement already."
     return kit.redirect(request, "/me", f"{said} {n} certificate{'' if n == 1 else 's'} issued.")
@@ -130,9 +133,10 @@ async def certificate_download(
     cco_id: str = Path(pattern=CCO_ID_PATTERN),
     code: str = Path(pattern=CODE),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
-    facts = await credentials.certificate_to_download(runtime.db, principal, cco_id, code)
+    facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
     content = certificate_pdf.render(facts, issuer_of(request, runtime))
     disposition = f'attachment; filename="certificate-{facts.number}.pdf"'
     return Response(content, media_type="application/pdf", headers={"Content-Disposition": disposition})
@@ -144,9 +148,10 @@ async def credential_download(
     cco_id: str = Path(pattern=CCO_ID_PATTERN),
     code: str = Path(pattern=CODE),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
-    facts, _credential, token = await signed_credential(request, runtime, principal, cco_id, code)
+    facts, _credential, token = await signed_credential(request, runtime, today, principal, cco_id, code)
     disposition = f'attachment; filename="credential-{facts.number}.jwt"'
     return Response(token, media_type="application/vc+jwt", headers={"Content-Disposition": disposition})
 
@@ -156,9 +161,10 @@ async def partner_members(
     request: Request,
     be_geo_id: str = Path(pattern=PARTNER),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
-    found = await queries.partner_certifications(runtime.db, principal, be_geo_id)
+    found = await queries.partner_certifications(runtime.db, today, principal, be_geo_id)
     if "members" not in found:  # a PAM: the counts only (CE-12), as the API answers
         raise Forbidden("The members' certifications are shown to the partner's admins and program staff only.")
     return kit.render(request, "partner.html", be_geo_id=be_geo_id, found=found, today=found["as_of"])
@@ -169,23 +175,24 @@ async def individual(
     request: Request,
     cco_id: str = Path(pattern=CCO_ID_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     """A member's certifications as their partner's admin sees them (current ones; everything with a grant), and
     their exam history only while the grant is in force (CE-11)."""
     db = runtime.db
-    found = await queries.individual_certifications(db, principal, cco_id)
+    found = await queries.individual_certifications(db, today, principal, cco_id)
     if found["cco_id"] == principal.sub:
         return kit.redirect(request, "/me")
     try:
-        history: list[dict[str, Any]] | None = (await queries.exam_history(db, principal, cco_id))["results"]
+        history: list[dict[str, Any]] | None = (await queries.exam_history(db, today, principal, cco_id))["results"]
         refused = None
     except Problem as exc:
         if exc.status != 403:
             raise
         history, refused = None, exc.detail
     return kit.render(
-        request, "individual.html", person=found, history=history, refused=refused, today=await db.today(),
+        request, "individual.html", person=found, history=history, refused=refused, today=today,
         partners=admin_partners(principal),
     )
 
@@ -195,11 +202,12 @@ async def exam_history(
     request: Request,
     cco_id: str = Path(pattern=CCO_ID_PATTERN),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     """The exam history alone: 403 without a grant, 404 for someone the caller may not see, as the API."""
-    history = await queries.exam_history(runtime.db, principal, cco_id)
-    return kit.render(request, "history.html", owner=history["cco_id"], history=history["results"], today=await runtime.db.today())
+    history = await queries.exam_history(runtime.db, today, principal, cco_id)
+    return kit.render(request, "history.html", owner=history["cco_id"], history=history["results"], today=today)
 
 
 # staff: exam replacements to announce (CE-1) ------------------------------------------------------
@@ -213,11 +221,12 @@ async def exams_page(
     request: Request,
     message: str | None = Query(None, max_length=500),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     ensure_staff(principal)
     return kit.render(
-        request, "exams.html", exams=await catalog.list_exams(runtime.db), message=message, today=await runtime.db.today(),
+        request, "exams.html", exams=await catalog.list_exams(runtime.db), message=message, today=today,
         partners=admin_partners(principal),
     )
 
@@ -231,6 +240,7 @@ async def announce_replacement(
     required: str = Form(""),
     effective_on: str = Form("", max_length=10),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     """The API's ``PUT /v1/exams/{number}`` with ``replaces``: the same input checks, the same announcement."""
@@ -245,7 +255,7 @@ async def announce_replacement(
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'number'}: {e['msg']}" for e in exc.errors()[:5])
         raise Unprocessable(f"The announcement is not valid: {where}", slug="invalid-request") from exc
     exam = ExamDef(number, body.title, body.technical, body.replaces, body.replacement_required, body.replacement_effective_on)
-    stored, _created = await catalog.put_exam(runtime.db, exam)
+    stored, _created = await catalog.put_exam(runtime.db, today, exam)
     must = "existing holders must take it" if stored.replacement_required else "existing holders need not retake"
     return kit.redirect(
         request, "/staff/exams",

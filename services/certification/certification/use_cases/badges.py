@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from certification import store
+from certification import repository
 from certification.domain.badges import BadgeState, Pass, replay
 from certification.domain.catalog import Catalog
 from certification.domain.changes import badge_events, same
@@ -31,9 +31,9 @@ async def recompute(uow: UnitOfWork, catalog: Catalog, cco_ids: Sequence[str], t
     people = sorted(set(cco_ids))
     if not people:
         return 0
-    await store.lock_holders(db, conn, people)
+    await repository.lock_holders(db, conn, people)
     passes: dict[str, list[Pass]] = defaultdict(list)
-    for part in store.chunks(people):
+    for part in repository.chunks(people):
         rows = await conn.execute(
             select(exam_results.c.cco_id, exam_results.c.exam_number, exam_results.c.taken_on).where(
                 exam_results.c.cco_id.in_(part), exam_results.c.passed.is_(True)
@@ -41,7 +41,7 @@ async def recompute(uow: UnitOfWork, catalog: Catalog, cco_ids: Sequence[str], t
         )
         for row in rows:
             passes[row.cco_id].append(Pass(row.exam_number, row.taken_on))
-    stored = await store.load_badges(conn, people)
+    stored = await repository.load_badges(conn, people)
 
     upserts: list[tuple[str, BadgeState, BadgeState | None]] = []
     deletes: list[dict[str, str]] = []
@@ -65,7 +65,7 @@ async def recompute(uow: UnitOfWork, catalog: Catalog, cco_ids: Sequence[str], t
         )
     if upserts:
         await _write_badges(uow, upserts, today)
-    await store.clear_dirty(conn, people)
+    await repository.clear_dirty(conn, people)
     return len(people)
 
 
@@ -74,7 +74,7 @@ async def _write_badges(uow: UnitOfWork, upserts: list[tuple[str, BadgeState, Ba
     people = sorted({c for c, _, _ in upserts})
     sent: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     signed: set[str] = set()
-    for part in store.chunks(people):
+    for part in repository.chunks(people):
         for r in await conn.execute(select(reminders).where(reminders.c.cco_id.in_(part))):
             sent[(r.cco_id, r.certification, r.expires_on)].add(r.months_before)
         signed.update(
@@ -100,7 +100,7 @@ async def _write_badges(uow: UnitOfWork, upserts: list[tuple[str, BadgeState, Ba
                 "updated_at": now,
             }
         )
-    await conn.execute(store.upsert_columns(uow.db, badges, ["cco_id", "certification"], BADGE_COLUMNS), rows)
+    await conn.execute(repository.upsert_columns(uow.db, badges, ["cco_id", "certification"], BADGE_COLUMNS), rows)
     holders_with_agreement = [c for c in people if c in signed]
     if holders_with_agreement:
         await issue_certificates(uow, holders_with_agreement, today)
@@ -110,7 +110,7 @@ async def issue_certificates(uow: UnitOfWork, cco_ids: Sequence[str], today: dat
     """CE-3: a certificate for each active badge's current period that has none yet (agreement signed)."""
     conn = uow.conn
     issued: list[dict[str, Any]] = []
-    for part in store.chunks(sorted(set(cco_ids))):
+    for part in repository.chunks(sorted(set(cco_ids))):
         have = {
             (r.cco_id, r.certification, r.valid_from, r.expires_on)
             for r in await conn.execute(select(certificates).where(certificates.c.cco_id.in_(part)))

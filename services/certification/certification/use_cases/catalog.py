@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from certification import store
+from certification import repository
 from certification.domain.catalog import (
     CatalogError,
     CertificationDef,
@@ -25,25 +25,25 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
-async def put_exam(db: Database, exam: ExamDef) -> tuple[ExamDef, bool]:
+async def put_exam(db: Database, today: date, exam: ExamDef) -> tuple[ExamDef, bool]:
     """Create or replace an exam: the exam as stored, and True when it was created.
 
     CE-1: a new or changed replacement announcement is published (``certification.exam.replaced``) in the
     same transaction; writing the same exam again publishes nothing.
     """
     async with db.uow() as uow:
-        catalog = await store.load_catalog(uow.conn)
+        catalog = await repository.load_catalog(uow.conn)
         before = catalog.exams.get(exam.number)
         merged = dict(catalog.exams)
         merged[exam.number] = exam
         try:
             check_exam(exam, merged)
-            exam, announcement = announce(before, exam, await uow.today())
+            exam, announcement = announce(before, exam, today)
         except CatalogError as exc:
             raise Unprocessable(str(exc), slug="invalid-exam", number=exam.number) from exc
         values = asdict(exam) | {"updated_at": datetime.now(UTC)}
         await uow.conn.execute(
-            store.upsert_columns(db, exams, ["number"], [k for k in values if k != "number"]), [values]
+            repository.upsert_columns(db, exams, ["number"], [k for k in values if k != "number"]), [values]
         )
         if announcement is not None:
             uow.emit(
@@ -68,7 +68,7 @@ class CertificationVersions:
 
 
 async def put_certification(
-    db: Database, cert: CertificationDef, effective_on: date | None = None
+    db: Database, today: date, cert: CertificationDef, effective_on: date | None = None
 ) -> tuple[CertificationVersions, bool]:
     """Add a version of a certification's requirements (CE-4); True when the certification was created.
 
@@ -77,8 +77,7 @@ async def put_certification(
     changed (``next_version`` says which writes are refused).
     """
     async with db.uow() as uow:
-        catalog = await store.load_catalog(uow.conn)
-        today = await uow.today()
+        catalog = await repository.load_catalog(uow.conn)
         history = catalog.versions.get(cert.code, ())
         try:
             new = next_version(history, cert, effective_on, today)
@@ -89,7 +88,7 @@ async def put_certification(
         if new is not None:
             try:
                 await uow.conn.execute(
-                    certification_versions.insert(), [store.version_row(new) | {"created_at": datetime.now(UTC)}]
+                    certification_versions.insert(), [repository.version_row(new) | {"created_at": datetime.now(UTC)}]
                 )
             except IntegrityError as exc:
                 raise Conflict(
@@ -105,7 +104,7 @@ def _published(version: CertificationDef) -> RequirementsChanged:
     return RequirementsChanged(
         code=version.code,
         name=version.name,
-        kind=version.kind,  # type: ignore[arg-type]  # checked against KINDS by check_certification
+        kind=version.kind,
         version=version.version,
         effective_on=version.effective_on,
         required_exams=[list(a) for a in version.required_exams],
@@ -118,7 +117,7 @@ def _published(version: CertificationDef) -> RequirementsChanged:
 async def list_exams(db: Database) -> list[ExamDef]:
     async with db.engine.connect() as conn:
         rows = (await conn.execute(select(exams).order_by(exams.c.number))).all()
-    return [store.exam_def(r) for r in rows]
+    return [repository.exam_def(r) for r in rows]
 
 
 async def get_exam(db: Database, number: str) -> ExamDef:
@@ -126,21 +125,19 @@ async def get_exam(db: Database, number: str) -> ExamDef:
         row = (await conn.execute(select(exams).where(exams.c.number == number))).first()
     if row is None:
         raise NotFound(f"No exam {number} in the catalog.", number=number)
-    return store.exam_def(row)
+    return repository.exam_def(row)
 
 
-async def list_certifications(db: Database) -> list[CertificationDef]:
+async def list_certifications(db: Database, today: date) -> list[CertificationDef]:
     """Each certification's version in force today."""
     async with db.engine.connect() as conn:
-        catalog = await store.load_catalog(conn)
-        today = await db.today(conn)
+        catalog = await repository.load_catalog(conn)
     return [catalog.in_force(code, today) for code in sorted(catalog.versions)]
 
 
-async def get_certification(db: Database, code: str) -> CertificationVersions:
+async def get_certification(db: Database, today: date, code: str) -> CertificationVersions:
     async with db.engine.connect() as conn:
-        history = tuple(await store.load_versions(conn, code))
-        today = await db.today(conn)
+        history = tuple(await repository.load_versions(conn, code))
     if not history:
         raise NotFound(f"No certification {code} in the catalog.", code=code)
     return CertificationVersions(version_in_force(history, today), history)

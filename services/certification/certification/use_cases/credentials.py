@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from certification import store
+from certification import repository
 from certification.domain.credentials import (
     BadgeNow,
     CertificateFacts,
@@ -70,15 +70,14 @@ async def _generate_key(db: Database) -> list[SigningKey]:
 
 
 # the holder's downloads ----------------------------------------------------------------------------
-async def certificate_to_download(db: Database, principal: Principal, cco_id: str, code: str) -> CertificateFacts:
+async def certificate_to_download(db: Database, today: date, principal: Principal, cco_id: str, code: str) -> CertificateFacts:
     """The current certificate of a person's badge, for whoever sees their certificates (the holder,
     staff, their partner's admins with a grant: CE-11, ID-4). Refusals: 404 for whoever may not see the
     person or the badge, 403 for an admin without a grant, 409 before the agreement is signed, for a
     badge that is not active, or a revoked certificate."""
     async with db.engine.connect() as conn:
-        owner = await store.resolve(conn, cco_id)
-        self_ = await store.resolve(conn, principal.sub) == owner
-        today = await db.today(conn)
+        owner = await repository.resolve(conn, cco_id)
+        self_ = await repository.resolve(conn, principal.sub) == owner
         view = certification_view(principal, await standing(conn, owner, today), self_)
         if view is None:
             raise NotFound(f"No certification records for CCO ID {cco_id}.", cco_id=cco_id)
@@ -103,29 +102,34 @@ async def certificate_to_download(db: Database, principal: Principal, cco_id: st
                 f"signed (CE-3; POST /v1/individuals/{owner}/agreements).",
                 slug="agreement-not-signed",
             )
-        valid_from = badge.renewed_on or badge.achieved_on
-        row = (
-            await conn.execute(
-                select(certificates).where(
-                    certificates.c.cco_id == owner,
-                    certificates.c.certification == code,
-                    certificates.c.valid_from == valid_from,
-                    certificates.c.expires_on == badge.expires_on,
-                )
+        return await _facts(conn, await _issued_certificate(conn, owner, code, badge), today)
+
+
+async def _issued_certificate(conn: AsyncConnection, owner: str, code: str, badge: Row[Any]) -> Row[Any]:
+    """The certificate of the badge's current validity (409 while it is being issued, or once revoked)."""
+    valid_from = badge.renewed_on or badge.achieved_on
+    row = (
+        await conn.execute(
+            select(certificates).where(
+                certificates.c.cco_id == owner,
+                certificates.c.certification == code,
+                certificates.c.valid_from == valid_from,
+                certificates.c.expires_on == badge.expires_on,
             )
-        ).first()
-        if row is None:  # signed, active, but not issued yet: cannot happen after a recompute or a signature
-            raise Conflict(f"The certificate of {code} is being issued; try again.", slug="certificate-pending")
-        if row.revoked_on is not None:
-            raise Conflict(
-                f"Certificate {row.number} was revoked on {row.revoked_on.isoformat()}: {row.revoked_reason}",
-                slug="certificate-revoked",
-            )
-        return await _facts(conn, row, today)
+        )
+    ).first()
+    if row is None:  # signed, active, but not issued yet: cannot happen after a recompute or a signature
+        raise Conflict(f"The certificate of {code} is being issued; try again.", slug="certificate-pending")
+    if row.revoked_on is not None:
+        raise Conflict(
+            f"Certificate {row.number} was revoked on {row.revoked_on.isoformat()}: {row.revoked_reason}",
+            slug="certificate-revoked",
+        )
+    return row
 
 
 async def _facts(conn: AsyncConnection, row: Any, today: date) -> CertificateFacts:
-    names = await store.names_in_force(conn, today)
+    names = await repository.names_in_force(conn, today)
     kind = await conn.scalar(
         select(badges.c.kind).where(badges.c.cco_id == row.cco_id, badges.c.certification == row.certification)
     )
@@ -148,7 +152,7 @@ class NotOurs(Problem):
 
 
 async def verify(
-    db: Database, *, number: str | None = None, certificate_id: str | None = None
+    db: Database, today: date, *, number: str | None = None, certificate_id: str | None = None
 ) -> tuple[Verdict, str]:
     """valid / expired / revoked for a certificate, by its number or its id; (verdict, number)."""
     async with db.engine.connect() as conn:
@@ -158,7 +162,6 @@ async def verify(
         if row is None:
             what = f"certificate number {number}" if number else f"credential urn:uuid:{certificate_id}"
             raise NotFound(f"No certificate with {what}.")
-        today = await db.today(conn)
         badge = (
             await conn.execute(
                 select(badges).where(badges.c.cco_id == row.cco_id, badges.c.certification == row.certification)
@@ -169,7 +172,7 @@ async def verify(
     return judge(facts, now, row.revoked_on, today), row.number
 
 
-async def verify_credential(db: Database, ring: KeyRing, token: str) -> tuple[Verdict, str]:
+async def verify_credential(db: Database, today: date, ring: KeyRing, token: str) -> tuple[Verdict, str]:
     """A pasted VC-JWT: its signature by one of our published keys, then its certificate's status."""
     try:
         claims = ring.verify(token)
@@ -179,7 +182,7 @@ async def verify_credential(db: Database, ring: KeyRing, token: str) -> tuple[Ve
     if certificate_id is None:
         raise NotOurs("The credential's id is not one this service issues (urn:uuid:…).")
     try:
-        return await verify(db, certificate_id=certificate_id)
+        return await verify(db, today, certificate_id=certificate_id)
     except NotFound:
         raise NotOurs("The credential is signed by this service, but names no certificate it knows.") from None
 
@@ -192,11 +195,10 @@ async def certificates_merged(uow: UnitOfWork, retired: Sequence[str], survivor:
 
 
 # revocation ---------------------------------------------------------------------------------------
-async def revoke(db: Database, number: str, reason: str) -> tuple[dict[str, Any], bool]:
+async def revoke(db: Database, today: date, number: str, reason: str) -> tuple[dict[str, Any], bool]:
     """Program staff revoke a certificate (issued in error, fraud); its verification answers "revoked".
     Idempotent: the first revocation stands. Returns (certificate, created)."""
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today) as uow:
         row = (await uow.conn.execute(select(certificates).where(certificates.c.number == number))).first()
         if row is None:
             raise NotFound(f"No certificate with number {number}.")

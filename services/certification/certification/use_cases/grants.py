@@ -10,21 +10,21 @@ from datetime import date
 
 from sqlalchemy import select
 
-from certification import store
+from certification import repository
 from certification.tables import grants
 from partnerhub.db.uow import UnitOfWork
 
 
 async def grant_changed(uow: UnitOfWork, cco_id: str, be_geo_id: str, granted: bool, changed_on: date) -> None:
     occurred_at = uow.occurred_at
-    owner = await store.resolve(uow.conn, cco_id)
+    owner = await repository.resolve(uow.conn, cco_id)
     stored = (
         await uow.conn.execute(select(grants).where(grants.c.cco_id == owner, grants.c.be_geo_id == be_geo_id))
     ).first()
     if stored is not None and (stored.changed_on, stored.occurred_at) > (changed_on, occurred_at):
         return  # an older change arriving late
     await uow.conn.execute(
-        store.upsert(
+        repository.upsert(
             uow.db, grants, ["cco_id", "be_geo_id"],
             {"granted": granted, "changed_on": changed_on, "occurred_at": occurred_at},
         ).values(cco_id=owner, be_geo_id=be_geo_id, granted=granted, changed_on=changed_on, occurred_at=occurred_at)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from certification import store
+from certification import repository
 from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
 from certification.tables import IDENTITY, exam_results, import_errors, import_warnings, imports
 from certification.use_cases.badges import dirty_people, recompute
@@ -199,8 +199,11 @@ async def run_import(
     recompute_batch_size: int = 1000,
     recompute_workers: int = 2,
     progress: Callable[[ImportReport], None] | None = None,
+    business_date: Callable[[], Awaitable[date]],
 ) -> ImportReport:
-    today = await db.today()
+    """Import a file; ``business_date`` is the service's clock, read when the import starts and again when its
+    badges are recomputed (a long import may see the clock move)."""
+    today = await business_date()
     try:
         batch: list[Line] = []
         for line in read_lines(path, fmt):
@@ -213,7 +216,7 @@ async def run_import(
         if batch:
             await _import_batch(db, import_id, batch, today)
         await _set(db, import_id, status="recomputing")
-        await recompute_marked(db, import_id, recompute_batch_size, progress, workers=recompute_workers)
+        await recompute_marked(db, import_id, recompute_batch_size, progress, workers=recompute_workers, business_date=business_date)
         await _set(db, import_id, status="done", finished_at=datetime.now(UTC))
     except HeaderError as exc:
         await _set(db, import_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
@@ -236,13 +239,14 @@ async def recompute_marked(
     progress: Callable[[ImportReport], None] | None = None,
     *,
     workers: int = 1,
+    business_date: Callable[[], Awaitable[date]],
 ) -> None:
     """Recompute every marked person, a batch per transaction. On PostgreSQL several workers run
     side by side (each claims its batch with SKIP LOCKED), so one computes while another waits
     for the database; SQLite's writers queue anyway, so it uses one."""
     async with db.engine.connect() as conn:
-        catalog = await store.load_catalog(conn)
-    today = await db.today()
+        catalog = await repository.load_catalog(conn)
+    today = await business_date()
 
     async def worker() -> None:
         while True:
@@ -286,7 +290,7 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
     errors: list[dict[str, Any]] = []
     async with db.uow() as uow:
         conn = uow.conn
-        catalog = await store.load_catalog(conn)
+        catalog = await repository.load_catalog(conn)
         parsed = _parse(batch, import_id, today, catalog.exams, errors)
         new_rows, replayed = await _first_seen(conn, parsed, import_id, errors)
         records = await _record_results(uow, import_id, new_rows)
@@ -331,7 +335,7 @@ async def _first_seen(
     """The results not recorded before, and how many lines repeat one recorded with the same values; a line
     with a recorded external_id but other values is an error (the first result stands)."""
     first_seen: dict[str, ResultRow] = {}
-    for part in store.chunks([p[1].external_id for p in parsed]):
+    for part in repository.chunks([p[1].external_id for p in parsed]):
         rows = await conn.execute(
             select(
                 exam_results.c.external_id, exam_results.c.original_cco_id, exam_results.c.exam_number,
@@ -378,7 +382,7 @@ async def _unknown_people(
 
 async def _record_results(uow: UnitOfWork, import_id: str, new_rows: list[ResultRow]) -> int:
     """Copy the new results in, each pass with its ``exam.passed`` event, and mark their owners for recomputing."""
-    owners = await store.resolve_many(uow.conn, (r.cco_id for r in new_rows))
+    owners = await repository.resolve_many(uow.conn, (r.cco_id for r in new_rows))
     now = datetime.now(UTC)
     records = []
     passed_by: set[str] = set()  # owners whose badges may change
@@ -393,5 +397,5 @@ async def _record_results(uow: UnitOfWork, import_id: str, new_rows: list[Result
             uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result_id))
     if records:
         await uow.db.copy_rows(uow.conn, exam_results, RESULT_COLUMNS, records)
-        await store.mark_dirty(uow.db, uow.conn, passed_by)
+        await repository.mark_dirty(uow.db, uow.conn, passed_by)
     return len(records)

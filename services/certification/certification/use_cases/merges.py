@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from certification import store
+from certification import repository
 from certification.tables import agreements, badges, exam_results, grants, holders, reminders
 from certification.use_cases.badges import recompute
 from certification.use_cases.credentials import certificates_merged
@@ -24,7 +24,7 @@ from partnerhub.mirrors.identity import Merge
 async def rekey(uow: UnitOfWork, merge: Merge) -> None:
     conn, db = uow.conn, uow.db
     target, gone = merge.survivor, list(merge.retired)
-    await store.lock_holders(db, conn, [target, *gone])
+    await repository.lock_holders(db, conn, [target, *gone])
     await conn.execute(update(exam_results).where(exam_results.c.cco_id.in_(gone)).values(cco_id=target))
     await certificates_merged(uow, gone, target)
     for table, key in (
@@ -35,7 +35,7 @@ async def rekey(uow: UnitOfWork, merge: Merge) -> None:
         await _move_rows(uow, table, key, gone, target)
     await conn.execute(delete(badges).where(badges.c.cco_id.in_(gone)))
     await conn.execute(delete(holders).where(holders.c.cco_id.in_(gone)))
-    catalog = await store.load_catalog(conn)
+    catalog = await repository.load_catalog(conn)
     await recompute(uow, catalog, [target], await uow.today())
 
 

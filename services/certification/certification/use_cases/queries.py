@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from certification import store
+from certification import repository
 from certification.domain.catalog import program_category
 from certification.domain.privacy import Standing, certification_view, exam_history_decision
 from certification.tables import (
@@ -52,10 +52,9 @@ async def standing(conn: AsyncConnection, cco_id: str, today: date) -> Standing:
     return Standing(cco_id, frozenset(current), frozenset(granted & current))
 
 
-async def _who(db: Database, conn: AsyncConnection, principal: Principal, cco_id: str) -> tuple[str, Standing, bool]:
-    owner = await store.resolve(conn, cco_id)
-    me = await store.resolve(conn, principal.sub)
-    today = await db.today()
+async def _who(conn: AsyncConnection, today: date, principal: Principal, cco_id: str) -> tuple[str, Standing, bool]:
+    owner = await repository.resolve(conn, cco_id)
+    me = await repository.resolve(conn, principal.sub)
     return owner, await standing(conn, owner, today), me == owner
 
 
@@ -63,9 +62,9 @@ def _not_found(cco_id: str) -> NotFound:
     return NotFound(f"No certification records for CCO ID {cco_id}.", cco_id=cco_id)
 
 
-async def exam_history(db: Database, principal: Principal, cco_id: str) -> dict[str, Any]:
+async def exam_history(db: Database, today: date, principal: Principal, cco_id: str) -> dict[str, Any]:
     async with db.engine.connect() as conn:
-        owner, person, self_ = await _who(db, conn, principal, cco_id)
+        owner, person, self_ = await _who(conn, today, principal, cco_id)
         decision = exam_history_decision(principal, person, self_)
         if decision is Decision.FORBID:
             raise Forbidden(f"{owner} has not granted your partner access to their exam history (ID-4, CE-11).")
@@ -109,9 +108,9 @@ def _badge_out(row: Any, names: dict[str, str], certs: dict[tuple[str, date, dat
     }
 
 
-async def individual_certifications(db: Database, principal: Principal, cco_id: str) -> dict[str, Any]:
+async def individual_certifications(db: Database, today: date, principal: Principal, cco_id: str) -> dict[str, Any]:
     async with db.engine.connect() as conn:
-        owner, person, self_ = await _who(db, conn, principal, cco_id)
+        owner, person, self_ = await _who(conn, today, principal, cco_id)
         view = certification_view(principal, person, self_)
         if view is None:
             raise _not_found(cco_id)
@@ -119,7 +118,7 @@ async def individual_certifications(db: Database, principal: Principal, cco_id: 
         if view == "current":
             stmt = stmt.where(badges.c.status == "active")
         rows = (await conn.execute(stmt)).all()
-        names = await store.names_in_force(conn, await db.today(conn))
+        names = await repository.names_in_force(conn, today)
         certs = {
             (c.certification, c.valid_from, c.expires_on): c
             for c in await conn.execute(select(certificates).where(certificates.c.cco_id == owner))
@@ -134,12 +133,11 @@ async def individual_certifications(db: Database, principal: Principal, cco_id: 
     return out
 
 
-async def partner_certifications(db: Database, principal: Principal, be_geo_id: str) -> dict[str, Any]:
+async def partner_certifications(db: Database, today: date, principal: Principal, be_geo_id: str) -> dict[str, Any]:
     """The counts per program requirement (CE-12) for whoever sees the partner (its PAMs too); the
     members and their current certifications only for those who see its members (not PAMs)."""
     require_partner(principal, PartnerRight.SEE, be_geo_id)
     with_members = partner_decision(principal, PartnerRight.SEE_MEMBERS, be_geo_id) is Decision.ALLOW
-    today = await db.today()
     async with db.engine.connect() as conn:
         members = sorted(
             set(
@@ -150,9 +148,9 @@ async def partner_certifications(db: Database, principal: Principal, be_geo_id: 
                 ).scalars()
             )
         )
-        names = await store.names_in_force(conn, today)
+        names = await repository.names_in_force(conn, today)
         held: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for part in store.chunks(members):
+        for part in repository.chunks(members):
             rows = await conn.execute(
                 select(badges)
                 .where(badges.c.cco_id.in_(part), badges.c.status == "active")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from certification import store
+from certification import repository
 from certification.domain.rows import ResultRow, RowError, check_taken_on
 from certification.tables import exam_results, exams
 from certification.use_cases.badges import recompute
@@ -43,15 +43,14 @@ async def find_by_external_id(db: Database, external_id: str) -> Result | None:
     return result_of(row) if row else None
 
 
-async def record_result(db: Database, row: ResultRow) -> tuple[Result, bool]:
+async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Result, bool]:
     """Record one result and recompute the person's badges; (result, created). A replay of the
     external id returns the first result unchanged (created False)."""
     first = await find_by_external_id(db, row.external_id)
     if first is not None:
         return first, False
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         conn = uow.conn
-        today = await uow.today()
         known = set((await conn.execute(select(exams.c.number))).scalars())
         if row.exam_number not in known:
             raise Unprocessable(
@@ -61,7 +60,7 @@ async def record_result(db: Database, row: ResultRow) -> tuple[Result, bool]:
             check_taken_on(row.taken_on, today)
         except RowError as exc:
             raise Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat()) from exc
-        owner = await store.resolve(conn, row.cco_id)
+        owner = await repository.resolve(conn, row.cco_id)
         result = Result(
             str(uuid.uuid4()), row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed,
             datetime.now(UTC),
@@ -86,7 +85,7 @@ async def record_result(db: Database, row: ResultRow) -> tuple[Result, bool]:
             return again, False
         if row.passed:
             uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result.id))
-        catalog = await store.load_catalog(conn)
+        catalog = await repository.load_catalog(conn)
         await recompute(uow, catalog, [owner], today)
         await uow.commit()
     return result, True

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from certification import store
+from certification import repository
 from certification.app import SERVICE
 from certification.tables import badges, certification_versions, metadata
 from partnerhub.bus.contracts import RequirementsChanged
@@ -193,7 +193,7 @@ async def test_ce4_migration_makes_existing_certifications_version_1_and_publish
             ))  # fmt: skip
         await migrate("certification", SERVICE.migrations_dir, database_url)
         async with engine.connect() as conn:
-            versions = [store.certification_def(r) for r in await conn.execute(sa.select(certification_versions).order_by(certification_versions.c.code))]
+            versions = [repository.certification_def(r) for r in await conn.execute(sa.select(certification_versions).order_by(certification_versions.c.code))]
             badge = (await conn.execute(sa.select(badges.c.requirements_version))).scalar_one()
             box = metadata.tables["outbox"]
             rows = (await conn.execute(sa.select(box).order_by(box.c.seq))).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
@@ -21,7 +22,7 @@ from partnerhub.auth import Principal, current_principal, require_roles
 from partnerhub.db.uow import Database
 from partnerhub.errors import Forbidden
 from partnerhub.policy import may_make_staff
-from partnerhub.service import database_of
+from partnerhub.service import database_of, today_of
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
 NOT_THEIRS = {403: {"description": "the caller may see this person but is neither them nor program staff"}}
@@ -99,9 +100,10 @@ async def merge(
     body: MergeIn,
     cco_id: str = CcoIdPath,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     _: Principal = Depends(require_roles("program_staff")),
 ) -> MergeOut:
-    survivor, retired = await use_cases.merge_individuals(db, survivor=cco_id, retire=body.retire)
+    survivor, retired = await use_cases.merge_individuals(db, today=today, survivor=cco_id, retire=body.retire)
     return MergeOut(survivor=_out(survivor), newly_retired=retired)
 
 
@@ -114,10 +116,11 @@ async def grant(
     cco_id: str = CcoIdPath,
     be_geo_id: str = BeGeoIdPath,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> GrantOut:
     person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
-    person, _ = await use_cases.grant_access(db, cco_id=cco_id, be_geo_id=be_geo_id)
+    person, _ = await use_cases.grant_access(db, today=today, cco_id=cco_id, be_geo_id=be_geo_id)
     return GrantOut(cco_id=person, be_geo_id=be_geo_id, granted=True)
 
 
@@ -131,8 +134,9 @@ async def revoke(
     cco_id: str = CcoIdPath,
     be_geo_id: str = BeGeoIdPath,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
     person_writable(principal, await use_cases.get_individual(db, cco_id), cco_id)
-    await use_cases.revoke_access(db, cco_id=cco_id, be_geo_id=be_geo_id)
+    await use_cases.revoke_access(db, today=today, cco_id=cco_id, be_geo_id=be_geo_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -23,7 +23,7 @@ from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
 from partnerhub.inputs import BusinessDate
 from partnerhub.policy import PartnerRight
-from partnerhub.service import database_of
+from partnerhub.service import database_of, today_of
 
 router = APIRouter(tags=["partners"])
 BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
@@ -91,10 +91,11 @@ async def join(
     on: BusinessDate | None = OnQuery,
     body: DateIn | None = None,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> MembershipOut:
     require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
-    membership, _ = await use_cases.join_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
+    membership, _ = await use_cases.join_partner(db, today=today, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
     return _membership(membership)
 
 
@@ -116,10 +117,11 @@ async def leave(
     on: BusinessDate | None = OnQuery,
     body: DateIn | None = None,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
     require_partner(principal, PartnerRight.MANAGE_MEMBERS, be_geo_id)
-    await use_cases.leave_partner(db, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
+    await use_cases.leave_partner(db, today=today, cco_id=cco_id, be_geo_id=be_geo_id, on=_date(on, body))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

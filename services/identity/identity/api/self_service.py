@@ -4,7 +4,7 @@ for and confirm by the mailed link (ID-2). Grants (ID-4) are in ``individuals.py
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 from fastapi import APIRouter, Depends, Path, Request, status
@@ -27,7 +27,7 @@ from identity.settings import IdentitySettings
 from partnerhub.auth import Principal, current_principal, require_person
 from partnerhub.db.uow import Database
 from partnerhub.policy import PersonRight
-from partnerhub.service import ServiceRuntime, database_of, runtime_of
+from partnerhub.service import ServiceRuntime, database_of, runtime_of, today_of
 
 router = APIRouter(tags=["self-service"])
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")
@@ -131,7 +131,7 @@ async def ask_merge(
     person = await use_cases.get_individual(runtime.db, cco_id)
     person_writable(principal, person, cco_id)
     asked = await use_cases.request_merge(
-        runtime.db, cco_id=cco_id, retire=body.retire, requested_by=principal.sub,
+        runtime.db, today=await runtime.clock.today(), cco_id=cco_id, retire=body.retire, requested_by=principal.sub,
         base_url=public_base(request, runtime), ttl=link_ttl(runtime),
     )
     return request_out(asked)
@@ -147,6 +147,8 @@ async def ask_merge(
         409: {"description": "the link expired, was used, or was replaced by a newer one; or the IDs were merged otherwise"},
     },
 )
-async def confirm(body: MergeConfirmationIn, db: Database = Depends(database_of)) -> MergeConfirmationOut:
-    done, _, retired = await use_cases.confirm_merge(db, body.token)
+async def confirm(
+    body: MergeConfirmationIn, db: Database = Depends(database_of), today: date = Depends(today_of)
+) -> MergeConfirmationOut:
+    done, _, retired = await use_cases.confirm_merge(db, body.token, today=today)
     return MergeConfirmationOut(request=request_out(done), newly_retired=retired)

@@ -78,7 +78,7 @@ async def person_page(
     return kit.render(
         request, "me.html", person=person, current=current, associations=associations, duplicates=duplicates,
         requests=requests, pending=pending, message=message, own=principal.sub in (person.cco_id, *person.retired_ids),
-        today=await db.today(),
+        today=await runtime.clock.today(),
     )
 
 
@@ -113,7 +113,7 @@ async def ask_merge(
     person = await use_cases.get_individual(runtime.db, cco_id)
     person_writable(principal, person, cco_id)
     asked = await use_cases.request_merge(
-        runtime.db, cco_id=cco_id, retire=retire, requested_by=principal.sub,
+        runtime.db, today=await runtime.clock.today(), cco_id=cco_id, retire=retire, requested_by=principal.sub,
         base_url=public_base(request, runtime), ttl=link_ttl(runtime),
     )
     message = (
@@ -146,7 +146,7 @@ async def confirm_merge(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal | None = Depends(kit.optional_principal),
 ) -> Response:
-    done, _, retired = await use_cases.confirm_merge(runtime.db, token)
+    done, _, retired = await use_cases.confirm_merge(runtime.db, token, today=await runtime.clock.today())
     return kit.render(request, "merged.html", link=done, retired=retired)
 
 

@@ -1,7 +1,6 @@
 """Identity commands and queries; each command is one unit of work."""
 
 from identity.use_cases.associations import Association, associations_of
-from identity.use_cases.common import Individual, Membership, Partner, PartnerRole
 from identity.use_cases.duplicates import duplicate_candidates, duplicates_for
 from identity.use_cases.grants import grant_access, revoke_access
 from identity.use_cases.individuals import get_individual, register_individual, update_individual
@@ -16,6 +15,7 @@ from identity.use_cases.merge_requests import (
     request_merge,
 )
 from identity.use_cases.partners import get_partner, list_members, list_roles, register_partner
+from identity.use_cases.records import Individual, Membership, Partner, PartnerRole
 from identity.use_cases.roles import assign_role, remove_role
 from identity.use_cases.tokens import Claims, claims_for, mint_for
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from identity.tables import memberships, partners
-from identity.use_cases.common import require_cco_id
+from identity.use_cases.records import require_cco_id
 from partnerhub.db.uow import Database
 
 

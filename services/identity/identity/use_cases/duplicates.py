@@ -16,7 +16,7 @@ from identity.domain.duplicates import (
 )
 from identity.domain.ids import normalise_email
 from identity.tables import individuals, memberships
-from identity.use_cases.common import require_cco_id
+from identity.use_cases.records import require_cco_id
 from partnerhub.db.uow import Database
 
 _PEOPLE = (

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from identity.domain import normalise_email
 from identity.tables import individuals
-from identity.use_cases.common import Individual, load_individual, resolve_row
+from identity.use_cases.records import Individual, load_individual, resolve_row
 from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from identity.domain.memberships import MembershipRuleError, Stint, decide_leave, plan_join
 from identity.tables import grants, memberships
-from identity.use_cases.common import (
+from identity.use_cases.records import (
     Membership,
     require_cco_id,
     require_partner,
@@ -81,12 +81,11 @@ async def _active_row(uow: UnitOfWork, cco_id: str, be_geo_id: str) -> Any:
     return (await uow.conn.execute(stmt)).first()
 
 
-async def join_partner(db: Database, *, cco_id: str, be_geo_id: str, on: date | None = None) -> tuple[Membership, bool]:
+async def join_partner(db: Database, *, today: date, cco_id: str, be_geo_id: str, on: date | None = None) -> tuple[Membership, bool]:
     """Start a membership; any other active one ends on the same date. (membership, changed)."""
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         person = await require_cco_id(uow.conn, cco_id)
         await require_partner(uow.conn, be_geo_id)
-        today = await uow.today()
         on = on or today
         history = await stints_of(uow.conn, [person])
         try:
@@ -107,13 +106,12 @@ async def join_partner(db: Database, *, cco_id: str, be_geo_id: str, on: date | 
     return Membership(person, be_geo_id, on, None), True
 
 
-async def leave_partner(db: Database, *, cco_id: str, be_geo_id: str, on: date | None = None) -> bool:
+async def leave_partner(db: Database, *, today: date, cco_id: str, be_geo_id: str, on: date | None = None) -> bool:
     """End the active membership of ``cco_id`` in ``be_geo_id`` on ``on``: at once by the business
     date, else planned for that day (replacing an earlier plan). False when there is none."""
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         person = await require_cco_id(uow.conn, cco_id)
         await require_partner(uow.conn, be_geo_id)
-        today = await uow.today()
         on = on or today
         row = await _active_row(uow, person, be_geo_id)
         if row is None:

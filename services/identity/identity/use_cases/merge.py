@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, select, update
 
 from identity.domain.memberships import Stint, combine_active
 from identity.tables import grants, individuals, memberships, partner_roles
-from identity.use_cases.common import Individual, load_individual, stints_of
 from identity.use_cases.memberships import end_membership, set_planned_leave
+from identity.use_cases.records import Individual, load_individual, stints_of
 from partnerhub.bus.contracts import IndividualMerged
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
 
 
-async def merge_individuals(db: Database, *, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
+async def merge_individuals(db: Database, *, today: date, survivor: str, retire: Sequence[str]) -> tuple[Individual, list[str]]:
     """Retire ``retire`` into ``survivor``. Returns (the survivor, the IDs newly retired).
 
     Repeating a merge changes nothing. Retiring an ID that already has retired IDs of its own
     moves those too (chains: B into A, then A into C — B and A both resolve to C)."""
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         result, retired = await merge_in(uow, survivor=survivor, retire=retire)
         if retired:
             await uow.commit()

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from identity.domain.merge_links import LinkState, confirm_url, link_state, token_hash
 from identity.tables import individuals, merge_requests
-from identity.use_cases.common import Individual, require_cco_id
 from identity.use_cases.duplicates import duplicates_for
 from identity.use_cases.merge import merge_in
+from identity.use_cases.records import Individual, require_cco_id
 from partnerhub.bus.contracts import MergeRequested
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, NotFound, Problem, Unprocessable
@@ -49,13 +49,13 @@ def _request(row: Any, now: datetime) -> MergeRequest:
 
 
 async def request_merge(
-    db: Database, *, cco_id: str, retire: str, requested_by: str, base_url: str, ttl: timedelta
+    db: Database, *, today: date, cco_id: str, retire: str, requested_by: str, base_url: str, ttl: timedelta
 ) -> MergeRequest:
     """Ask to retire ``retire`` into ``cco_id``. Refused: itself (422), an unknown ID (422), an ID already
     retired (409), an ID the rule does not link to the person (422 ``not-a-duplicate``). A new request for the
     same two IDs replaces the earlier one: only the newest link works; at most ``MAX_REQUESTS_PER_DAY`` a day (429)."""
     survivor, found = await duplicates_for(db, cco_id)
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         row = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == retire))).first()
         if row is None:
             raise Unprocessable(f"Unknown CCO ID: {retire}.", slug="unknown-cco-id", unknown=[retire])
@@ -136,9 +136,9 @@ def link_refusal(state: LinkState) -> tuple[str, str]:
     return LINK_REFUSALS[state]
 
 
-async def confirm_merge(db: Database, token: str) -> tuple[MergeRequest, Individual, list[str]]:
+async def confirm_merge(db: Database, token: str, *, today: date) -> tuple[MergeRequest, Individual, list[str]]:
     """Perform the merge a link asks for, once: (the request, the survivor, the IDs newly retired)."""
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         row = (
             await uow.conn.execute(select(merge_requests).where(merge_requests.c.token_hash == token_hash(token)))
         ).first()

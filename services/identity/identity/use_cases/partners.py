@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from identity.tables import individuals, memberships, partner_roles, partners
-from identity.use_cases.common import Membership, Partner, PartnerRole, require_partner
+from identity.use_cases.records import Membership, Partner, PartnerRole, require_partner
 from partnerhub.bus.contracts import PartnerRegistered
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from identity.tables import partner_roles
-from identity.use_cases.common import require_cco_id, require_partner
-from partnerhub.bus.contracts import AdminAssigned, AdminRemoved
+from identity.use_cases.records import require_cco_id, require_partner
+from partnerhub.bus.contracts import AdminAssigned, AdminRemoved, AdminRole
 from partnerhub.db.uow import Database
 
-ROLES = ("partner_admin", "pam")
+ROLES: tuple[AdminRole, ...] = ("partner_admin", "pam")
 
 
-async def assign_role(db: Database, *, cco_id: str, be_geo_id: str, role: str) -> tuple[str, bool]:
+async def assign_role(db: Database, *, cco_id: str, be_geo_id: str, role: AdminRole) -> tuple[str, bool]:
     """(the active CCO ID, whether anything changed)."""
     async with db.uow() as uow:
         person = await require_cco_id(uow.conn, cco_id)
@@ -26,12 +26,12 @@ async def assign_role(db: Database, *, cco_id: str, be_geo_id: str, role: str) -
         )
         if inserted.rowcount != 1:
             return person, False
-        uow.emit(AdminAssigned(cco_id=person, be_geo_id=be_geo_id, role=role))  # type: ignore[arg-type]
+        uow.emit(AdminAssigned(cco_id=person, be_geo_id=be_geo_id, role=role))
         await uow.commit()
     return person, True
 
 
-async def remove_role(db: Database, *, cco_id: str, be_geo_id: str, role: str) -> tuple[str, bool]:
+async def remove_role(db: Database, *, cco_id: str, be_geo_id: str, role: AdminRole) -> tuple[str, bool]:
     async with db.uow() as uow:
         person = await require_cco_id(uow.conn, cco_id)
         await require_partner(uow.conn, be_geo_id)
@@ -42,6 +42,6 @@ async def remove_role(db: Database, *, cco_id: str, be_geo_id: str, role: str) -
         )
         if gone.rowcount != 1:
             return person, False
-        uow.emit(AdminRemoved(cco_id=person, be_geo_id=be_geo_id, role=role))  # type: ignore[arg-type]
+        uow.emit(AdminRemoved(cco_id=person, be_geo_id=be_geo_id, role=role))
         await uow.commit()
     return person, True

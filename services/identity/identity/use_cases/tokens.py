@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from identity.tables import partner_roles
-from identity.use_cases.common import load_individual
+from identity.use_cases.records import load_individual
 from partnerhub.auth import mint_token
 from partnerhub.db.uow import Database
 from partnerhub.errors import Forbidden

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from learning.settings import LearningSettings
 from partnerhub.auth import Principal, require_partner, require_person
 from partnerhub.policy import PartnerRight, Person, PersonRight
+from partnerhub.service import settings_of
+
+SETTINGS = settings_of(LearningSettings)  # the dependency: ``Depends(SETTINGS)``
 
 
 def ensure_sees_partner(principal: Principal, be_geo_id: str) -> None:

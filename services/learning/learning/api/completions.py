@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Response, status
 from pydantic import TypeAdapter, ValidationError
 
+from learning.api.access import SETTINGS
 from learning.api.schemas import BatchOutcome, CompletionItem, ItemOutcome
+from learning.settings import LearningSettings
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn, ItemResult
 from partnerhub.auth import Principal, require_roles
 from partnerhub.errors import Problem, Unprocessable
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(prefix="/v1/completions", tags=["completions"])
 _item = TypeAdapter(CompletionItem)
@@ -35,7 +38,7 @@ def summarise(results: list[ItemResult], received: int) -> BatchOutcome:
     )
 
 
-async def apply_items(runtime: ServiceRuntime, raw: list[Any], source: str) -> list[ItemResult]:
+async def apply_items(runtime: ServiceRuntime, today: date, raw: list[Any], source: str) -> list[ItemResult]:
     valid: list[tuple[int, CompletionIn]] = []
     bad: list[ItemResult] = []
     for index, data in enumerate(raw):
@@ -46,7 +49,7 @@ async def apply_items(runtime: ServiceRuntime, raw: list[Any], source: str) -> l
             bad.append(ItemResult(index, external, "rejected", reason=explain(exc)))
             continue
         valid.append((index, CompletionIn(item.external_id, item.cco_id, item.activity_id, item.action, item.occurred_at, source)))
-    results = await completions.record(runtime.db, valid) if valid else []
+    results = await completions.record(runtime.db, today, valid) if valid else []
     return sorted([*results, *bad], key=lambda r: r.index)
 
 
@@ -64,9 +67,11 @@ async def post_completions(
     response: Response,
     body: Any = Body(..., description="a completion, or a batch: {\"items\": [completion, ...]} or [completion, ...]"),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
+    settings: LearningSettings = Depends(SETTINGS),
     _: Principal = Depends(require_roles("system", "program_staff")),
 ) -> Any:
-    limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
+    limit = settings.batch_max_items
     batch = body if isinstance(body, list) else body.get("items") if isinstance(body, dict) and "items" in body else None
     if batch is not None:
         if not isinstance(batch, list) or not batch:
@@ -74,10 +79,10 @@ async def post_completions(
         if len(batch) > limit:
             raise Problem(f"A batch holds at most {limit} completions; got {len(batch)}.", status=413, slug="batch-too-large")
         response.status_code = status.HTTP_200_OK
-        return summarise(await apply_items(runtime, batch, "api"), len(batch))
+        return summarise(await apply_items(runtime, today, batch, "api"), len(batch))
     if not isinstance(body, dict):
         raise Unprocessable("Send a completion object, or a batch.", slug="invalid-batch")
-    (result,) = await apply_items(runtime, [body], "api")
+    (result,) = await apply_items(runtime, today, [body], "api")
     if result.status == "rejected":
         raise Unprocessable(f"The completion was not accepted: {result.reason}", slug="completion-rejected")
     response.status_code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED

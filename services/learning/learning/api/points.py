@@ -11,12 +11,12 @@ from fastapi.responses import Response
 
 from learning.api.access import ensure_sees_partner, ensure_sees_person
 from learning.api.schemas import CCO_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
-from learning.use_cases import views
+from learning.reads import points
 from partnerhub.auth import Principal, current_principal
 from partnerhub.errors import Problem
 from partnerhub.inputs import BusinessDate
 from partnerhub.pagination import Page, paging
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(tags=["points"])
 Partner = Path(pattern=PARTNER_PATTERN, description="the partner's BE GEO ID")
@@ -57,12 +57,12 @@ async def cl_view(
         description="CSV: the first line holds the stable column keys (`keys`) or titles in words (`titles`)",
     ),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
     as_csv = _wants_csv(request, format)
-    view = await views.cl_view(
+    view = await points.cl_view(
         runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
     )
     if as_csv:
@@ -76,7 +76,7 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_response(view: dict[str, Any]) -> Response:
+def json_response(view: points.CLView) -> Response:
     """The view as JSON: the bytes ``JSONResponse(jsonable_encoder(view))`` would send, written by the json
     module directly (the view holds only dicts, lists, strings, numbers, None and dates); the generic
     encoder walked the up to 2 × 100 people of each specialization one value at a time."""
@@ -87,12 +87,12 @@ def json_response(view: dict[str, Any]) -> Response:
 UTF8_BOM = "\ufeff"
 
 
-def csv_response(view: dict[str, Any], *, bom: bool = True, titles: bool = False) -> Response:
+def csv_response(view: points.CLView, *, bom: bool = True, titles: bool = False) -> Response:
     """The CL View export (the API's and the pages' download): one line per person per specialization.
 
     UTF-8 with a byte-order mark by default, so Excel reads "Zoë" as written (``bom=False`` for tools that
-    want none); text cells that would start a formula are neutralised (``views.spreadsheet_safe``)."""
-    text = views.cl_view_csv(view, titles=titles)
+    want none); text cells that would start a formula are neutralised (``points.spreadsheet_safe``)."""
+    text = points.cl_view_csv(view, titles=titles)
     return Response(
         (UTF8_BOM + text) if bom else text,
         media_type="text/csv; charset=utf-8",
@@ -111,13 +111,14 @@ async def partner_points(
     until: BusinessDate | None = Query(None, alias="to"),
     page: Page = Depends(paging),
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     ensure_sees_partner(principal, be_geo_id)
     if since and until and since > until:
         raise Problem("`from` is after `to`.", status=422, slug="invalid-range")
-    return await views.partner_points(
-        runtime.db, be_geo_id, today=await runtime.db.today(), since=since, until=until, limit=page.limit, offset=page.offset
+    return await points.partner_points(
+        runtime.db, be_geo_id, today=today, since=since, until=until, limit=page.limit, offset=page.offset
     )
 
 
@@ -131,7 +132,7 @@ async def individual_points(
     runtime: ServiceRuntime = Depends(runtime_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
-    person = await views.survivor_of(runtime.db, cco_id)
+    person = await points.survivor_of(runtime.db, cco_id)
     if not principal.is_staff:
-        ensure_sees_person(principal, person, await views.partners_of(runtime.db, person))
-    return await views.individual_points(runtime.db, person)
+        ensure_sees_person(principal, person, await points.partners_of(runtime.db, person))
+    return await points.individual_points(runtime.db, person)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from learning.api.access import SETTINGS
 from learning.api.schemas import (
     ACTIVITY_ID_PATTERN,
     CCO_ID_PATTERN,
@@ -15,6 +17,7 @@ from learning.api.schemas import (
     ProofOut,
 )
 from learning.domain.proofs import detect_type
+from learning.settings import LearningSettings
 from learning.use_cases import proofs
 from learning.use_cases.proof_store import proof_store
 from learning.use_cases.proofs import ProofIn
@@ -23,7 +26,7 @@ from partnerhub.errors import NotFound, Problem
 from partnerhub.inputs import BusinessDate, single_line
 from partnerhub.pagination import Page, paging
 from partnerhub.policy import Person, PersonRight
-from partnerhub.service import ServiceRuntime, runtime_of
+from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
 router = APIRouter(prefix="/v1/proofs", tags=["proofs"])
 ProofId = Path(pattern=r"^[0-9a-f-]{36}$")
@@ -51,9 +54,9 @@ def _too_large(limit: int) -> Problem:
     return Problem(f"The proof file is larger than {limit} bytes.", status=413, slug="proof-too-large")
 
 
-async def refuse_oversized(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> None:
+async def refuse_oversized(request: Request, settings: LearningSettings = Depends(SETTINGS)) -> None:
     """Refuse before reading the body when the declared length is already too big."""
-    limit = runtime.settings.proof_max_bytes  # type: ignore[attr-defined]
+    limit = settings.proof_max_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise _too_large(limit)
@@ -87,10 +90,10 @@ async def submit(
         UploadFile, File(description="certificate, screenshot, registration e-mail or receipt: PDF, PNG, JPEG or EML")
     ],
     runtime: ServiceRuntime = Depends(runtime_of),
+    today: date = Depends(today_of),
+    settings: LearningSettings = Depends(SETTINGS),
     principal: Principal = Depends(current_principal),
 ) -> ProofOut:
-    settings: Any = runtime.settings
-    today = await runtime.db.today()
     current = await proofs.current_partners_among(runtime.db, cco_id, principal.administered, today)
     require_person(
         principal,
@@ -151,10 +154,13 @@ async def read_proof(
     responses=FILE_RESPONSES,
 )
 async def read_file(
-    proof_id: str = ProofId, runtime: ServiceRuntime = Depends(runtime_of), principal: Principal = Depends(current_principal)
+    proof_id: str = ProofId,
+    runtime: ServiceRuntime = Depends(runtime_of),
+    settings: LearningSettings = Depends(SETTINGS),
+    principal: Principal = Depends(current_principal),
 ) -> Response:
     record = await _visible(runtime, proof_id, principal)
-    content = await proof_store(runtime.settings, runtime.db).get(record["stored_as"])
+    content = await proof_store(settings, runtime.db).get(record["stored_as"])
     if content is None:
         raise NotFound(f"The file of proof {proof_id} is missing.", proof_id=proof_id)
     # the stored filename is [A-Za-z0-9._-] only (use_cases.proofs._safe_filename): no quoting needed
@@ -171,9 +177,10 @@ async def accept(
     body: Decision | None = None,
     proof_id: str = ProofId,
     runtime: ServiceRuntime = Depends(runtime_of),
+    settings: LearningSettings = Depends(SETTINGS),
     principal: Principal = Depends(staff_only),
 ) -> ProofOut:
-    points = runtime.settings.proof_points  # type: ignore[attr-defined]
+    points = settings.proof_points
     reason = body.reason if body else None
     return ProofOut(**await proofs.decide(runtime.db, proof_id, accept=True, by=principal.sub, reason=reason, points=points))
 

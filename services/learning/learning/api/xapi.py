@@ -14,7 +14,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -48,6 +48,7 @@ from learning.domain.xapi_attachments import (
     multipart_body,
     parse_multipart,
 )
+from learning.settings import LearningSettings
 from learning.use_cases import lrs, lrs_clients, lrs_documents
 from learning.use_cases.lrs import Incoming, Query, iso
 from learning.use_cases.lrs_documents import Scope
@@ -280,7 +281,7 @@ async def _statements_body(request: Request) -> tuple[Any, list[Any]]:
         raise bad("the body nests too deeply") from None
 
 
-async def _incoming(runtime: ServiceRuntime, statements: list[Any], parts: list[Any]) -> list[Incoming]:
+async def _incoming(runtime: ServiceRuntime, today: date, statements: list[Any], parts: list[Any]) -> list[Incoming]:
     """Every statement valid, or the request refused whole (xAPI batches are atomic): a malformed one is
     a 400; one dated after today's business date a 422, as a completion is (one rule, CL-9)."""
     now = datetime.now(UTC)
@@ -301,7 +302,6 @@ async def _incoming(runtime: ServiceRuntime, statements: list[Any], parts: list[
     ids = [i.statement_id for i in out]
     if len(ids) != len(set(ids)):
         raise bad("two statements in one request share an id")
-    today = await runtime.db.today()
     for index, item in enumerate(out):
         problem = occurred_problem(item.occurred_at, today) if item.timestamped else None
         if problem:
@@ -312,13 +312,14 @@ async def _incoming(runtime: ServiceRuntime, statements: list[Any], parts: list[
 async def _store(
     runtime: ServiceRuntime, statements: list[Any], parts: list[Any], who: tuple[Principal, dict[str, Any]]
 ) -> lrs.Stored:
-    limit = runtime.settings.batch_max_items  # type: ignore[attr-defined]
+    limit = runtime.settings_as(LearningSettings).batch_max_items
     if len(statements) > limit:
         raise Problem(f"At most {limit} statements per request; got {len(statements)}.", status=413, slug="batch-too-large")
-    incoming = await _incoming(runtime, statements, parts)
+    today = await runtime.clock.today()
+    incoming = await _incoming(runtime, today, statements, parts)
     principal, authority = who
     return await lrs.store(
-        runtime.db, incoming, authority=authority, client=principal.sub, cco_id_pattern=CCO_ID_PATTERN,
+        runtime.db, today, incoming, authority=authority, client=principal.sub, cco_id_pattern=CCO_ID_PATTERN,
         attachments=[(p.sha2, p.content_type, p.content) for p in parts],
     )
 

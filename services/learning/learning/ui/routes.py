@@ -20,9 +20,10 @@ from learning.api.access import ensure_sees_partner
 from learning.api.points import csv_response
 from learning.api.schemas import ACTIVITY_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.domain.alerts import live_alerts
-from learning.ui import queries
+from learning.reads import pages, points
+from learning.settings import LearningSettings
 from learning.ui.csrf import LABEL
-from learning.use_cases import library, views
+from learning.use_cases import library
 from learning.use_cases import proofs as proofs_use_case
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, NotFound, Unprocessable
@@ -73,7 +74,7 @@ def start_page(request: Request, principal: Principal | None, base: str) -> tupl
 kit = PageKit(
     title="Continuous Learning View",
     templates_dir=HERE / "templates",
-    people=FunctionPeople(queries.known_people, queries.claims_for),
+    people=FunctionPeople(pages.known_people, pages.claims_for),
     start_page=start_page,
     csrf_label=LABEL,  # forged posts refused: partnerhub.ui.csrf
 )
@@ -107,7 +108,7 @@ async def home(
     ensure_sees_points(principal)
     base = base_of(request)
     if principal.is_staff:
-        found = await queries.all_partners(runtime.db, (q or "").strip() or None, 200)
+        found = await pages.all_partners(runtime.db, (q or "").strip() or None, 200)
         return render(request, "staff_home.html", partners=found, q=q or "")
     partners = partners_with(principal, PartnerRight.SEE_POINTS) or frozenset()
     if len(partners) != 1:
@@ -139,8 +140,8 @@ async def partners_overview(
     ensure_sees_points(principal)
     visible = partners_with(principal, PartnerRight.SEE_POINTS)
     ids = None if visible is None else sorted(visible)
-    today = await runtime.db.today()
-    rows = await queries.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
+    today = await runtime.clock.today()
+    rows = await pages.overview(runtime.db, ids, today, OVERVIEW_LIMIT)
     if sort == "risk":
         rows.sort(key=lambda r: r["sort_key"])
     elif sort == "name":
@@ -163,7 +164,7 @@ def _decorate(
         "name": name,  # specialization's, as announced (None: not yet; the code is shown)
         "active": spec["status"] in ACTIVE,
         "note": note or {},
-        "grace_days_left": queries.grace_days_left(note, today) if spec["status"] == "grace" else None,
+        "grace_days_left": pages.grace_days_left(note, today) if spec["status"] == "grace" else None,
         "percent": min(100, round(100 * earned / required)) if required else None,
         "vacant": vacant,
         "at_risk": at_risk,
@@ -179,11 +180,11 @@ async def summary(
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
-    notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
-    names = await queries.partner_names(runtime.db, [be_geo_id])
-    spec_names = await queries.specialization_names_of(runtime.db, [s["specialization"] for s in view["specializations"]])
+    today = await runtime.clock.today()
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=0)
+    notes, alerts = await pages.notes_and_alerts(runtime.db, be_geo_id)
+    names = await pages.partner_names(runtime.db, [be_geo_id])
+    spec_names = await pages.specialization_names_of(runtime.db, [s["specialization"] for s in view["specializations"]])
     specs = [
         _decorate(s, notes.get(s["specialization"]), alerts.get(s["specialization"], []), today, spec_names.get(s["specialization"]))
         for s in view["specializations"]
@@ -203,17 +204,17 @@ async def detail(
 ) -> Response:
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
+    today = await runtime.clock.today()
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=PEOPLE_SHOWN, specialization=specialization)
     if not view["specializations"]:
         raise NotFound(f"Partner {be_geo_id} has no specialization {specialization}.")
     (spec,) = view["specializations"]
-    notes, alerts = await queries.notes_and_alerts(runtime.db, be_geo_id)
-    spec_names = await queries.specialization_names_of(runtime.db, [specialization])
+    notes, alerts = await pages.notes_and_alerts(runtime.db, be_geo_id)
+    spec_names = await pages.specialization_names_of(runtime.db, [specialization])
     spec = _decorate(spec, notes.get(specialization), alerts.get(specialization, []), today, spec_names.get(specialization))
     shown = [p["cco_id"] for p in spec["people"]] + [p["cco_id"] for p in spec["previous_employees"]["people"]]
-    earned_by = await queries.activities_of(runtime.db, be_geo_id, specialization, spec["period"], shown)
-    names = await queries.partner_names(runtime.db, [be_geo_id])
+    earned_by = await pages.activities_of(runtime.db, be_geo_id, specialization, spec["period"], shown)
+    names = await pages.partner_names(runtime.db, [be_geo_id])
     return render(
         request, "detail.html", be_geo_id=be_geo_id, partner_name=names.get(be_geo_id), spec=spec, view=view,
         activities=earned_by, today=today, people_shown=PEOPLE_SHOWN,
@@ -231,8 +232,8 @@ async def export_csv(
     the first line names the columns in words (the API's default first line holds the stable keys)."""
     ensure_sees_points(principal)
     ensure_sees_partner(principal, be_geo_id)
-    today = await runtime.db.today()
-    view = await views.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
+    today = await runtime.clock.today()
+    view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=None, specialization=specialization)
     return csv_response(view, titles=True)
 
 
@@ -245,11 +246,11 @@ async def my_proofs(
     principal: Principal = Depends(ui_principal),
 ) -> Response:
     """The Cisco Live proof form and the review state of the person's proofs."""
-    today = await runtime.db.today()
+    today = await runtime.clock.today()
     return render(
         request, "proofs.html", today=today, message=message,
-        choices=await queries.proof_choices(runtime.db, principal.sub, today),
-        proofs=await queries.proofs_of(runtime.db, principal.sub),
+        choices=await pages.proof_choices(runtime.db, principal.sub, today),
+        proofs=await pages.proofs_of(runtime.db, principal.sub),
     )
 
 
@@ -296,7 +297,7 @@ async def review(
 ) -> Response:
     ensure_staff(principal)
     return render(
-        request, "review.html", message=message, today=await runtime.db.today(),
+        request, "review.html", message=message, today=await runtime.clock.today(),
         proofs=await proofs_use_case.list_proofs(runtime.db, "submitted", 200, 0),
         drafts=await library.list_drafts(runtime.db),
     )
@@ -315,9 +316,9 @@ async def decide_proof(
     said = TypeAdapter(Reason).validate_python(reason.strip()) if reason.strip() else None
     if decision == "reject" and said is None:
         raise Unprocessable("Say why the proof is rejected: the attendee reads the reason.", slug="reason-required")
-    points = runtime.settings.proof_points  # type: ignore[attr-defined]
+    award = runtime.settings_as(LearningSettings).proof_points
     record = await proofs_use_case.decide(
-        runtime.db, proof_id, accept=decision == "accept", by=principal.sub, reason=said, points=points if decision == "accept" else 0
+        runtime.db, proof_id, accept=decision == "accept", by=principal.sub, reason=said, points=award if decision == "accept" else 0
     )
     return kit.redirect(request, "/review", f"The proof of {record['cco_id']} for {record['event']} is {record['status']}.")
 

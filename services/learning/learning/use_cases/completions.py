@@ -43,14 +43,14 @@ class ItemResult:
     entry_id: str | None = None
 
 
-async def record(db: Database, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
+async def record(db: Database, today: date, items: list[tuple[int, CompletionIn]]) -> list[ItemResult]:
     """Apply a batch of already-validated items; returns one result per item (by index).
 
     Two requests racing with the same new external id for different people: the loser's
     transaction fails on the primary key and is run again, and then reports the duplicate."""
     for attempt in (1, 2, 3):
         try:
-            return await _record(db, items)
+            return await _record(db, today, items)
         except IntegrityError:
             if attempt == 3:
                 raise
@@ -62,12 +62,11 @@ Items = list[tuple[int, CompletionIn]]
 COMPLETION_COLUMNS = ("external_id", "source", "cco_id", "person", "activity_id", "action", "occurred_at", "recorded_at")
 
 
-async def _record(db: Database, items: Items) -> list[ItemResult]:
+async def _record(db: Database, today: date, items: Items) -> list[ItemResult]:
     """Each item's outcome: repeated in the batch, refused, already received, recorded, earned or already earned."""
     if not items:
         return []
-    today = await db.today()
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         results = await record_in(uow, items, today)
         await uow.commit()
     return results

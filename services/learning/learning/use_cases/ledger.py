@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Join, and_, delete, func, literal, select, update
+from sqlalchemy import Insert, Join, Row, and_, delete, func, literal, select, update
 
 from learning.domain.attribution import (
+    CreditChange,
     CreditState,
     EntryFact,
     Stint,
@@ -87,6 +88,27 @@ async def add_entries(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
     Returns the entries that were new; they are announced and credited."""
     if not new:
         return []
+    added = await _not_yet_earned(uow, new)
+    if not added:
+        return []
+    await _write_entries(uow, added)
+    for e in added:
+        uow.emit(
+            PointsEarned(
+                entry_id=e.entry_id,
+                cco_id=e.cco_id,
+                activity_id=e.activity_id,
+                points=e.points,
+                earned_on=e.earned_on,
+                specializations=e.specializations,
+            )
+        )
+    await credit_new_entries(uow, added)
+    return added
+
+
+async def _not_yet_earned(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
+    """The entries whose person has not earned their activity yet (the first of each in ``new``)."""
     # callers hold the people's locks, so what is not there now cannot appear before we commit:
     # look first, then insert plainly (a bulk executemany, no RETURNING round trips)
     held: set[tuple[str, str]] = set()
@@ -104,8 +126,11 @@ async def add_entries(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
         if (e.cco_id, e.activity_id) not in held:
             held.add((e.cco_id, e.activity_id))
             added.append(e)
-    if not added:
-        return []
+    return added
+
+
+async def _write_entries(uow: UnitOfWork, added: list[NewEntry]) -> None:
+    """The entries and the specializations each counts for, by bulk copy."""
     now = datetime.now(UTC)
     await uow.db.copy_rows(
         uow.conn,
@@ -125,19 +150,6 @@ async def add_entries(uow: UnitOfWork, new: list[NewEntry]) -> list[NewEntry]:
         ("entry_id", "specialization"),
         [(e.entry_id, s) for e in added for s in e.specializations],
     )
-    for e in added:
-        uow.emit(
-            PointsEarned(
-                entry_id=e.entry_id,
-                cco_id=e.cco_id,
-                activity_id=e.activity_id,
-                points=e.points,
-                earned_on=e.earned_on,
-                specializations=e.specializations,
-            )
-        )
-    await credit_new_entries(uow, added)
-    return added
 
 
 @dataclass(frozen=True)
@@ -197,7 +209,7 @@ def _announce(uow: UnitOfWork, lines: Iterable[CreditLine]) -> None:
 
 
 # the CL View totals -----------------------------------------------------------------------------
-def _upsert_add(db: Database):  # type: ignore[no-untyped-def]
+def _upsert_add(db: Database) -> Insert:
     stmt = db.insert(clview_points)
     return stmt.on_conflict_do_update(
         index_elements=["be_geo_id", "specialization", "cco_id"],
@@ -291,14 +303,7 @@ async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
     active = [EntryFact(r.entry_id, r.cco_id, r.earned_on) for r in rows if not r.voided]
     stints = await stints_of(uow, ids)
     desired = desired_credits(active, stints)
-    existing: dict[tuple[str, str], CreditState] = {}
-    for part in chunks(sorted(by_id)):
-        for c in await uow.conn.execute(
-            select(credits.c.be_geo_id, credits.c.entry_id, credits.c.cco_id, credits.c.active).where(
-                credits.c.entry_id.in_(part)
-            )
-        ):
-            existing[(c.be_geo_id, c.entry_id)] = CreditState(c.cco_id, c.active)
+    existing = await _credit_states(uow, sorted(by_id))
     changes = plan_reconciliation(desired, existing)
     if not changes:
         return
@@ -306,34 +311,7 @@ async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
     lines: list[CreditLine] = []
     for ch in changes:
         e = by_id[ch.entry_id]
-        key = (ch.be_geo_id, ch.entry_id)
-        if ch.sign > 0:
-            if key in existing:
-                await uow.conn.execute(
-                    update(credits)
-                    .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
-                    .values(active=True, cco_id=ch.cco_id, updated_at=now)
-                )
-            else:
-                await uow.conn.execute(
-                    credits.insert().values(
-                        be_geo_id=ch.be_geo_id,
-                        entry_id=ch.entry_id,
-                        cco_id=ch.cco_id,
-                        activity_id=e.activity_id,
-                        points=e.points,
-                        earned_on=e.earned_on,
-                        active=True,
-                        updated_at=now,
-                    )
-                )
-                existing[key] = CreditState(ch.cco_id, True)
-        else:
-            await uow.conn.execute(
-                update(credits)
-                .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
-                .values(active=False, updated_at=now)
-            )
+        await _apply_change(uow, ch, e, existing, now)
         lines.append(
             CreditLine(
                 ch.be_geo_id,
@@ -348,6 +326,53 @@ async def reconcile_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
         )
     _announce(uow, lines)
     await add_to_totals(uow, lines)
+
+
+async def _credit_states(uow: UnitOfWork, entry_ids: list[str]) -> dict[tuple[str, str], CreditState]:
+    """The credits these entries have now, by (partner, entry): whose they are and whether they count."""
+    existing: dict[tuple[str, str], CreditState] = {}
+    for part in chunks(entry_ids):
+        for c in await uow.conn.execute(
+            select(credits.c.be_geo_id, credits.c.entry_id, credits.c.cco_id, credits.c.active).where(
+                credits.c.entry_id.in_(part)
+            )
+        ):
+            existing[(c.be_geo_id, c.entry_id)] = CreditState(c.cco_id, c.active)
+    return existing
+
+
+async def _apply_change(
+    uow: UnitOfWork, ch: CreditChange, e: Row[Any], existing: dict[tuple[str, str], CreditState], now: datetime
+) -> None:
+    """One planned change: a credit granted (again, or for the first time: ``existing`` learns it) or revoked."""
+    key = (ch.be_geo_id, ch.entry_id)
+    if ch.sign > 0:
+        if key in existing:
+            await uow.conn.execute(
+                update(credits)
+                .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
+                .values(active=True, cco_id=ch.cco_id, updated_at=now)
+            )
+        else:
+            await uow.conn.execute(
+                credits.insert().values(
+                    be_geo_id=ch.be_geo_id,
+                    entry_id=ch.entry_id,
+                    cco_id=ch.cco_id,
+                    activity_id=e.activity_id,
+                    points=e.points,
+                    earned_on=e.earned_on,
+                    active=True,
+                    updated_at=now,
+                )
+            )
+            existing[key] = CreditState(ch.cco_id, True)
+    else:
+        await uow.conn.execute(
+            update(credits)
+            .where(credits.c.be_geo_id == ch.be_geo_id, credits.c.entry_id == ch.entry_id)
+            .values(active=False, updated_at=now)
+        )
 
 
 # voiding (xAPI) ---------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ def _object_hash(obj: dict[str, Any]) -> tuple[str, str]:
 
 async def store(
     db: Database,
+    today: date,
     incoming: list[Incoming],
     *,
     authority: dict[str, Any],
@@ -90,7 +91,7 @@ async def store(
     """Store the statements (a replay of one already stored changes nothing) and apply what they credit and void."""
     for attempt in (1, 2, 3):
         try:
-            return await _store(db, incoming, authority, client, cco_id_pattern, list(attachments))
+            return await _store(db, today, incoming, authority, client, cco_id_pattern, list(attachments))
         except IntegrityError:  # a concurrent request stored one of the same ids first: look again
             if attempt == 3:
                 raise
@@ -99,15 +100,15 @@ async def store(
 
 async def _store(
     db: Database,
+    today: date,
     incoming: list[Incoming],
     authority: dict[str, Any],
     client: str,
     cco_id_pattern: str,
     attachments: list[tuple[str, str, bytes]],
 ) -> Stored:
-    today = await db.today()
     outcomes: dict[str, int] = {}
-    async with db.uow() as uow:
+    async with db.uow(today=today) as uow:
         known = await _known(uow, [i.statement_id for i in incoming])
         fresh: list[Incoming] = []
         for item in incoming:

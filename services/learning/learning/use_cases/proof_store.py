@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select
 
+from learning.settings import LearningSettings
 from learning.tables import proof_files
 from partnerhub.db.uow import Database, UnitOfWork
 
@@ -74,7 +75,7 @@ def _write(path: Path, content: bytes) -> None:
     tmp.replace(path)
 
 
-def proof_store(settings: Any, db: Database) -> ProofStore:
+def proof_store(settings: LearningSettings, db: Database) -> ProofStore:
     """The store the settings name (``PROOF_STORE``)."""
     if settings.proof_store == "folder":
         return FolderProofStore(settings.data_dir)

@@ -12,7 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from learning.api.points import csv_response, json_response
-from learning.use_cases.views import PREVIOUS_EMPLOYEE, cl_view_csv, cl_view_rows
+from learning.reads.points import PREVIOUS_EMPLOYEE, cl_view_csv, cl_view_rows
 
 
 def _spec(name: str, people: list, previous: list, *, period: bool = True, outstanding: list | None = None) -> dict:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-
 from partnerhub.auth import Principal, require_partner
 from partnerhub.policy import PartnerRight
-from partnerhub.service import runtime_from
+from partnerhub.service import settings_of
 from specialization.settings import SpecializationSettings
 
-
-def settings_of(request: Request) -> SpecializationSettings:
-    runtime = runtime_from(request)
-    assert isinstance(runtime.settings, SpecializationSettings)
-    return runtime.settings
+SETTINGS = settings_of(SpecializationSettings)  # the dependency: ``Depends(SETTINGS)``
 
 
 def require_view(principal: Principal, be_geo_id: str) -> None:

@@ -3,14 +3,15 @@ refills (SP-14), renewals (SP-9), program requirements (CE-12)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, status
 
 from partnerhub.auth import Principal, current_principal
 from partnerhub.db.uow import Database
-from partnerhub.service import database_of
-from specialization.api.access import require_act, require_view, settings_of
+from partnerhub.service import database_of, today_of
+from specialization.api.access import SETTINGS, require_act, require_view
 from specialization.api.schemas import ApplicationIn, RefillIn, RoleName
 from specialization.settings import SpecializationSettings
 from specialization.use_cases import applications, queries
@@ -26,11 +27,12 @@ ACTS = {403: {"description": "the caller may see the partner (its PAM, a system)
 async def list_status(
     be_geo_id: str = BeGeoId,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> list[dict[str, Any]]:
     require_view(principal, be_geo_id)
-    return await queries.statuses(db, pol, be_geo_id)
+    return await queries.statuses(db, pol, today, be_geo_id)
 
 
 @router.get("/specializations/{code}", summary="One specialization's status (admins, PAMs, staff)")
@@ -38,11 +40,12 @@ async def one_status(
     be_geo_id: str = BeGeoId,
     code: str = Code,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_view(principal, be_geo_id)
-    return (await queries.statuses(db, pol, be_geo_id, code))[0]
+    return (await queries.statuses(db, pol, today, be_geo_id, code))[0]
 
 
 @router.get(
@@ -55,11 +58,12 @@ async def role_candidates(
     be_geo_id: str = BeGeoId,
     code: str = Code,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_act(principal, be_geo_id)
-    return await queries.candidates(db, pol, be_geo_id, code, role)
+    return await queries.candidates(db, pol, today, be_geo_id, code, role)
 
 
 @router.post(
@@ -73,12 +77,13 @@ async def apply(
     be_geo_id: str = BeGeoId,
     code: str = Code,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_act(principal, be_geo_id)
-    outcome = await applications.apply(db, pol, be_geo_id, code, dict(body.roles), principal.sub)
-    view = (await queries.statuses(db, pol, be_geo_id, code))[0]
+    outcome = await applications.apply(db, pol, today, be_geo_id, code, dict(body.roles), principal.sub)
+    view = (await queries.statuses(db, pol, today, be_geo_id, code))[0]
     return {"outcome": "approved", "kind": outcome.kind, **view, "requirements_version": outcome.requirements_version}
 
 
@@ -93,12 +98,13 @@ async def refill(
     be_geo_id: str = BeGeoId,
     code: str = Code,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_act(principal, be_geo_id)
-    await applications.refill(db, pol, be_geo_id, code, role, body.cco_id, principal.sub)
-    return (await queries.statuses(db, pol, be_geo_id, code))[0]
+    await applications.refill(db, pol, today, be_geo_id, code, role, body.cco_id, principal.sub)
+    return (await queries.statuses(db, pol, today, be_geo_id, code))[0]
 
 
 @router.post(
@@ -111,19 +117,21 @@ async def renew(
     be_geo_id: str = BeGeoId,
     code: str = Code,
     db: Database = Depends(database_of),
-    pol: SpecializationSettings = Depends(settings_of),
+    pol: SpecializationSettings = Depends(SETTINGS),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_act(principal, be_geo_id)
-    await applications.submit_renewal(db, pol, be_geo_id, code, principal.sub)
-    return (await queries.statuses(db, pol, be_geo_id, code))[0]
+    await applications.submit_renewal(db, pol, today, be_geo_id, code, principal.sub)
+    return (await queries.statuses(db, pol, today, be_geo_id, code))[0]
 
 
 @router.get("/program-requirements", summary="Certified individuals for the Channel Partner program (CE-12; admins, PAMs, staff)")
 async def program_requirements(
     be_geo_id: str = BeGeoId,
     db: Database = Depends(database_of),
+    today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> dict[str, Any]:
     require_view(principal, be_geo_id)
-    return await queries.program_requirements(db, be_geo_id)
+    return await queries.program_requirements(db, today, be_geo_id)

@@ -21,15 +21,22 @@ Dates (A = the anniversary, the last day of the period):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from partnerhub.bus.contracts import (
+    GraceStarted,
+    Icon,
+    Lost,
+    Reactivated,
+    RenewalWindowOpened,
+    Renewed,
+)
 from partnerhub.dates import add_months, add_years
 from specialization.domain.calendar import ONE_DAY, nth_anniversary
 
 Status = Literal["approved", "renewal_window", "grace", "lost"]
-Icon = Literal["inactive", "on_target", "behind", "not_applicable"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,9 @@ class SpecState:
     blocked_until: date | None = None  # the last day a new application is refused (SP-12)
     submitted: bool = False  # a renewal was submitted for this anniversary (SP-9)
     reactivated_on: date | None = None
+    # which partner specialization this is the state of: the decisions are its contract events
+    be_geo_id: str = field(kw_only=True)
+    specialization: str = field(kw_only=True)
 
     @property
     def period_end(self) -> date:
@@ -86,45 +96,26 @@ class Assessment:
         return not self.unmet(rules)
 
 
-# what happened: decisions out -------------------------------------------------------------------
-@dataclass(frozen=True)
-class WindowOpened:
-    opened_on: date
-    anniversary: date
-
-
-@dataclass(frozen=True)
-class Renewed:
-    renewed_on: date
-    period_start: date
-    period_end: date
-
-
-@dataclass(frozen=True)
-class GraceStarted:
-    started_on: date
-    grace_ends_on: date
-
-
-@dataclass(frozen=True)
-class Lost:
-    lost_on: date
-    blocked_until: date
-
-
-@dataclass(frozen=True)
-class Reactivated:
-    reactivated_on: date
-    anniversary: date
-
-
-Transition = WindowOpened | Renewed | GraceStarted | Lost | Reactivated
+# what happened: decisions out, as the contract's events (partnerhub.bus.contracts) -----------------
+Transition = RenewalWindowOpened | Renewed | GraceStarted | Lost | Reactivated
 
 
 # the machine ------------------------------------------------------------------------------------
-def approve(today: date) -> SpecState:
+def approve(today: date, be_geo_id: str, specialization: str) -> SpecState:
     """First achievement (SP-2): the anniversary is the approval date (SP-7)."""
-    return SpecState("approved", approved_on=today, anniversary=add_years(today, 1), period_start=today)
+    return SpecState(
+        "approved",
+        approved_on=today,
+        anniversary=add_years(today, 1),
+        period_start=today,
+        be_geo_id=be_geo_id,
+        specialization=specialization,
+    )
+
+
+def _of(state: SpecState) -> dict[str, str]:
+    """The event's key fields: the partner specialization ``state`` is the state of."""
+    return {"be_geo_id": state.be_geo_id, "specialization": state.specialization}
 
 
 def window_opens_on(state: SpecState, rules: Rules = Rules()) -> date:
@@ -168,10 +159,10 @@ def _step(state: SpecState, a: Assessment, today: date, rules: Rules) -> tuple[S
             ends = state.anniversary + timedelta(days=rules.grace_days)
             return (
                 replace(state, status="grace", grace_ends_on=ends),
-                GraceStarted(state.anniversary + ONE_DAY, ends),
+                GraceStarted(**_of(state), started_on=state.anniversary + ONE_DAY, grace_ends_on=ends),
             )
         if state.status == "approved" and today >= window_opens_on(state, rules):
-            return replace(state, status="renewal_window"), WindowOpened(today, state.anniversary)
+            return replace(state, status="renewal_window"), RenewalWindowOpened(**_of(state), opened_on=today, anniversary=state.anniversary)
         return None
     if state.status == "grace":
         assert state.grace_ends_on is not None
@@ -182,7 +173,7 @@ def _step(state: SpecState, a: Assessment, today: date, rules: Rules) -> tuple[S
             blocked = add_months(lost_on, rules.block_months) - ONE_DAY
             return (
                 replace(state, status="lost", lost_on=lost_on, blocked_until=blocked, submitted=False),
-                Lost(lost_on, blocked),
+                Lost(**_of(state), lost_on=lost_on, blocked_until=blocked),
             )
     return None
 
@@ -194,7 +185,7 @@ def _renewed(state: SpecState, renewed_on: date) -> tuple[SpecState, Transition]
     new = replace(
         state, status="approved", anniversary=anniversary, period_start=start, grace_ends_on=None, submitted=False
     )
-    return new, Renewed(renewed_on, start, anniversary)
+    return new, Renewed(**_of(state), renewed_on=renewed_on, period_start=start, period_end=anniversary)
 
 
 def renew_in_grace(state: SpecState, assessment: Assessment, today: date, rules: Rules = Rules()) -> tuple[SpecState, Transition] | None:
@@ -217,8 +208,10 @@ def reactivate(state: SpecState, assessment: Assessment, today: date, rules: Rul
         anniversary=add_years(today, 1),
         period_start=today + ONE_DAY,
         reactivated_on=today,
+        be_geo_id=state.be_geo_id,
+        specialization=state.specialization,
     )
-    return new, Reactivated(today, new.anniversary)
+    return new, Reactivated(**_of(state), reactivated_on=today, anniversary=new.anniversary)
 
 
 def blocked_for_new_application(state: SpecState | None, today: date) -> bool:

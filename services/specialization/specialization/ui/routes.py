@@ -23,7 +23,7 @@ from partnerhub.errors import Forbidden, NotFound, Problem, Unprocessable
 from partnerhub.policy import PartnerRight, partners_with
 from partnerhub.service import ServiceRuntime, runtime_of
 from partnerhub.ui import PageKit
-from specialization import facts
+from specialization import repository
 from specialization.api.access import require_act, require_view
 from specialization.api.schemas import RoleName
 from specialization.settings import SpecializationSettings
@@ -114,10 +114,10 @@ async def partner_page(
 ) -> Response:
     require_view(principal, be_geo_id)
     db = runtime.db
-    held = await queries.statuses(db, settings_from(runtime), be_geo_id)
+    today = await runtime.clock.today()
+    held = await queries.statuses(db, settings_from(runtime), today, be_geo_id)
     async with db.engine.connect() as conn:
-        catalog = await facts.all_versions(conn)
-    today = await db.today()
+        catalog = await repository.all_versions(conn)
     held_codes = {s["specialization"] for s in held}
     others = [
         {"code": code, "name": v.in_force(today).name, "level": v.in_force(today).level}
@@ -131,7 +131,7 @@ async def partner_page(
             if s["status"] != "lost":
                 for r in s["roles"]:
                     if r["vacant"]:
-                        found = await queries.candidates(db, pol, be_geo_id, s["specialization"], r["role"], with_missing=True)
+                        found = await queries.candidates(db, pol, today, be_geo_id, s["specialization"], r["role"], with_missing=True)
                         refills[(s["specialization"], r["role"])] = found
     return kit.render(
         request, "partner.html", be_geo_id=be_geo_id, held=held, others=others, today=today, message=message,
@@ -141,18 +141,18 @@ async def partner_page(
 
 async def _application_form(runtime: ServiceRuntime, be_geo_id: str, code: str) -> dict[str, Any]:
     db, pol = runtime.db, settings_from(runtime)
-    today = await db.today()
+    today = await runtime.clock.today()
     async with db.engine.connect() as conn:
-        history = await facts.versions(conn, code)
-        row = await facts.partner_specialization(conn, be_geo_id, code)
+        history = await repository.versions(conn, code)
+        row = await repository.partner_specialization(conn, be_geo_id, code)
     if history is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
     spec = history.in_force(today)  # SP-3: an application is judged by the version in force on the day
-    state = facts.state_of(row) if row is not None else None
-    roles = [await queries.candidates(db, pol, be_geo_id, code, role, with_missing=True) for role in spec.roles]
+    state = repository.state_of(row) if row is not None else None
+    roles = [await queries.candidates(db, pol, today, be_geo_id, code, role, with_missing=True) for role in spec.roles]
     return {
         "spec": spec, "roles": roles, "today": today, "state": state,
-        "status": (await queries.statuses(db, pol, be_geo_id, code))[0] if row is not None else None,
+        "status": (await queries.statuses(db, pol, today, be_geo_id, code))[0] if row is not None else None,
     }
 
 
@@ -188,7 +188,7 @@ async def submit_application(
                 raise Unprocessable(f"The person chosen for {role} is not a CCO ID.", slug="invalid-request")
             chosen[role] = value.strip()
     try:
-        outcome = await applications.apply(runtime.db, settings_from(runtime), be_geo_id, code, chosen, principal.sub)
+        outcome = await applications.apply(runtime.db, settings_from(runtime), form["today"], be_geo_id, code, chosen, principal.sub)
     except Problem as exc:
         if exc.status != 422 or "unmet" not in exc.extensions:
             raise
@@ -212,13 +212,13 @@ async def submit_renewal(
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     require_act(principal, be_geo_id)
-    pol = settings_from(runtime)
+    pol, today = settings_from(runtime), await runtime.clock.today()
     try:
-        version = await applications.submit_renewal(runtime.db, pol, be_geo_id, code, principal.sub)
+        version = await applications.submit_renewal(runtime.db, pol, today, be_geo_id, code, principal.sub)
     except Problem as exc:
         if exc.status != 422 or "unmet" not in exc.extensions:
             raise
-        status = (await queries.statuses(runtime.db, pol, be_geo_id, code))[0]
+        status = (await queries.statuses(runtime.db, pol, today, be_geo_id, code))[0]
         return kit.render(
             request, "renewal_refused.html", status_code=422, be_geo_id=be_geo_id, s=status,
             refused=exc.extensions["unmet"], refused_version=exc.extensions.get("requirements_version"),
@@ -238,13 +238,13 @@ async def refill_role(
 ) -> Response:
     """The API's ``PUT …/roles/{role}`` (SP-5, SP-14): a refusal lists every unmet requirement, nothing changes."""
     require_act(principal, be_geo_id)
-    pol = settings_from(runtime)
+    pol, today = settings_from(runtime), await runtime.clock.today()
     try:
-        await applications.refill(runtime.db, pol, be_geo_id, code, role, cco_id, principal.sub)
+        await applications.refill(runtime.db, pol, today, be_geo_id, code, role, cco_id, principal.sub)
     except Problem as exc:
         if exc.status != 422 or "unmet" not in exc.extensions:
             raise
-        status = (await queries.statuses(runtime.db, pol, be_geo_id, code))[0]
+        status = (await queries.statuses(runtime.db, pol, today, be_geo_id, code))[0]
         return kit.render(
             request, "renewal_refused.html", status_code=422, be_geo_id=be_geo_id, s=status, what=f"{role} not filled",
             refused=exc.extensions["unmet"], refused_version=exc.extensions.get("requirements_version"),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Unprocessable
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.catalog import Specialization, Versions
@@ -36,7 +37,7 @@ class Outcome:
 
 
 async def _versions(uow: UnitOfWork, code: str) -> Versions:
-    found = await facts.versions(uow.conn, code)
+    found = await repository.versions(uow.conn, code)
     if found is None:
         raise NotFound(f"No specialization {code} in the catalog.", code=code)
     return found
@@ -54,10 +55,10 @@ async def check_people(
     """Every unmet requirement of putting ``proposed`` {role: cco_id} into the roles (SP-3, SP-4, SP-5)."""
     unmet: list[dict] = []
     people = set(proposed.values())
-    person = await facts.person_facts(uow.conn, people)
-    joined = await facts.person_memberships(uow.conn, people)
-    replacements = await facts.replacements(uow.conn)
-    certifications = await facts.certifications(uow.conn)
+    person = await repository.person_facts(uow.conn, people)
+    joined = await repository.person_memberships(uow.conn, people)
+    replacements = await repository.replacements(uow.conn)
+    certifications = await repository.certifications(uow.conn)
     held_rows = (
         await uow.conn.execute(select(allocations).where(allocations.c.cco_id.in_(people), allocations.c.ended_on.is_(None)))
     ).all()
@@ -84,73 +85,104 @@ async def check_people(
     return unmet
 
 
-async def apply(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, roles: dict[str, str], by: str) -> Outcome:
+async def apply(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, roles: dict[str, str], by: str
+) -> Outcome:
     rules = pol.rules()
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         spec = (await _versions(uow, code)).in_force(today)  # SP-3: the version in force on the submission date
-        proposed = {role: await facts.resolve(uow.conn, who) for role, who in roles.items()}
+        proposed = {role: await repository.resolve(uow.conn, who) for role, who in roles.items()}
         extra = sorted(set(proposed) - set(spec.roles))
         if extra:
             raise Unprocessable(f"{code} has no job role {', '.join(extra)}; its roles are {', '.join(spec.roles)}.", slug="unknown-role")
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
-        state = facts.state_of(row) if row else None
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
+        state = repository.state_of(row) if row else None
         if state is not None and state.held:
             raise Conflict(
                 f"{be_geo_id} already holds {code} ({state.status}); refill a role with PUT .../roles/{{role}}.",
                 slug="already-held",
             )
-        unmet = [
-            {"role": role, "rule": "SP-2", "reason": f"no holder proposed for {role}", "requirement": spec.describe_role(role)}
-            for role in spec.roles
-            if role not in proposed
-        ]
-        unmet += await check_people(uow, pol, be_geo_id, spec, proposed, today, replacing_roles=set(spec.roles))
-        kind = "new"
-        if state is not None and lc.blocked_for_new_application(state, today):
-            kind = "reactivation"  # SP-12: only reactivation is open during the block (SP-11)
-            required = (await facts.level_points(uow.conn)).get(spec.level, 0)
-            gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
-            a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
-            a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
-            result = lc.reactivate(state, a, today, rules)
-            if isinstance(result, list):
-                unmet += [{"rule": "SP-11", "reason": reason} for reason in result]
-                unmet.append(
-                    {"rule": "SP-12", "reason": f"lost on {state.lost_on}: no new application through {state.blocked_until}; reactivation needs the points and the core"}
-                )
-        if unmet:
-            raise Unprocessable(
-                f"The application for {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
-                slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
-            )
-        if kind == "reactivation":
-            assert state is not None and not isinstance(result, list)
-            new, transition = result
-        else:
-            new, transition = lc.approve(today), None
-        await _end_other_holders(uow, be_geo_id, code, proposed, today)
-        ids = await _allocate(uow, be_geo_id, code, proposed, today)
-        required = (await facts.level_points(uow.conn)).get(spec.level, 0)
-        key = (be_geo_id, code)
-        judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
-        values = cycle.row_values(new, today, rules, judged)
-        values["compliant"] = True
-        values["requirements_version"] = spec.version
-        if row is None:
-            await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
-        else:
-            await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
-        if transition is not None:
-            events.transition(uow, be_geo_id, code, transition)
-        events.status_changed(
-            uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
-            status="reactivated" if transition else "approved", name=spec.name,
-        )
-        await compliance.refresh_allocation_ids(uow, ids, today)
+        reactivated = await _judge_application(uow, pol, be_geo_id, spec, proposed, state, today)
+        kind = "new" if reactivated is None else "reactivation"
+        new, transition = reactivated if reactivated is not None else (lc.approve(today, be_geo_id, code), None)
+        await _approve(uow, be_geo_id, spec, proposed, row, new, transition, today, rules)
         await _record(uow, be_geo_id, code, kind, today, by, roles, spec.version)
         await uow.commit()
     return Outcome(kind, today, spec.version)
+
+
+async def _judge_application(
+    uow: UnitOfWork,
+    pol: SpecializationSettings,
+    be_geo_id: str,
+    spec: Specialization,
+    proposed: dict[str, str],
+    state: lc.SpecState | None,
+    today: date,
+) -> tuple[lc.SpecState, lc.Transition] | None:
+    """Every unmet requirement of the application at once (422 naming them all); None for a new approval, or
+    the reactivated state and its event while a loss blocks new applications (SP-11, SP-12)."""
+    code = spec.code
+    unmet = [
+        {"role": role, "rule": "SP-2", "reason": f"no holder proposed for {role}", "requirement": spec.describe_role(role)}
+        for role in spec.roles
+        if role not in proposed
+    ]
+    unmet += await check_people(uow, pol, be_geo_id, spec, proposed, today, replacing_roles=set(spec.roles))
+    result: tuple[lc.SpecState, lc.Transition] | list[str] | None = None
+    if state is not None and lc.blocked_for_new_application(state, today):
+        # SP-12: only reactivation is open during the block (SP-11)
+        required = (await repository.level_points(uow.conn)).get(spec.level, 0)
+        gathered = await assessments.gather(uow.conn, assessments.one(be_geo_id, code), today)
+        a = assessments.assessment_for(gathered, (be_geo_id, code), spec, required, today, True)
+        a = lc.Assessment(a.points_earned, a.points_required, a.mandatory_outstanding, (), True)
+        result = lc.reactivate(state, a, today, pol.rules())
+        if isinstance(result, list):
+            unmet += [{"rule": "SP-11", "reason": reason} for reason in result]
+            unmet.append(
+                {"rule": "SP-12", "reason": f"lost on {state.lost_on}: no new application through {state.blocked_until}; reactivation needs the points and the core"}
+            )
+    if unmet:
+        raise Unprocessable(
+            f"The application for {code} does not meet {len(unmet)} requirement(s) of requirements version {spec.version}.",
+            slug="requirements-not-met", unmet=_named(unmet, spec), requirements_version=spec.version,
+        )
+    assert not isinstance(result, list)
+    return result
+
+
+async def _approve(
+    uow: UnitOfWork,
+    be_geo_id: str,
+    spec: Specialization,
+    proposed: dict[str, str],
+    row: Row[Any] | None,
+    new: lc.SpecState,
+    transition: lc.Transition | None,
+    today: date,
+    rules: lc.Rules,
+) -> None:
+    """The proposed holders fill their roles, the partner's state is written and announced (SP-13 icon)."""
+    code = spec.code
+    await _end_other_holders(uow, be_geo_id, code, proposed, today)
+    ids = await _allocate(uow, be_geo_id, code, proposed, today)
+    required = (await repository.level_points(uow.conn)).get(spec.level, 0)
+    key = (be_geo_id, code)
+    judged = (await icons.judge(uow.conn, {key: new}, {key: required}, today, rules))[key]
+    values = cycle.row_values(new, today, rules, judged)
+    values["compliant"] = True
+    values["requirements_version"] = spec.version
+    if row is None:
+        await uow.conn.execute(ps.insert().values(be_geo_id=be_geo_id, specialization=code, **values))
+    else:
+        await uow.conn.execute(update(ps).where(ps.c.be_geo_id == be_geo_id, ps.c.specialization == code).values(**values))
+    if transition is not None:
+        uow.emit(transition)  # the decision is the contract event
+    events.status_changed(
+        uow, be_geo_id, code, spec.level, new, required, True, icon=judged.icon,
+        status="reactivated" if transition else "approved", name=spec.name,
+    )
+    await compliance.refresh_allocation_ids(uow, ids, today)
 
 
 async def _end_other_holders(
@@ -205,12 +237,13 @@ async def _record(uow: UnitOfWork, be_geo_id: str, code: str, kind: str, today: 
     )
 
 
-async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str, cco_id: str, by: str) -> None:
+async def refill(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, role: str, cco_id: str, by: str
+) -> None:
     """SP-14: a vacant (or handed-over) role gets a qualifying member; SP-5 is checked again."""
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}; apply first.", code=code)
         spec = history.numbered(row.requirements_version)  # the version the partner's holders are judged by
@@ -218,7 +251,7 @@ async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code
             raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
         if row.status == "lost":
             raise Conflict(f"{code} was lost on {row.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
-        cco_id = await facts.resolve(uow.conn, cco_id)
+        cco_id = await repository.resolve(uow.conn, cco_id)
         unmet = await check_people(uow, pol, be_geo_id, spec, {role: cco_id}, today, replacing_roles={role})
         if unmet:
             raise Unprocessable(
@@ -233,7 +266,7 @@ async def refill(db: Database, pol: SpecializationSettings, be_geo_id: str, code
         await uow.commit()
 
 
-async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, by: str) -> int:
+async def submit_renewal(db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, by: str) -> int:
     """SP-9: in the 90 days before the anniversary (and during grace). The decision stays on the anniversary.
 
     SP-3: the submission is judged by the requirements version in force on its date: every current holder must
@@ -241,13 +274,12 @@ async def submit_renewal(db: Database, pol: SpecializationSettings, be_geo_id: s
     holders are judged by that version from now on. A vacancy does not refuse a submission: it is judged on the
     anniversary (SP-14). Returns the version."""
     rules = pol.rules()
-    async with db.uow() as uow:
-        today = await uow.today()
+    async with db.uow(today=today, settings=pol) as uow:
         history = await _versions(uow, code)
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         if row is None:
             raise NotFound(f"{be_geo_id} does not hold {code}.", code=code)
-        state = facts.state_of(row)
+        state = repository.state_of(row)
         if state.status == "lost":
             raise Conflict(f"{code} was lost on {state.lost_on}; resubmit an application to reactivate it (SP-11).", slug="lost")
         if not lc.can_submit_renewal(state, today, rules):

@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.domain.catalog import Specialization
 from specialization.domain.lifecycle import Assessment
@@ -36,7 +36,7 @@ async def gather(conn: AsyncConnection, where: ColumnElement, as_of: date) -> Ga
     bounded here, so a day's work grows with the rows due, not with the table.
     """
     rows = (await conn.execute(select(ps).where(where))).all()
-    return await gather_states(conn, {(r.be_geo_id, r.specialization): facts.state_of(r) for r in rows}, as_of)
+    return await gather_states(conn, {(r.be_geo_id, r.specialization): repository.state_of(r) for r in rows}, as_of)
 
 
 async def gather_states(conn: AsyncConnection, states: dict[Key, lc.SpecState], as_of: date, *, points_only: bool = False) -> Gathered:

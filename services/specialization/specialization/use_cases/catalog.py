@@ -13,24 +13,25 @@ from sqlalchemy import delete, select, update
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import Problem
-from specialization import facts
+from specialization import repository
 from specialization.domain.catalog import Alternative, VersionRefused, next_version
+from specialization.settings import SpecializationSettings
 from specialization.tables import levels, requirement_versions, specializations
 from specialization.tables import partner_specializations as ps
 from specialization.use_cases import cycle
 
 
-async def put_level(db: Database, level: str, points_required: int | None) -> None:
+async def put_level(db: Database, settings: SpecializationSettings, today: date, level: str, points_required: int | None) -> None:
     """SP-8: the level's yearly points. Every status carries the points required and the icon they move (SP-13):
     when the points change, each partner specialization of the level announces its status again."""
-    async with db.uow() as uow:
-        before = (await facts.level_points(uow.conn)).get(level)
+    async with db.uow(today=today, settings=settings) as uow:
+        before = (await repository.level_points(uow.conn)).get(level)
         await uow.conn.execute(delete(levels).where(levels.c.level == level))
         await uow.conn.execute(levels.insert().values(level=level, points_required=points_required, updated_at=datetime.now(UTC)))
-        if (await facts.level_points(uow.conn)).get(level) != before:
+        if (await repository.level_points(uow.conn)).get(level) != before:
             codes = select(specializations.c.code).where(specializations.c.level == level)
             keys = (await uow.conn.execute(select(ps.c.be_geo_id, ps.c.specialization).where(ps.c.specialization.in_(codes)))).all()
-            await cycle.reassess(uow, [tuple(k) for k in keys], await uow.today(), announce=True)
+            await cycle.reassess(uow, [tuple(k) for k in keys], today, announce=True)
         await uow.commit()
 
 
@@ -41,7 +42,7 @@ class Written:
 
 
 async def put_specialization(
-    db: Database, code: str, name: str, level: str, roles: dict[str, tuple[Alternative, ...]], effective_on: date | None
+    db: Database, today: date, code: str, name: str, level: str, roles: dict[str, tuple[Alternative, ...]], effective_on: date | None
 ) -> Written:
     """Create a specialization, or give its role requirements a new version from ``effective_on`` (default today).
 
@@ -49,9 +50,8 @@ async def put_specialization(
     judged by, and a new version applies from the partner's next renewal or application (SP-3); so writing a
     version re-judges nobody. Name and level are not versioned. 422 for a date before today or before the latest
     version's; an identical write makes no new version."""
-    async with db.uow() as uow:
-        today = await uow.today()
-        history = await facts.versions(uow.conn, code)
+    async with db.uow(today=today) as uow:
+        history = await repository.versions(uow.conn, code)
         try:
             made = next_version(history, roles, effective_on, today)
         except VersionRefused as why:
@@ -65,7 +65,7 @@ async def put_specialization(
             number, effective = made
             await uow.conn.execute(
                 requirement_versions.insert().values(
-                    specialization=code, version=number, effective_on=effective, roles=facts.dump_roles(roles), created_at=datetime.now(UTC)
+                    specialization=code, version=number, effective_on=effective, roles=repository.dump_roles(roles), created_at=datetime.now(UTC)
                 )
             )
         await uow.commit()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, or_, select, update
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-from specialization import facts
+from specialization import repository
 from specialization.domain.calendar import FOREVER
 from specialization.domain.qualification import holding
 from specialization.policy import policy
@@ -47,18 +48,18 @@ async def refresh_allocation_ids(uow: UnitOfWork, ids: Sequence[int], today: dat
         await _refresh(uow, allocations.c.id.in_(list(ids)), today)
 
 
-async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore[no-untyped-def]
+async def _refresh(uow: UnitOfWork, where: ColumnElement[bool], today: date) -> None:
     rows = (await uow.conn.execute(select(allocations).where(where))).all()
     if not rows:
         return
-    at_risk_days = policy(uow.db).at_risk_days
+    at_risk_days = policy(uow).at_risk_days
     people = {r.cco_id for r in rows}
-    person = await facts.person_facts(uow.conn, people)
-    joined = await facts.person_memberships(uow.conn, people)
-    replacements = await facts.replacements(uow.conn)
-    certifications = await facts.certifications(uow.conn)
-    specs = await facts.all_versions(uow.conn)
-    judged_by = await facts.judged_by(uow.conn, {r.be_geo_id for r in rows})
+    person = await repository.person_facts(uow.conn, people)
+    joined = await repository.person_memberships(uow.conn, people)
+    replacements = await repository.replacements(uow.conn)
+    certifications = await repository.certifications(uow.conn)
+    specs = await repository.all_versions(uow.conn)
+    judged_by = await repository.judged_by(uow.conn, {r.be_geo_id for r in rows})
     vacated: set[tuple[str, str]] = set()
     for row in rows:
         history = specs.get(row.specialization)
@@ -86,7 +87,7 @@ async def _refresh(uow: UnitOfWork, where, today: date) -> None:  # type: ignore
         await update_compliance(uow, vacated, today)
 
 
-async def vacate(uow: UnitOfWork, row, on: date, reason: str) -> None:  # type: ignore[no-untyped-def]
+async def vacate(uow: UnitOfWork, row: Row[Any], on: date, reason: str) -> None:
     """SP-14: the role falls vacant; the specialization is non-compliant until it is refilled.
 
     Once: the daily job and a consumer (e.g. identity's ``membership.ended`` on the leaving day) may vacate the
@@ -120,10 +121,10 @@ async def filled_roles(uow: UnitOfWork, be_geo_id: str, code: str, today: date) 
 
 async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], today: date) -> None:
     """Recompute each specialization's compliant flag; a change is a status change (SP-13, SP-14)."""
-    specs = await facts.all_versions(uow.conn)
-    points = await facts.level_points(uow.conn)
+    specs = await repository.all_versions(uow.conn)
+    points = await repository.level_points(uow.conn)
     for be_geo_id, code in sorted(set(keys)):
-        row = await facts.partner_specialization(uow.conn, be_geo_id, code)
+        row = await repository.partner_specialization(uow.conn, be_geo_id, code)
         history = specs.get(code)
         if row is None or history is None:
             continue
@@ -140,7 +141,7 @@ async def update_compliance(uow: UnitOfWork, keys: Iterable[tuple[str, str]], to
         if done.rowcount != 1:
             continue
         events.status_changed(  # compliance does not move the icon: the one last announced still holds
-            uow, be_geo_id, code, spec.level, facts.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon,
+            uow, be_geo_id, code, spec.level, repository.state_of(row), points.get(spec.level, 0), compliant, icon=row.icon,
             name=spec.name,
         )
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from specialization.domain import lifecycle as lc
@@ -27,7 +28,7 @@ class Judged:
     icon: lc.Icon
     check_on: date | None  # the next day the calendar alone may change it
 
-    def same_as(self, row) -> bool:  # type: ignore[no-untyped-def]
+    def same_as(self, row: Row[Any]) -> bool:
         return (self.icon, self.check_on) == (row.icon, row.icon_check_on)
 
 

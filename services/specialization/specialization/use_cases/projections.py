@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
 from partnerhub.mirrors.identity import Change, Merge
-from specialization import facts
+from specialization import repository
 from specialization.tables import (
     allocations,
     badges,
@@ -31,7 +31,7 @@ from specialization.use_cases import compliance, cycle, leaves
 async def badge_changed(uow: UnitOfWork, cco_id: str, certification: str, kind: str, *, on: date | None,
                         expires_on: date | None = None, expired_on: date | None = None, extend_to: date | None = None) -> None:
     """Achieved/renewed (``on``, ``expires_on``), extended (``extend_to``) or expired (``expired_on``)."""
-    cco_id = await facts.resolve(uow.conn, cco_id)
+    cco_id = await repository.resolve(uow.conn, cco_id)
     key = (badges.c.cco_id == cco_id, badges.c.certification == certification)
     row = (await uow.conn.execute(select(badges).where(*key))).first()
     if row is None:
@@ -63,7 +63,7 @@ async def badge_changed(uow: UnitOfWork, cco_id: str, certification: str, kind: 
 
 
 async def exam_passed(uow: UnitOfWork, e: c.ExamPassed) -> None:
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    cco_id = await repository.resolve(uow.conn, e.cco_id)
     await _record_pass(uow, cco_id, e.exam_number, e.passed_on)
     await compliance.refresh_people(uow, [cco_id], await uow.today())
 
@@ -140,7 +140,7 @@ async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
 
     A credit counts toward exactly the ``specializations`` learning says (its CL View totals count the same):
     learning keeps every mandatory item's specialization among them (CL-3), so nothing is added here."""
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    cco_id = await repository.resolve(uow.conn, e.cco_id)
     codes = sorted(set(e.specializations))
     if not codes:
         return

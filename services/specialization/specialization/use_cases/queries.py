@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
-from specialization import facts
+from specialization import repository
 from specialization.domain import lifecycle as lc
 from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.calendar import ONE_DAY
-from specialization.domain.catalog import has_continuous_learning
+from specialization.domain.catalog import Specialization, has_continuous_learning
 from specialization.domain.program import count_people
 from specialization.domain.qualification import qualify
 from specialization.settings import SpecializationSettings
@@ -22,9 +23,10 @@ from specialization.tables import partner_specializations as ps
 from specialization.use_cases import assessments
 
 
-async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, code: str | None = None) -> list[dict[str, Any]]:
+async def statuses(
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str | None = None
+) -> list[dict[str, Any]]:
     rules = pol.rules()
-    today = await db.today()
     async with db.engine.connect() as conn:
         where = ps.c.be_geo_id == be_geo_id if code is None else assessments.one(be_geo_id, code)
         rows = (await conn.execute(select(ps).where(where).order_by(ps.c.specialization))).all()
@@ -33,8 +35,8 @@ async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, co
         if not rows:
             return []
         gathered = await assessments.gather(conn, where, today)
-        specs = await facts.all_versions(conn)
-        points = await facts.level_points(conn)
+        specs = await repository.all_versions(conn)
+        points = await repository.level_points(conn)
         holders = (
             await conn.execute(
                 select(allocations)
@@ -45,7 +47,7 @@ async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, co
         ).all()
     out = []
     for row in rows:
-        state = facts.state_of(row)
+        state = repository.state_of(row)
         history = specs.get(row.specialization)
         spec = history.numbered(row.requirements_version) if history else None  # the version its holders are judged by
         level = spec.level if spec else "unknown"
@@ -57,23 +59,17 @@ async def statuses(db: Database, pol: SpecializationSettings, be_geo_id: str, co
     return out
 
 
-def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders, today: date, rules: lc.Rules) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    roles = []
-    for role in spec.roles if spec else ():
-        active = next((h for h in holders if h.role == role and h.ended_on is None), None)
-        last = next((h for h in reversed(holders) if h.role == role and h.ended_on is not None), None)
-        roles.append(
-            {
-                "role": role,
-                "requirement": spec.describe_role(role),
-                "holder": active.cco_id if active else None,
-                "since": active.started_on if active else None,
-                "vacant": active is None,
-                "vacant_since": last.ended_on if active is None and last else None,
-                "vacates_on": active.vacates_on if active else None,
-                "previous_holder": last.cco_id if last else None,
-            }
-        )
+def _view(
+    row: Row[Any],
+    state: lc.SpecState,
+    spec: Specialization | None,
+    level: str,
+    a: lc.Assessment,
+    holders: Sequence[Row[Any]],
+    today: date,
+    rules: lc.Rules,
+) -> dict[str, Any]:
+    roles = [_role_view(spec, role, holders) for role in spec.roles] if spec else []
     opens = lc.window_opens_on(state, rules)
     return {
         "be_geo_id": row.be_geo_id,
@@ -108,27 +104,42 @@ def _view(row, state: lc.SpecState, spec, level: str, a: lc.Assessment, holders,
     }
 
 
+def _role_view(spec: Specialization, role: str, holders: Sequence[Row[Any]]) -> dict[str, Any]:
+    """A job role: its requirement, its holder (or since when it is vacant) and the one before (SP-14)."""
+    active = next((h for h in holders if h.role == role and h.ended_on is None), None)
+    last = next((h for h in reversed(holders) if h.role == role and h.ended_on is not None), None)
+    return {
+        "role": role,
+        "requirement": spec.describe_role(role),
+        "holder": active.cco_id if active else None,
+        "since": active.started_on if active else None,
+        "vacant": active is None,
+        "vacant_since": last.ended_on if active is None and last else None,
+        "vacates_on": active.vacates_on if active else None,
+        "previous_holder": last.cco_id if last else None,
+    }
+
+
 async def candidates(
-    db: Database, pol: SpecializationSettings, be_geo_id: str, code: str, role: str, *, with_missing: bool = False
+    db: Database, pol: SpecializationSettings, today: date, be_geo_id: str, code: str, role: str, *, with_missing: bool = False
 ) -> dict[str, Any]:
     """SP-6: the partner's current members who qualify for the role; the previous holder is pre-selected.
 
     Judged by the version a refill would be (the partner's recorded one, SP-3), or by the version in force today
     when the partner does not hold the specialization (a new application). ``with_missing`` (the pages): also
     ``not_qualifying``, each member who does not qualify with what is missing (SP-3/SP-4), judged the same way."""
-    today = await db.today()
     async with db.engine.connect() as conn:
-        history = await facts.versions(conn, code)
+        history = await repository.versions(conn, code)
         if history is None:
             raise NotFound(f"No specialization {code} in the catalog.", code=code)
-        row = await facts.partner_specialization(conn, be_geo_id, code)
+        row = await repository.partner_specialization(conn, be_geo_id, code)
         spec = history.numbered(row.requirements_version) if row is not None and row.status != "lost" else history.in_force(today)
         if role not in spec.roles:
             raise NotFound(f"{code} has no job role {role}.", code=code, role=role)
-        members = await facts.current_members(conn, be_geo_id, today)
-        person = await facts.person_facts(conn, members)
-        replacements = await facts.replacements(conn)
-        certifications = await facts.certifications(conn)
+        members = await repository.current_members(conn, be_geo_id, today)
+        person = await repository.person_facts(conn, members)
+        replacements = await repository.replacements(conn)
+        certifications = await repository.certifications(conn)
         previous_rows = (
             await conn.execute(
                 select(allocations)
@@ -169,11 +180,10 @@ async def candidates(
     return found
 
 
-async def program_requirements(db: Database, be_geo_id: str) -> dict[str, Any]:
+async def program_requirements(db: Database, today: date, be_geo_id: str) -> dict[str, Any]:
     """CE-12: certified individuals counted by the kind of their current certifications; CQS never counts."""
-    today = await db.today()
     async with db.engine.connect() as conn:
-        members = await facts.current_members(conn, be_geo_id, today)
+        members = await repository.current_members(conn, be_geo_id, today)
         rows = (
             await conn.execute(
                 select(badges).where(

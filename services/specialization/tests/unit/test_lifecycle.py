@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from partnerhub.bus import contracts as c
 from partnerhub.dates import add_months, add_years
 from specialization.domain import lifecycle as lc
 from specialization.domain.calendar import nth_anniversary
@@ -14,10 +15,11 @@ RULES = lc.Rules()
 MET = lc.Assessment(points_earned=100, points_required=100)
 SHORT = lc.Assessment(points_earned=99, points_required=100)
 D = timedelta
+KEY = {"be_geo_id": "P1", "specialization": "ENT"}  # the partner specialization the decisions are events of
 
 
 def held() -> lc.SpecState:
-    return lc.approve(APPROVED)
+    return lc.approve(APPROVED, **KEY)
 
 
 def run_days(state: lc.SpecState, first: date, last: date, assessment: lc.Assessment) -> tuple[lc.SpecState, list]:
@@ -41,7 +43,7 @@ def test_sp9_window_opens_90_days_before_not_a_day_earlier() -> None:
     same, none = lc.advance(s, SHORT, first - D(1), RULES)
     assert none == [] and same.status == "approved"
     opened, transitions = lc.advance(s, SHORT, first, RULES)
-    assert transitions == [lc.WindowOpened(first, A)] and opened.status == "renewal_window"
+    assert transitions == [c.RenewalWindowOpened(**KEY, opened_on=first, anniversary=A)] and opened.status == "renewal_window"
     assert not lc.can_submit_renewal(s, first - D(1))
     assert lc.can_submit_renewal(s, first) and lc.can_submit_renewal(s, A)
     assert not lc.can_submit_renewal(s, A + D(1))
@@ -57,7 +59,7 @@ def test_sp10_day_before_and_of_anniversary_nothing_decided() -> None:
 def test_sp10_met_renewed_on_anniversary_next_period_from_day_after() -> None:
     s, _ = lc.advance(held(), MET, A - D(90), RULES)
     new, transitions = lc.advance(s, MET, A + D(1), RULES)
-    assert transitions == [lc.Renewed(A, A + D(1), date(2029, 1, 15))]
+    assert transitions == [c.Renewed(**KEY, renewed_on=A, period_start=A + D(1), period_end=date(2029, 1, 15))]
     assert (new.status, new.period_start, new.anniversary) == ("approved", A + D(1), date(2029, 1, 15))
 
 
@@ -70,7 +72,7 @@ def test_sp10_points_window_covers_the_anniversary_day_and_no_more() -> None:
 def test_sp10_short_starts_ten_day_grace() -> None:
     s, _ = lc.advance(held(), SHORT, A - D(90), RULES)
     g, transitions = lc.advance(s, SHORT, A + D(1), RULES)
-    assert transitions == [lc.GraceStarted(A + D(1), A + D(10))]
+    assert transitions == [c.GraceStarted(**KEY, started_on=A + D(1), grace_ends_on=A + D(10))]
     assert g.status == "grace" and g.grace_ends_on == A + D(10)
 
 
@@ -81,7 +83,7 @@ def test_sp10_grace_day_10_still_grace_day_11_lost() -> None:
     assert seen == [] and g.status == "grace"
     lost, transitions = lc.advance(g, SHORT, A + D(11), RULES)
     blocked_until = date(2029, 7, 25)  # lost 2028-01-26 + 18 months - 1 day
-    assert transitions == [lc.Lost(A + D(11), blocked_until)]
+    assert transitions == [c.Lost(**KEY, lost_on=A + D(11), blocked_until=blocked_until)]
     assert lost.status == "lost" and lost.lost_on == date(2028, 1, 26)
 
 
@@ -92,7 +94,7 @@ def test_sp10_points_arriving_during_grace_count_for_the_period_being_renewed() 
     renewed = lc.renew_in_grace(g, MET, A + D(4), RULES)
     assert renewed is not None
     new, t = renewed
-    assert t == lc.Renewed(A + D(4), A + D(5), date(2029, 1, 15))
+    assert t == c.Renewed(**KEY, renewed_on=A + D(4), period_start=A + D(5), period_end=date(2029, 1, 15))
     assert new.anniversary == date(2029, 1, 15), "the anniversary keeps its day"
 
 
@@ -100,7 +102,7 @@ def test_sp10_points_on_grace_day_10_renew_at_the_job_of_day_11() -> None:
     s, _ = lc.advance(held(), SHORT, A - D(90), RULES)
     g, _ = lc.advance(s, SHORT, A + D(1), RULES)
     new, transitions = lc.advance(g, MET, A + D(11), RULES)
-    assert transitions == [lc.Renewed(A + D(10), A + D(11), date(2029, 1, 15))]
+    assert transitions == [c.Renewed(**KEY, renewed_on=A + D(10), period_start=A + D(11), period_end=date(2029, 1, 15))]
     assert new.status == "approved"
 
 
@@ -109,7 +111,7 @@ def test_sp10_mandatory_item_outstanding_blocks_renewal() -> None:
     assert a.unmet() == ["mandatory item collab-update-2028 not completed"]
     s, _ = lc.advance(held(), a, A - D(90), RULES)
     g, transitions = lc.advance(s, a, A + D(1), RULES)
-    assert isinstance(transitions[0], lc.GraceStarted)
+    assert isinstance(transitions[0], c.GraceStarted)
 
 
 def test_sp14_vacant_role_at_anniversary_means_no_renewal() -> None:
@@ -127,7 +129,7 @@ def test_sp9_submission_needed_only_when_configured() -> None:
 def test_sp8_atp_needs_no_points() -> None:
     s, _ = lc.advance(held(), lc.Assessment(0, 0), A - D(90), RULES)
     new, transitions = lc.advance(s, lc.Assessment(0, 0), A + D(1), RULES)
-    assert isinstance(transitions[0], lc.Renewed)
+    assert isinstance(transitions[0], c.Renewed)
 
 
 def test_sp11_reactivation_new_anniversary_is_reapproval_date() -> None:
@@ -139,19 +141,19 @@ def test_sp11_reactivation_new_anniversary_is_reapproval_date() -> None:
     result = lc.reactivate(lost, MET, date(2028, 3, 1))
     assert not isinstance(result, list)
     new, t = result
-    assert t == lc.Reactivated(date(2028, 3, 1), date(2029, 3, 1))
+    assert t == c.Reactivated(**KEY, reactivated_on=date(2028, 3, 1), anniversary=date(2029, 3, 1))
     assert (new.status, new.approved_on, new.anniversary, new.period_start) == (
         "approved", date(2028, 3, 1), date(2029, 3, 1), date(2028, 3, 2)
     )
 
 
 def test_sp11_reactivation_needs_the_core() -> None:
-    lost = lc.SpecState("lost", APPROVED, A, APPROVED, lost_on=A + D(11), blocked_until=date(2029, 7, 25))
+    lost = lc.SpecState("lost", APPROVED, A, APPROVED, lost_on=A + D(11), blocked_until=date(2029, 7, 25), **KEY)
     assert lc.reactivate(lost, lc.Assessment(100, 100, vacant_roles=("AM",)), date(2028, 3, 1)) == ["role AM is vacant"]
 
 
 def test_sp12_block_last_day_and_first_day_after() -> None:
-    lost = lc.SpecState("lost", APPROVED, A, APPROVED, lost_on=date(2028, 1, 26), blocked_until=date(2029, 7, 25))
+    lost = lc.SpecState("lost", APPROVED, A, APPROVED, lost_on=date(2028, 1, 26), blocked_until=date(2029, 7, 25), **KEY)
     assert lc.blocked_for_new_application(lost, date(2029, 7, 25))
     assert not lc.blocked_for_new_application(lost, date(2029, 7, 26))
     assert not lc.blocked_for_new_application(None, date(2029, 7, 25))
@@ -169,7 +171,7 @@ def test_sp13_icon_grey_first_six_months_then_on_target_or_behind() -> None:
 
 
 def test_sp13_icon_measures_the_renewed_year_from_the_anniversary() -> None:
-    renewed = lc.SpecState("approved", APPROVED, date(2029, 1, 15), A + D(1))
+    renewed = lc.SpecState("approved", APPROVED, date(2029, 1, 15), A + D(1), **KEY)
     assert lc.icon(renewed, 0, 100, date(2028, 7, 14)) == "inactive"
     assert lc.icon(renewed, 0, 100, date(2028, 7, 15)) == "behind"
 
@@ -195,7 +197,7 @@ def test_sp13_icon_changes_on_the_day_grey_ends_and_the_day_on_target_turns_behi
     assert lc.icon_changes_on(s, 10, 100, add_months(APPROVED, 7)) is None  # behind stays behind without points
     assert lc.icon_changes_on(s, 100, 100, add_months(APPROVED, 7)) is None  # the whole year's points: on target to A
     assert lc.icon_changes_on(s, 0, 0, APPROVED) is None  # not applicable (ATP)
-    grace = lc.SpecState("grace", APPROVED, A, APPROVED, grace_ends_on=A + D(10))
+    grace = lc.SpecState("grace", APPROVED, A, APPROVED, grace_ends_on=A + D(10), **KEY)
     assert lc.icon_changes_on(grace, 99, 100, A + D(1)) is None  # past the anniversary the fraction stays 1
 
 
@@ -211,7 +213,7 @@ def test_next_check_days() -> None:
 
 
 def test_sp7_leap_day_anniversary_does_not_drift() -> None:
-    s = lc.approve(date(2028, 2, 29))
+    s = lc.approve(date(2028, 2, 29), **KEY)
     assert s.anniversary == date(2029, 2, 28)
     assert nth_anniversary(date(2028, 2, 29), date(2031, 2, 28)) == date(2032, 2, 29)
     assert add_years(date(2028, 2, 29), 1) == date(2029, 2, 28)
@@ -220,5 +222,5 @@ def test_sp7_leap_day_anniversary_does_not_drift() -> None:
 def test_sp10_a_year_jump_renews_once_and_reopens_the_window() -> None:
     s, seen = run_days(held(), APPROVED, date(2029, 1, 20), MET)
     kinds = [type(t).__name__ for _, t in seen]
-    assert kinds == ["WindowOpened", "Renewed", "WindowOpened", "Renewed"]
+    assert kinds == ["RenewalWindowOpened", "Renewed", "RenewalWindowOpened", "Renewed"]
     assert s.anniversary == date(2030, 1, 15)

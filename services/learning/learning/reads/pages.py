@@ -1,6 +1,6 @@
 """Read side of the CL View pages: who can sign in (dev), partner names, specialization notes, role
 alerts, the activities behind each person's points, and the partners overview sorted by risk.
-The CL View figures themselves come from ``learning.use_cases.views`` (the API's queries)."""
+The CL View figures themselves come from ``learning.reads.points`` (the API's queries)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select, union
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from learning.tables import (
     activities,
@@ -204,79 +205,91 @@ async def overview(db: Database, ids: list[str] | None, today: date, limit: int)
         ids = sorted(set(ids))[:limit]
         specs: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for part in chunks(ids):
-            earned = {
-                (r.be_geo_id, r.specialization): int(r.points or 0)
-                for r in await conn.execute(
-                    select(clview_points.c.be_geo_id, clview_points.c.specialization, func.sum(clview_points.c.points).label("points"))
-                    .where(clview_points.c.be_geo_id.in_(part))
-                    .group_by(clview_points.c.be_geo_id, clview_points.c.specialization)
-                )
-            }
-            notes = {
-                (r.be_geo_id, r.specialization): dict(r._mapping)
-                for r in await conn.execute(select(specialization_notes).where(specialization_notes.c.be_geo_id.in_(part)))
-            }
-            alerted = defaultdict(int)
-            for r in await conn.execute(select(role_alerts).where(role_alerts.c.be_geo_id.in_(part))):
-                if r.kind == "vacated" or r.on_date > today:
-                    alerted[(r.be_geo_id, r.specialization)] += 1
-            for r in await conn.execute(
-                select(periods).where(periods.c.be_geo_id.in_(part), periods.c.status.is_not(None)).order_by(periods.c.specialization)
-            ):
-                key = (r.be_geo_id, r.specialization)
-                got = earned.get(key, 0) if r.period_start and r.period_end else 0
-                icon = r.icon  # SP-13: as specialization announced it
-                note = notes.get(key)
-                if r.status == "grace":
-                    risk = "grace"
-                elif r.status == "lost":
-                    risk = "lost"
-                elif icon == "behind":
-                    risk = "behind"
-                elif alerted.get(key):
-                    risk = "roles"
-                else:
-                    risk = "ok"
-                specs[r.be_geo_id].append(
-                    {
-                        "specialization": r.specialization,
-                        "level": r.level,
-                        "status": r.status,
-                        "icon": icon,
-                        "points_earned": got,
-                        "points_required": r.points_required,
-                        "grace_days_left": grace_days_left(note, today) if r.status == "grace" else None,
-                        "role_alerts": alerted.get(key, 0),
-                        "risk": risk,
-                        "note": note or {},
-                        "anniversary": r.anniversary,
-                    }
-                )
+            for be_geo_id, rows in (await _specializations_at_a_glance(conn, part, today)).items():
+                specs[be_geo_id] += rows
         names = await partner_names(db, ids)
     spec_names = await specialization_names_of(db, [s["specialization"] for rows in specs.values() for s in rows])
     for rows in specs.values():
         for s in rows:
             s["name"] = spec_names.get(s["specialization"])
-    out = []
-    for be_geo_id in ids:
-        rows = specs.get(be_geo_id, [])
-        worst = min((RISK_ORDER[s["risk"]] for s in rows), default=RISK_ORDER["none"])
-        risk = next(k for k, v in RISK_ORDER.items() if v == worst)
-        grace_left = min((s["grace_days_left"] for s in rows if s["grace_days_left"] is not None), default=None)
-        shortfall = max(
-            (1 - s["points_earned"] / s["points_required"] for s in rows if s["points_required"]), default=0.0
+    return [_partner_at_a_glance(be_geo_id, names.get(be_geo_id), specs.get(be_geo_id, [])) for be_geo_id in ids]
+
+
+async def _specializations_at_a_glance(
+    conn: AsyncConnection, part: list[str], today: date
+) -> dict[str, list[dict[str, Any]]]:
+    """The partners' specializations (of ``part``): status, icon, points, grace days left, role alerts, risk."""
+    earned = {
+        (r.be_geo_id, r.specialization): int(r.points or 0)
+        for r in await conn.execute(
+            select(clview_points.c.be_geo_id, clview_points.c.specialization, func.sum(clview_points.c.points).label("points"))
+            .where(clview_points.c.be_geo_id.in_(part))
+            .group_by(clview_points.c.be_geo_id, clview_points.c.specialization)
         )
-        out.append(
+    }
+    notes = {
+        (r.be_geo_id, r.specialization): dict(r._mapping)
+        for r in await conn.execute(select(specialization_notes).where(specialization_notes.c.be_geo_id.in_(part)))
+    }
+    alerted: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for r in await conn.execute(select(role_alerts).where(role_alerts.c.be_geo_id.in_(part))):
+        if r.kind == "vacated" or r.on_date > today:
+            alerted[(r.be_geo_id, r.specialization)] += 1
+    specs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in await conn.execute(
+        select(periods).where(periods.c.be_geo_id.in_(part), periods.c.status.is_not(None)).order_by(periods.c.specialization)
+    ):
+        key = (r.be_geo_id, r.specialization)
+        got = earned.get(key, 0) if r.period_start and r.period_end else 0
+        icon = r.icon  # SP-13: as specialization announced it
+        note = notes.get(key)
+        specs[r.be_geo_id].append(
             {
-                "be_geo_id": be_geo_id,
-                "name": names.get(be_geo_id),
-                "specializations": rows,
-                "risk": risk,
-                "risk_label": RISK_LABEL[risk],
-                "sort_key": (worst, grace_left if grace_left is not None else 10_000, -shortfall, be_geo_id),
+                "specialization": r.specialization,
+                "level": r.level,
+                "status": r.status,
+                "icon": icon,
+                "points_earned": got,
+                "points_required": r.points_required,
+                "grace_days_left": grace_days_left(note, today) if r.status == "grace" else None,
+                "role_alerts": alerted.get(key, 0),
+                "risk": _risk(r.status, icon, alerted.get(key, 0)),
+                "note": note or {},
+                "anniversary": r.anniversary,
             }
         )
-    return out
+    return specs
+
+
+def _risk(status: str, icon: str | None, role_alerts: int) -> str:
+    """A specialization's risk, worst first: in grace, lost, behind on points, a role vacant or at risk."""
+    if status == "grace":
+        return "grace"
+    if status == "lost":
+        return "lost"
+    if icon == "behind":
+        return "behind"
+    if role_alerts:
+        return "roles"
+    return "ok"
+
+
+def _partner_at_a_glance(be_geo_id: str, name: str | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A partner's line: its worst risk, and the key that sorts partners by it (then grace left, then shortfall)."""
+    worst = min((RISK_ORDER[s["risk"]] for s in rows), default=RISK_ORDER["none"])
+    risk = next(k for k, v in RISK_ORDER.items() if v == worst)
+    grace_left = min((s["grace_days_left"] for s in rows if s["grace_days_left"] is not None), default=None)
+    shortfall = max(
+        (1 - s["points_earned"] / s["points_required"] for s in rows if s["points_required"]), default=0.0
+    )
+    return {
+        "be_geo_id": be_geo_id,
+        "name": name,
+        "specializations": rows,
+        "risk": risk,
+        "risk_label": RISK_LABEL[risk],
+        "sort_key": (worst, grace_left if grace_left is not None else 10_000, -shortfall, be_geo_id),
+    }
 
 
 # proofs of attendance (CL-5) and the review page -------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.db.lookups import chunks
@@ -155,7 +156,7 @@ async def current_members(conn: AsyncConnection, be_geo_id: str, day: date) -> l
     return sorted({r.cco_id for r in (await conn.execute(stmt)).all()})
 
 
-def state_of(row) -> SpecState:  # type: ignore[no-untyped-def]
+def state_of(row: Row[Any]) -> SpecState:
     return SpecState(
         status=row.status,
         approved_on=row.approved_on,
@@ -166,10 +167,12 @@ def state_of(row) -> SpecState:  # type: ignore[no-untyped-def]
         blocked_until=row.blocked_until,
         submitted=row.submitted,
         reactivated_on=row.reactivated_on,
+        be_geo_id=row.be_geo_id,
+        specialization=row.specialization,
     )
 
 
-def state_values(state: SpecState) -> dict:
+def state_values(state: SpecState) -> dict[str, Any]:
     return {
         "status": state.status,
         "approved_on": state.approved_on,
@@ -183,7 +186,7 @@ def state_values(state: SpecState) -> dict:
     }
 
 
-async def partner_specialization(conn: AsyncConnection, be_geo_id: str, code: str):  # type: ignore[no-untyped-def]
+async def partner_specialization(conn: AsyncConnection, be_geo_id: str, code: str) -> Row[Any] | None:
     stmt = select(partner_specializations).where(
         and_(partner_specializations.c.be_geo_id == be_geo_id, partner_specializations.c.specialization == code)
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Row, Select, Subquery, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from learning.domain.alerts import roles_section
@@ -41,7 +43,7 @@ def _current_stint(be_geo_id: str, today: date) -> list[Any]:
     ]
 
 
-def _current_members(be_geo_id: str, today: date):  # type: ignore[no-untyped-def]
+def _current_members(be_geo_id: str, today: date) -> Subquery:
     return (
         select(memberships.c.cco_id)
         .where(*_current_stint(be_geo_id, today))
@@ -50,9 +52,74 @@ def _current_members(be_geo_id: str, today: date):  # type: ignore[no-untyped-de
     )
 
 
+class PersonPoints(TypedDict):
+    cco_id: str
+    name: str | None
+    points: int
+
+
+class PreviousEmployees(TypedDict):
+    title: str  # "Previous Employee" (CL-8)
+    total: int
+    people: list[PersonPoints]
+
+
+class PeriodOut(TypedDict):
+    start: date
+    end: date
+    cycle: str
+
+
+class OutstandingItem(TypedDict):
+    activity_id: str
+    title: str
+    points: int
+
+
+class SpecializationView(TypedDict):
+    specialization: str
+    level: str | None
+    status: str | None
+    anniversary: date | None
+    period: PeriodOut | None
+    points_required: int
+    points_earned: int
+    points_outstanding: int
+    elapsed_fraction: float | None
+    icon: str | None
+    mandatory_outstanding: list[OutstandingItem]
+    roles: list[dict[str, Any]]
+    people: list[PersonPoints]
+    previous_employees: PreviousEmployees
+
+
+class CLView(TypedDict):
+    """The CL View of a partner, as GET /v1/partners/{id}/cl-view answers it and the pages show it."""
+
+    be_geo_id: str
+    as_of: date
+    members: int
+    specializations: list[SpecializationView]
+
+
+@dataclass
+class _Figures:
+    """What one snapshot read for the view: the periods, role alerts, members and, per dated specialization,
+    the mandatory items due and done, the totals and the people."""
+
+    rows: Sequence[Row[Any]]
+    alerts: dict[str, list[dict[str, Any]]]
+    members_total: int
+    dated: dict[str, Period]
+    due: dict[str, list[Any]] = field(default_factory=dict)
+    done: dict[str, set[str]] = field(default_factory=dict)
+    totals: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    groups: dict[str, tuple[list[PersonPoints], list[PersonPoints]]] = field(default_factory=dict)
+
+
 async def cl_view(
     db: Database, be_geo_id: str, *, today: date, people_limit: int | None, specialization: str | None = None
-) -> dict[str, Any]:
+) -> CLView:
     """The CL View of one partner (or one of its specializations), read in one snapshot.
 
     A fixed set of statements, whatever the number of members:
@@ -65,57 +132,61 @@ async def cl_view(
     """
     async with db.engine.connect() as conn:
         await db.snapshot(conn)  # one snapshot for every figure
-        query = select(periods).where(periods.c.be_geo_id == be_geo_id, periods.c.status.is_not(None))
-        if specialization:
-            query = query.where(periods.c.specialization == specialization)
-        rows = (await conn.execute(query.order_by(periods.c.specialization))).all()
-        alerts = await _role_alerts(conn, be_geo_id)
-        current = _current_members(be_geo_id, today)
-        members_total = int(await conn.scalar(select(func.count()).select_from(current)) or 0)
-        dated = {r.specialization: Period(r.period_start, r.period_end) for r in rows if r.period_start and r.period_end}
-        due: dict[str, list[Any]] = {}
-        done: dict[str, set[str]] = {}
-        totals: dict[str, tuple[int, int, int]] = {}
-        groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-        if dated:
-            due = await _mandatory_due(conn, dated)
-            done = await _mandatory_done(conn, be_geo_id, dated, due)
-            totals = await _totals(conn, be_geo_id, today, list(dated))
-            for spec in dated:
-                _, scored_members, previous_total = totals.get(spec, (0, 0, 0))
-                counts = (scored_members, members_total - scored_members, previous_total)
-                groups[spec] = await _people(conn, be_geo_id, spec, today, current, people_limit, counts)
-    views = []
-    for row in rows:
-        spec = row.specialization
-        period = dated.get(spec)
-        earned, _, previous_total = totals.get(spec, (0, 0, 0))
-        current_people, previous_people = groups.get(spec, ([], []))
-        outstanding = [
-            {"activity_id": m.activity_id, "title": m.title, "points": m.points}
-            for m in due.get(spec, [])
-            if m.activity_id not in done.get(spec, set())
-        ]
-        required = row.points_required
-        views.append(
-            {
-                "specialization": spec,
-                "level": row.level,
-                "status": row.status,
-                "anniversary": row.anniversary,
-                "period": {"start": period.start, "end": period.end, "cycle": cycle_of(period)} if period else None,
-                "points_required": required,
-                "points_earned": earned,
-                "points_outstanding": max(0, required - earned),
-                "elapsed_fraction": round(elapsed_fraction(period, today), 4) if period else None,
-                "icon": row.icon,  # SP-13: specialization's, from specialization.status.changed
-                "mandatory_outstanding": outstanding,
-                "roles": roles_section(alerts.get(spec, []), today),  # SP-14, NO-4: as the summary page shows
-                "people": current_people,
-                "previous_employees": {"title": PREVIOUS_EMPLOYEE, "total": previous_total, "people": previous_people},
-            }
-        )
-    return {"be_geo_id": be_geo_id, "as_of": today, "members": members_total, "specializations": views}
+        figures = await _read_figures(conn, be_geo_id, today, people_limit, specialization)
+    views = [_specialization_view(row, figures, today) for row in figures.rows]
+    return {"be_geo_id": be_geo_id, "as_of": today, "members": figures.members_total, "specializations": views}
+
+
+async def _read_figures(
+    conn: AsyncConnection, be_geo_id: str, today: date, people_limit: int | None, specialization: str | None
+) -> _Figures:
+    query = select(periods).where(periods.c.be_geo_id == be_geo_id, periods.c.status.is_not(None))
+    if specialization:
+        query = query.where(periods.c.specialization == specialization)
+    rows = (await conn.execute(query.order_by(periods.c.specialization))).all()
+    alerts = await _role_alerts(conn, be_geo_id)
+    current = _current_members(be_geo_id, today)
+    members_total = int(await conn.scalar(select(func.count()).select_from(current)) or 0)
+    dated = {r.specialization: Period(r.period_start, r.period_end) for r in rows if r.period_start and r.period_end}
+    figures = _Figures(rows, alerts, members_total, dated)
+    if dated:
+        figures.due = await _mandatory_due(conn, dated)
+        figures.done = await _mandatory_done(conn, be_geo_id, dated, figures.due)
+        figures.totals = await _totals(conn, be_geo_id, today, list(dated))
+        for spec in dated:
+            _, scored_members, previous_total = figures.totals.get(spec, (0, 0, 0))
+            counts = (scored_members, members_total - scored_members, previous_total)
+            figures.groups[spec] = await _people(conn, be_geo_id, spec, today, current, people_limit, counts)
+    return figures
+
+
+def _specialization_view(row: Row[Any], figures: _Figures, today: date) -> SpecializationView:
+    spec = row.specialization
+    period = figures.dated.get(spec)
+    earned, _, previous_total = figures.totals.get(spec, (0, 0, 0))
+    current_people, previous_people = figures.groups.get(spec, ([], []))
+    outstanding: list[OutstandingItem] = [
+        {"activity_id": m.activity_id, "title": m.title, "points": m.points}
+        for m in figures.due.get(spec, [])
+        if m.activity_id not in figures.done.get(spec, set())
+    ]
+    required = row.points_required
+    return {
+        "specialization": spec,
+        "level": row.level,
+        "status": row.status,
+        "anniversary": row.anniversary,
+        "period": {"start": period.start, "end": period.end, "cycle": cycle_of(period)} if period else None,
+        "points_required": required,
+        "points_earned": earned,
+        "points_outstanding": max(0, required - earned),
+        "elapsed_fraction": round(elapsed_fraction(period, today), 4) if period else None,
+        "icon": row.icon,  # SP-13: specialization's, from specialization.status.changed
+        "mandatory_outstanding": outstanding,
+        "roles": roles_section(figures.alerts.get(spec, []), today),  # SP-14, NO-4: as the summary page shows
+        "people": current_people,
+        "previous_employees": {"title": PREVIOUS_EMPLOYEE, "total": previous_total, "people": previous_people},
+    }
 
 
 async def _role_alerts(conn: AsyncConnection, be_geo_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -131,7 +202,7 @@ async def _role_alerts(conn: AsyncConnection, be_geo_id: str) -> dict[str, list[
     return found
 
 
-async def _totals(conn, be_geo_id: str, today: date, specs: list[str]) -> dict[str, tuple[int, int, int]]:  # type: ignore[no-untyped-def]
+async def _totals(conn: AsyncConnection, be_geo_id: str, today: date, specs: list[str]) -> dict[str, tuple[int, int, int]]:
     """Per specialization: points earned (everyone's, CL-8), current members with points, previous
     employees with points. One scan of the partner's totals; "is a current member" is one lookup in
     the set of current members, which PostgreSQL hashes once for the statement (a hashed SubPlan),
@@ -155,9 +226,15 @@ async def _totals(conn, be_geo_id: str, today: date, specs: list[str]) -> dict[s
     }
 
 
-async def _people(  # type: ignore[no-untyped-def]
-    conn, be_geo_id: str, spec: str, today: date, current, people_limit: int | None, counts: tuple[int, int, int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def _people(
+    conn: AsyncConnection,
+    be_geo_id: str,
+    spec: str,
+    today: date,
+    current: Subquery,
+    people_limit: int | None,
+    counts: tuple[int, int, int],
+) -> tuple[list[PersonPoints], list[PersonPoints]]:
     """(current members, best first and then those without points; previous employees, best first).
     ``counts``: current members with points, current members without, previous employees (from the same
     snapshot); a group counted empty is not queried."""
@@ -173,7 +250,7 @@ async def _people(  # type: ignore[no-untyped-def]
         .order_by(cv.c.points.desc(), cv.c.cco_id.desc())
     )
 
-    async def fetch(query, count: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    async def fetch(query: Select[Any], count: int) -> list[PersonPoints]:
         if count == 0 or people_limit == 0:
             return []
         if people_limit is not None:
@@ -197,7 +274,7 @@ async def _people(  # type: ignore[no-untyped-def]
     return current_people, previous_people
 
 
-async def _mandatory_due(conn, dated: dict[str, Period]) -> dict[str, list[Any]]:  # type: ignore[no-untyped-def]
+async def _mandatory_due(conn: AsyncConnection, dated: dict[str, Period]) -> dict[str, list[Any]]:
     """Per specialization, the published activities mandatory for it in its period's cycle (CL-3)."""
     rows = [
         r
@@ -211,7 +288,9 @@ async def _mandatory_due(conn, dated: dict[str, Period]) -> dict[str, list[Any]]
     return {spec: [m for m in rows if mandatory_in(m.mandatory_for, spec, period)] for spec, period in dated.items()}
 
 
-async def _mandatory_done(conn, be_geo_id: str, dated: dict[str, Period], due: dict[str, list[Any]]) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+async def _mandatory_done(
+    conn: AsyncConnection, be_geo_id: str, dated: dict[str, Period], due: dict[str, list[Any]]
+) -> dict[str, set[str]]:
     """Which due items someone of the partner completed in the period: one EXISTS per item, all in one
     statement (each stops at the first active credit of the period instead of reading them all)."""
     checks = [(spec, m.activity_id) for spec, items in due.items() for m in items]
@@ -259,7 +338,7 @@ def spreadsheet_safe(cell: Any) -> Any:
     return cell
 
 
-def _csv_head(view: dict[str, Any], s: dict[str, Any]) -> list[Any]:
+def _csv_head(view: CLView, s: SpecializationView) -> list[Any]:
     """The columns a specialization's lines share."""
     period = s["period"] or {}
     return [
@@ -272,11 +351,11 @@ def _csv_head(view: dict[str, Any], s: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _person_cells(group: str, p: dict[str, Any]) -> tuple[Any, ...]:
+def _person_cells(group: str, p: PersonPoints) -> tuple[Any, ...]:
     return (group, spreadsheet_safe(p["cco_id"]), spreadsheet_safe(p["name"] or ""), p["points"])
 
 
-def cl_view_rows(view: dict[str, Any], *, titles: bool = False) -> list[list[Any]]:
+def cl_view_rows(view: CLView, *, titles: bool = False) -> list[list[Any]]:
     """The CSV export: one line per person per specialization."""
     out: list[list[Any]] = [list(CSV_TITLES if titles else CSV_COLUMNS)]
     for s in view["specializations"]:
@@ -290,7 +369,7 @@ def cl_view_rows(view: dict[str, Any], *, titles: bool = False) -> list[list[Any
     return out
 
 
-def cl_view_csv(view: dict[str, Any], *, titles: bool = False) -> str:
+def cl_view_csv(view: CLView, *, titles: bool = False) -> str:
     """``cl_view_rows`` written by ``csv.writer``, the same text: each specialization's shared columns are
     encoded once and written before each of its people's four columns (a field is quoted or not on its
     own, so a line written in two parts is the line written at once)."""
