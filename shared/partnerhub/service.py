@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import MetaData
 
-from partnerhub import tracing
+from partnerhub import faults, tracing
 from partnerhub.auth import Authenticator
 from partnerhub.bus.asyncapi import asyncapi_document
 from partnerhub.bus.consumer import EventConsumer, EventHandler
@@ -29,7 +29,7 @@ from partnerhub.bus.outbox import OutboxRelay
 from partnerhub.bus.rabbitmq import RabbitTransport
 from partnerhub.bus.transport import Subscription, Transport, cancel_tasks
 from partnerhub.clock import Clock, DailyJob
-from partnerhub.db.engine import make_engine
+from partnerhub.db.engine import database_unreachable, make_engine
 from partnerhub.db.migrations import migrate
 from partnerhub.db.uow import Database
 from partnerhub.errors import install_problem_handlers
@@ -88,10 +88,13 @@ def build_transport(settings: ServiceSettings, service: str, broker: InProcessBr
     if settings.bus == "inprocess":
         return InProcessTransport(broker or InProcessBroker())
     return RabbitTransport(
-        settings.rabbitmq_url,
+        settings.broker_urls(),
         namespace=settings.namespace,
         publish_timeout=settings.publish_timeout,
         service=service,
+        heartbeat=settings.rabbitmq_heartbeat,
+        quorum_size=settings.rabbitmq_quorum_size,
+        transient=database_unreachable,
     )
 
 
@@ -211,6 +214,7 @@ class ServiceRuntime:
         if self.started:
             return
         configure_logging(self.settings.log_format, self.settings.log_level)
+        faults.configure(self.settings.fault_points)  # test-only; empty (off) unless a fault test sets it
         if self.settings.migrate_on_start:
             await migrate(self.name, self.definition.migrations_dir, self.settings.database_url, settings=self.settings)
         await self.clock.initialise()

@@ -69,7 +69,30 @@ class ServiceSettings(BaseSettings):
     )
     migrate_on_start: bool = Field(True, description="create the database if missing and migrate it at start")
     bus: Literal["rabbitmq", "inprocess"] = Field("rabbitmq", description="event transport")
-    rabbitmq_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", description="AMQP URL of RabbitMQ")
+    rabbitmq_url: str = Field(
+        "amqp://guest:guest@127.0.0.1:5672/",
+        description="AMQP URL of RabbitMQ; a comma-separated list names the nodes of a cluster, tried in turn",
+    )
+    rabbitmq_nodes: str = Field(
+        "",
+        description="more cluster nodes as host:port, comma-separated, with RABBITMQ_URL's user, password and "
+        "vhost (e.g. rmq-1:5672,rmq-2:5672); empty: only the RABBITMQ_URL nodes",
+    )
+    rabbitmq_heartbeat: int = Field(
+        15,
+        ge=1,
+        le=600,
+        description="AMQP heartbeat in seconds; a connection that answers nothing for about twice this long "
+        "is dropped and rebuilt on the next node",
+    )
+    rabbitmq_quorum_size: int = Field(
+        3, ge=1, le=9, description="replicas of each quorum queue when it is declared (a cluster with fewer nodes uses all)"
+    )
+    fault_points: str = Field(
+        "",
+        description="TEST ONLY: exit the process at named steps, step:k comma-separated (every k-th message), "
+        "see partnerhub.faults; refused in production",
+    )
     namespace: str = Field(
         "",
         description="prefix for the exchange and queue names, joined with a dot: NAMESPACE=x gives the exchange "
@@ -155,14 +178,59 @@ class ServiceSettings(BaseSettings):
     @field_validator("rabbitmq_url")
     @classmethod
     def _rabbitmq_url_parses(cls, value: str) -> str:
-        try:
-            parts = urlsplit(value)
-            _ = parts.port
-        except ValueError:
-            raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost") from None
-        if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        if not urls:
             raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost")
+        for url in urls:
+            try:
+                parts = urlsplit(url)
+                _ = parts.port
+            except ValueError:
+                raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost") from None
+            if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+                raise ValueError("is not an AMQP URL such as amqp://user:password@host:5672/vhost")
         return value
+
+    @field_validator("rabbitmq_nodes")
+    @classmethod
+    def _rabbitmq_nodes_parse(cls, value: str) -> str:
+        for node in (n.strip() for n in value.split(",") if n.strip()):
+            try:
+                parts = urlsplit(f"amqp://{node}")
+                _ = parts.port
+            except ValueError:
+                raise ValueError("is not a list of host:port such as rmq-1:5672,rmq-2:5672") from None
+            if not parts.hostname or parts.path or parts.username:
+                raise ValueError("is not a list of host:port such as rmq-1:5672,rmq-2:5672")
+        return value
+
+    @field_validator("fault_points")
+    @classmethod
+    def _fault_points_parse(cls, value: str) -> str:
+        from partnerhub.faults import parse
+
+        parse(value)
+        return value
+
+    def broker_urls(self) -> list[str]:
+        """Every node's AMQP URL: those of RABBITMQ_URL, then RABBITMQ_NODES with the first URL's
+        credentials and vhost, each with the heartbeat setting (unless its URL names one)."""
+        from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+        urls = [u.strip() for u in self.rabbitmq_url.split(",") if u.strip()]
+        first = urlsplit(urls[0])
+        credentials = first.netloc.rsplit("@", 1)[0] + "@" if "@" in first.netloc else ""
+        for node in (n.strip() for n in self.rabbitmq_nodes.split(",") if n.strip()):
+            urls.append(urlunsplit((first.scheme, credentials + node, first.path, first.query, "")))
+        result = []
+        for url in urls:
+            parts = urlsplit(url)
+            query = dict(parse_qsl(parts.query))
+            query.setdefault("heartbeat", str(self.rabbitmq_heartbeat))
+            candidate = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+            if candidate not in result:
+                result.append(candidate)
+        return result
 
     @model_validator(mode="after")
     def _defaults_and_safety(self) -> ServiceSettings:
@@ -191,6 +259,8 @@ class ServiceSettings(BaseSettings):
             problems["jwt_secret"] = "must not be the development secret"
         if self.clock == "manual":
             problems["clock"] = "must be system"
+        if self.fault_points.strip():
+            problems["fault_points"] = "is a test-only fault hook and must be empty"
         return problems
 
     @classmethod

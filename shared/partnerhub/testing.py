@@ -331,7 +331,7 @@ async def delete_topology(url: str, transports: Sequence[Any]) -> None:
     if not queues and not exchanges:
         return
     try:
-        connection = await aio_pika.connect(url, timeout=10)
+        connection = await aio_pika.connect(url.split(",")[0].strip(), timeout=10)  # a cluster: its first node
         async with connection:
             channel = await connection.channel()
             for name in sorted(queues):

@@ -24,6 +24,7 @@ from notify.mail import DeliveryError, Mailer, Sender, build_message, make_maile
 from notify.rendering import Templates
 from notify.settings import NotifySettings
 from notify.tables import deliveries
+from partnerhub import faults
 from partnerhub.db.uow import Database
 from partnerhub.logging import get_logger
 
@@ -117,9 +118,12 @@ class MailSender:
             if exc.permanent:
                 return Outcome(row.id, attempts, "failed", str(exc), address.email, rendered.subject)
             return self._retry(row.id, attempts, str(exc), address.email, rendered.subject)
+        faults.point("notify.after_smtp")  # test-only hook: the server has the mail, the log does not yet
         return Outcome(row.id, attempts, "sent", None, address.email, rendered.subject, sent_at=datetime.now(UTC))
 
     def _retry(self, id_: str, attempts: int, error: str, to: str | None = None, subject: str | None = None) -> Outcome:
+        if attempts >= self.settings.max_attempts:  # retries are bounded: then it is staff's to retry (NO-3)
+            return Outcome(id_, attempts, "failed", f"gave up after {attempts} attempts: {error}", to, subject)
         delay = backoff_seconds(attempts, self.settings.retry_base_seconds, self.settings.retry_max_seconds)
         later = datetime.now(UTC) + timedelta(seconds=delay)
         return Outcome(id_, attempts, "pending", error, to, subject, next_attempt_at=later)

@@ -51,6 +51,11 @@ class NotifySettings(ServiceSettings):
     )
     retry_base_seconds: float = Field(30.0, gt=0, description="first retry delay after a 4xx or connection error")
     retry_max_seconds: float = Field(900.0, gt=0, description="longest retry delay (the delay doubles up to it)")
+    max_attempts: int = Field(
+        100, ge=1, le=10_000,
+        description="attempts after which a mail still refused with 4xx, or with no address known, is marked "
+        "failed (listed for staff to retry, NO-3); 100 is about a day at the default delays",
+    )
     sending_lease_seconds: float = Field(
         300.0, gt=0, description="a mail left 'sending' this long (a crashed sender) is tried again"
     )

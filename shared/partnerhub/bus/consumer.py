@@ -13,6 +13,7 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
+from partnerhub import faults
 from partnerhub.bus.contracts import EVENTS_BY_TYPE
 from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.uow import Database, TodaySource, UnitOfWork
@@ -73,7 +74,9 @@ class EventConsumer:
                         log.info("event already applied; skipped")
                         return
                     await handler(uow, event)
+                    faults.point("consumer.in_transaction")
                     await uow.commit()
+                faults.point("consumer.after_commit")
             except Exception:
                 self.metrics.failed.labels(service, envelope.type).inc()
                 log.exception("event handler failed")
@@ -112,7 +115,9 @@ class EventConsumer:
                 ), consuming(self.tracer, envelope, service):
                     await handler(uow, event)
                 applied.append(envelope)
+            faults.point("consumer.in_transaction", len(envelopes))
             await uow.commit()
+        faults.point("consumer.after_commit", len(envelopes))
         elapsed = (time.perf_counter() - started) / max(1, len(envelopes))
         for envelope in applied:
             self.metrics.consumed.labels(service, envelope.type).inc()

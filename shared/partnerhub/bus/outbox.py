@@ -18,6 +18,7 @@ from typing import Any
 from opentelemetry.trace import Tracer
 from sqlalchemy import Row, and_, delete, func, or_, select, update
 
+from partnerhub import faults
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.transport import Transport, TransportError, cancel_tasks
 from partnerhub.db.uow import Database
@@ -115,6 +116,7 @@ class OutboxRelay:
             spans.end(exc)
             raise
         spans.end()
+        faults.point("relay.after_publish", len(rows))
         await self._mark_published([row.seq for row in rows])
         for envelope in envelopes:
             self.metrics.published.labels(self.db.producer, envelope.type).inc()

@@ -14,13 +14,23 @@ network drops it, it reconnects with backoff, declares the topology again and
 starts every consumer again (not relying on a "robust" connection, whose
 consumers have been seen missing after a broker restart). A publish that fails
 meanwhile raises, and the outbox publishes it again.
+
+A cluster: ``urls`` names several nodes. A connection goes to the node that
+worked last, else the next one in the list; after a whole round of failures the
+transport waits a jittered, doubling delay (at most 5 s) before the next round.
+Quorum queues are declared with ``x-quorum-initial-group-size`` (3 by default),
+so with three nodes a queue keeps its leader elected when one node is gone.
+A watchdog asks each connection for a round trip every heartbeat; one that does
+not answer within a heartbeat (a silent hang: no RST, no FIN) is dropped and
+rebuilt, about two heartbeats after it stopped answering.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aio_pika
@@ -44,15 +54,26 @@ BATCH_LINGER_SECONDS = 0.02
 class RabbitTransport:
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         *,
         namespace: str = "",
         exchange: str = "partner.events",
         publish_timeout: float = 10.0,
         connect_timeout: float = 10.0,
         service: str = "",
+        heartbeat: float | None = None,
+        quorum_size: int = 3,
+        transient: Callable[[BaseException], bool] | None = None,
     ) -> None:
-        self.url = url
+        self.urls = [u.strip() for u in url.split(",") if u.strip()] if isinstance(url, str) else list(url)
+        self.url = self.urls[0]
+        self.connected_url: str | None = None
+        self._node = 0  # index of the node to try first
+        self.heartbeat = heartbeat
+        self.quorum_size = quorum_size
+        # an error that says a resource the handler needs is away (the database): the message is held and
+        # tried again until it is back, without spending its deliveries
+        self.transient = transient or (lambda _exc: False)
         self.ns = namespace_prefix(namespace)
         self.exchange_name = f"{self.ns}{exchange}"
         self.dlx_name = f"{self.exchange_name}.dlx"
@@ -72,6 +93,8 @@ class RabbitTransport:
         self._stopping = False
         self.connections_made = 0
         self.dead_lettered = 0
+        self.held_retries = 0
+        self._queue_arguments: dict[str, dict[str, Any]] = {}  # as each queue was found or created
 
     # names ------------------------------------------------------------------------------------
     def queue_name(self, queue: str) -> str:
@@ -120,46 +143,102 @@ class RabbitTransport:
     async def wait_ready(self, timeout: float) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)
 
+    async def _connect(self) -> AbstractConnection:
+        """A connection to the first node that answers, starting with the one that worked last."""
+        errors = []
+        for i in range(len(self.urls)):
+            index = (self._node + i) % len(self.urls)
+            try:
+                connection = await aio_pika.connect(self.urls[index], timeout=self.connect_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                errors.append(f"{_node_name(self.urls[index])}: {exc!r}")
+                continue
+            self._node = index
+            return connection
+        raise TransportError("no broker node answers: " + "; ".join(errors))
+
     async def _supervise(self) -> None:
         """Keep a publishing and a consuming connection (RabbitMQ's advice: flow control on a busy
         publisher must not hold back consumer acks); when either drops, rebuild both."""
         delay = 0.2
         while not self._stopping:
             closed = asyncio.Event()
+            watchdog: asyncio.Task[None] | None = None
             try:
-                publishing = await aio_pika.connect(self.url, timeout=self.connect_timeout)
+                publishing = await self._connect()
                 self._connections.append(publishing)
-                consuming = await aio_pika.connect(self.url, timeout=self.connect_timeout)
+                consuming = await aio_pika.connect(self.urls[self._node], timeout=self.connect_timeout)
                 self._connections.append(consuming)
                 for connection in self._connections:
                     connection.close_callbacks.add(lambda *_, event=closed: event.set())
                 await self._declare_and_consume(publishing, consuming, closed)
                 self.connections_made += 1
+                self.connected_url = self.urls[self._node]
                 self._ready.set()
                 delay = 0.2
                 log.info(
                     "broker connected", service=self.service, connections=self.connections_made, exchange=self.exchange_name,
+                    node=_node_name(self.connected_url),
                     queues=[self.queue_name(sub.queue) for sub in self._subscriptions],
                 )
+                if self.heartbeat:
+                    watchdog = asyncio.create_task(self._watch([publishing, consuming], closed))
                 await closed.wait()
-                log.warning("broker connection lost; reconnecting", service=self.service)
+                log.warning("broker connection lost; reconnecting", service=self.service, node=_node_name(self.connected_url))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("broker connection failed", service=self.service, error=repr(exc), retry_in=delay)
+                # every node failed (or this one failed half-way): start the next round with the next node
+                self._node = (self._node + 1) % len(self.urls)
             finally:
                 self._ready.clear()
+                self.connected_url = None
                 self._exchange = self._dlx = self._publisher = None
+                if watchdog is not None:
+                    await cancel_tasks([watchdog])
                 await self._close_connections()
-            await asyncio.sleep(delay)
+            if self._stopping:
+                break
+            # full jitter: replicas that lost the same node do not all come back in step
+            await asyncio.sleep(random.uniform(delay / 2, delay))
             delay = min(delay * 2, 5.0)
+
+    async def _watch(self, connections: list[AbstractConnection], closed: asyncio.Event) -> None:
+        """A round trip on each connection every heartbeat; no answer within a heartbeat: drop them."""
+        assert self.heartbeat
+        channels = [await connection.channel() for connection in connections]
+        while not closed.is_set():
+            await asyncio.sleep(self.heartbeat)
+            for channel in channels:
+                try:
+                    await asyncio.wait_for(
+                        channel.declare_exchange(self.exchange_name, passive=True), self.heartbeat
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning(
+                        "broker connection silent; dropping it", service=self.service,
+                        node=_node_name(self.connected_url or ""), error=repr(exc),
+                    )
+                    # a node that went silent is suspect: the next connection tries the next node first
+                    self._node = (self._node + 1) % len(self.urls)
+                    closed.set()
+                    return
 
     async def _close_connections(self) -> None:
         connections, self._connections = self._connections, []
-        for connection in connections:
+
+        async def close(connection: AbstractConnection) -> None:
             if not connection.is_closed:
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(connection.close(), 5)
+                    # a silently hung connection never answers the close: do not wait long for it
+                    await asyncio.wait_for(connection.close(), min(5.0, self.heartbeat or 5.0))
+
+        await asyncio.gather(*(close(c) for c in connections))
 
     async def _declare_and_consume(
         self, publishing: AbstractConnection, consuming: AbstractConnection, closed: asyncio.Event
@@ -172,7 +251,9 @@ class RabbitTransport:
         unrouted_queue = await publisher.declare_queue(
             self.unrouted_name,
             durable=True,
-            arguments={"x-queue-type": "quorum", "x-max-length": 1_000_000, "x-overflow": "drop-head"},
+            arguments=await self._quorum_arguments(
+                publishing, self.unrouted_name, {"x-max-length": 1_000_000, "x-overflow": "drop-head"}
+            ),
         )
         await unrouted_queue.bind(unrouted, routing_key="")
         exchange = await publisher.declare_exchange(
@@ -187,25 +268,55 @@ class RabbitTransport:
             channel.close_callbacks.add(lambda *_: closed.set())
             await channel.set_qos(prefetch_count=sub.prefetch)
             dlq = await channel.declare_queue(
-                self.dlq_name(sub.queue), durable=True, arguments={"x-queue-type": "quorum"}
+                self.dlq_name(sub.queue),
+                durable=True,
+                arguments=await self._quorum_arguments(consuming, self.dlq_name(sub.queue), {}),
             )
             await dlq.bind(self.dlx_name, routing_key=self.dlq_name(sub.queue))
             queue = await channel.declare_queue(
                 self.queue_name(sub.queue),
                 durable=True,
-                arguments={
-                    "x-queue-type": "quorum",
-                    "x-delivery-limit": sub.delivery_limit,
-                    "x-dead-letter-exchange": self.dlx_name,
-                    "x-dead-letter-routing-key": self.dlq_name(sub.queue),
-                    "x-dead-letter-strategy": "at-least-once",
-                    "x-overflow": "reject-publish",
-                },
+                arguments=await self._quorum_arguments(
+                    consuming,
+                    self.queue_name(sub.queue),
+                    {
+                        "x-delivery-limit": sub.delivery_limit,
+                        "x-dead-letter-exchange": self.dlx_name,
+                        "x-dead-letter-routing-key": self.dlq_name(sub.queue),
+                        "x-dead-letter-strategy": "at-least-once",
+                        "x-overflow": "reject-publish",
+                    },
+                ),
             )
             for binding in sub.bindings:
                 await queue.bind(self.exchange_name, routing_key=binding)
             await queue.consume(self._consumer_for(sub), no_ack=False)
         self._publisher, self._exchange, self._dlx = publisher, exchange, dlx
+
+    async def _quorum_arguments(
+        self, connection: AbstractConnection, name: str, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A quorum queue's arguments, with ``x-quorum-initial-group-size`` unless the queue exists without
+        it: queues declared before this setting have none, and RabbitMQ refuses a redeclaration whose
+        arguments differ either way (PRECONDITION_FAILED). An existing queue keeps its members."""
+        sized = {"x-queue-type": "quorum", **arguments, "x-quorum-initial-group-size": self.quorum_size}
+        known = self._queue_arguments.get(name)
+        if known is not None:
+            return known
+        trial = await connection.channel()
+        try:
+            await trial.declare_queue(name, durable=True, arguments=sized)
+            chosen = sized
+        except aio_pika.exceptions.ChannelPreconditionFailed as exc:
+            if "x-quorum-initial-group-size" not in str(exc):
+                raise
+            chosen = {k: v for k, v in sized.items() if k != "x-quorum-initial-group-size"}
+        finally:
+            if not trial.is_closed:
+                with contextlib.suppress(Exception):
+                    await trial.close()
+        self._queue_arguments[name] = chosen
+        return chosen
 
     # publishing -------------------------------------------------------------------------------
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
@@ -292,17 +403,35 @@ class RabbitTransport:
         except Exception as exc:
             await self._give_up(sub, message, f"malformed envelope: {exc}", deliveries)
             return
-        try:
-            with log_context(queue=self.queue_name(sub.queue)):
-                await sub.handler(envelope)
-        except Exception as exc:
-            if deliveries >= sub.delivery_limit:
-                await self._give_up(sub, message, f"{type(exc).__name__}: {exc}", deliveries)
-            else:
-                await asyncio.sleep(backoff_delay(deliveries))
-                await _settle(message.nack(requeue=True))
-            return
-        await _settle(message.ack())
+        failure = await self._apply(sub, envelope)
+        if failure is None:
+            await _settle(message.ack())
+        elif deliveries >= sub.delivery_limit:
+            await self._give_up(sub, message, f"{type(failure).__name__}: {failure}", deliveries)
+        else:
+            await asyncio.sleep(backoff_delay(deliveries))
+            await _settle(message.nack(requeue=True))
+
+    async def _apply(self, sub: Subscription, envelope: Envelope) -> Exception | None:
+        """Run the handler; the handler's failure, or None. While the database is away the message is
+        held (unacknowledged) and tried again: an outage does not spend its deliveries."""
+        held = 0
+        while True:
+            try:
+                with log_context(queue=self.queue_name(sub.queue)):
+                    await sub.handler(envelope)
+                return None
+            except Exception as exc:
+                if not self.transient(exc) or self._stopping:
+                    return exc
+                held += 1
+                self.held_retries += 1
+                if held == 1 or held % 20 == 0:
+                    log.warning(
+                        "handler's resource away; holding the message", queue=self.queue_name(sub.queue),
+                        tries=held, error=repr(exc),
+                    )
+                await asyncio.sleep(backoff_delay(held, base=0.2, cap=2.0))
 
     async def _give_up(self, sub: Subscription, message: AbstractIncomingMessage, error: str, deliveries: int) -> None:
         """Dead-letter with the error attached; if that fails, the broker's delivery limit is the backstop."""
@@ -347,6 +476,17 @@ class RabbitTransport:
             error=error,
         )
         await _settle(message.ack())
+
+
+def _node_name(url: str | None) -> str:
+    """host:port of a node's URL (never its password)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url or "")
+        return f"{parts.hostname}:{parts.port or 5672}"
+    except ValueError:
+        return "?"
 
 
 def _message(envelope: Envelope) -> aio_pika.Message:

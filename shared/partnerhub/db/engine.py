@@ -123,3 +123,34 @@ def _quoted(name: str) -> str:
     if '"' in name or "\x00" in name:
         raise ValueError(f"unsafe database name {name!r}")
     return name
+
+
+# PostgreSQL error classes that mean "the server is away or going away", not "this statement is wrong":
+# 08 connection exception, 57P01-57P03 admin/crash shutdown, cannot connect now
+_AWAY_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached (refused, reset, shutting down, starting up),
+    as opposed to a statement or a handler that fails: a consumer holds its message then (see the
+    RabbitMQ transport) instead of spending the message's deliveries during an outage."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, InterfaceError | ConnectionError | TimeoutError):
+            return True
+        if isinstance(current, OSError) and not isinstance(current, FileNotFoundError | PermissionError):
+            return True
+        if isinstance(current, asyncpg.exceptions.InterfaceError | asyncpg.exceptions.ConnectionDoesNotExistError):
+            return True
+        sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_AWAY_SQLSTATES):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+    return False

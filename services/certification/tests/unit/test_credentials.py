@@ -165,7 +165,10 @@ def test_production_refuses_running_without_a_signing_key_or_public_issuer_url()
     text = str(refused.value)
     assert "credential_signing_key" in text and "credential_issuer_url" in text
     key = pem_of(ec.generate_private_key(ec.SECP256R1()))
-    ok = CertificationSettings(**secure, credential_signing_key=key, credential_issuer_url="https://cert.example.com")
+    ok = CertificationSettings(
+        **secure, credential_signing_key=key, credential_issuer_url="https://cert.example.com",
+        ui_csrf_secret="a-real-csrf-secret-0123456789abcdef",
+    )
     assert ok.credential_signing_key is not None
     # a key that cannot sign is refused in every environment, without printing it
     with pytest.raises(ValidationError) as bad:

@@ -94,10 +94,10 @@ async def change_grant(
     person = await use_cases.get_individual(runtime.db, cco_id)
     person_writable(principal, person, cco_id)
     if action == "grant":
-        await use_cases.grant_access(runtime.db, cco_id=cco_id, be_geo_id=be_geo_id)
+        await use_cases.grant_access(runtime.db, today=await runtime.clock.today(), cco_id=cco_id, be_geo_id=be_geo_id)
         message = f"The admins of partner {be_geo_id} may now see your profile, certifications and exam history."
     else:
-        await use_cases.revoke_access(runtime.db, cco_id=cco_id, be_geo_id=be_geo_id)
+        await use_cases.revoke_access(runtime.db, today=await runtime.clock.today(), cco_id=cco_id, be_geo_id=be_geo_id)
         message = f"The admins of partner {be_geo_id} no longer see your exam history."
     return kit.redirect(request, f"/people/{quote(person.cco_id, safe='')}", message)
 

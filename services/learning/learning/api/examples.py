@@ -28,4 +28,5 @@ REQUEST_EXAMPLES: dict[str, Any] = {
     },
     "POST /v1/proofs/{proof_id}/accept": {"reason": "badge scan matches the session list"},
     "POST /v1/proofs/{proof_id}/reject": {"reason": "the photo does not show the session"},
+    "POST /v1/xapi-clients": {"name": "Acme Moodle", "scopes": ["statements/write", "statements/read/mine", "state"]},
 }

@@ -646,7 +646,8 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
     write_responses = {204: {"description": "stored", "headers": _HEADERS_OUT}, **_BAD, **_AUTH,
                        409: {"description": "the profile exists and no If-Match / If-None-Match was sent"},
                        412: {"description": "If-Match / If-None-Match not met"}}
-    body = {"requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+    doc_body = {"schema": {"type": "string", "format": "binary"}, "example": '{"bookmark": "module-3", "progress": 0.4}'}
+    body = {"requestBody": {"required": True, "content": {"application/octet-stream": doc_body}}}
 
     async def read(request: Request, runtime: ServiceRuntime = Depends(runtime_of), _: Any = Depends(access)) -> Response:
         _require_version(request)

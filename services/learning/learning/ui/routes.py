@@ -268,7 +268,8 @@ async def submit_proof(
     """The API's submission (``POST /v1/proofs``) for the person signed in: the same checks, the same answers."""
     proof = await api_proofs.submit(
         cco_id=principal.sub, event=event, specialization=specialization, attended_on=attended_on, activity_id=None,
-        file=file, runtime=runtime, principal=principal,
+        file=file, runtime=runtime, today=await runtime.clock.today(), settings=runtime.settings_as(LearningSettings),
+        principal=principal,
     )
     return kit.redirect(request, "/proofs", f"Your proof for {proof.event} is submitted; program staff review it.")
 

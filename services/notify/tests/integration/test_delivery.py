@@ -114,6 +114,21 @@ async def test_no3_4xx_retried_5xx_failed_without_blocking_others_then_staff_ret
         assert len(smtp.to("back@example.com")) == 1
 
 
+async def test_no3_retries_are_bounded_a_mail_refused_4xx_every_time_is_failed_and_listed(system_factory, smtp, feed) -> None:
+    smtp.rcpt_replies["full@example.com"] = ["452 4.2.2 Mailbox full"] * 10
+    async with system_factory(SERVICE, **smtp.settings(max_attempts=3)) as system:
+        runtime, client = system.runtimes["notify"], system.clients["notify"]
+        await feed(runtime, IndividualRegistered(cco_id="F1", name="Full", email="full@example.com"))
+        await feed(runtime, reminder("F1"), producer="certification")
+        await eventually(lambda: _all_settled(runtime), timeout=30)
+        [row] = await rows(runtime)
+        assert (row.status, row.attempts) == ("failed", 3)
+        assert row.last_error.startswith("gave up after 3 attempts") and "452" in row.last_error
+        assert smtp.to("full@example.com") == []
+        failed = (await client.get("/v1/notifications", params={"status": "failed"}, headers=system.staff())).json()
+        assert [n["recipient"] for n in failed] == ["F1"]
+
+
 async def test_no3_crash_between_smtp_and_record_resends_same_message_id(system_factory, smtp, feed) -> None:
     settings = smtp.settings(sending_lease_seconds=1.5)
     smtp.hold_data.set()  # the server takes the mail but never says so: we "crash" meanwhile
