@@ -268,17 +268,40 @@ def import_exam_results(
             )
         status_url = f"{base}/v1/exam-results/imports/{report['id']}"
         report = _follow_import(client, status_url, headers, report, poll)
+        warnings = _warnings(client, status_url, headers) if report.get("warned") else []
+    _print_import(report, warnings, status_url)
+    if report["status"] == "failed":
+        _fail(f"the import failed: {report.get('error')} (run the same command again to resume)")
+
+
+def _warnings(client: httpx.Client, status_url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """The import's first 100 warnings (lines recorded whose CCO ID identity had not told certification of)."""
+    try:
+        response = client.get(f"{status_url}/warnings", headers=headers, params={"limit": 100})
+    except httpx.HTTPError as exc:
+        _fail(f"{status_url}/warnings did not answer: {exc}")
+    if response.status_code >= 400:
+        _fail(f"{status_url}/warnings answered {response.status_code}: {response.text}")
+    return list(response.json())
+
+
+def _print_import(report: dict[str, Any], warnings: list[dict[str, Any]], status_url: str) -> None:
+    """The import's figures, then its bad lines (not recorded) and its warnings (recorded, worth a look)."""
     typer.echo(
         f"{report['status']}: {report['lines_read']} lines read, {report['accepted']} recorded, "
-        f"{report['replayed']} already there, {report['rejected']} bad, "
+        f"{report['replayed']} already there, {report['rejected']} bad, {report.get('warned', 0)} warned, "
         f"{report['individuals_recomputed']} people's badges recomputed"
     )
     for error in report.get("errors", []):
         typer.echo(f"  line {error['line']}: {error['error']}")
     if report["rejected"] > len(report.get("errors", [])):
         typer.echo(f"  ... every bad line: GET {status_url}/errors")
-    if report["status"] == "failed":
-        _fail(f"the import failed: {report.get('error')} (run the same command again to resume)")
+    if warnings:
+        typer.echo("warnings (recorded all the same):")
+    for warning in warnings:
+        typer.echo(f"  line {warning['line']}: {warning['cco_id']}: {warning['reason']}")
+    if report.get("warned", 0) > len(warnings):
+        typer.echo(f"  ... every warning: GET {status_url}/warnings")
 
 
 def _follow_import(

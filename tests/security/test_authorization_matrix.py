@@ -221,6 +221,9 @@ def certification_ops() -> dict[tuple[str, str], Op]:
         ("GET", "/v1/exam-results/imports/{import_id}/errors"): Op(
             cells({"staff": 200, "system": 200}, hidden=()), path="/v1/exam-results/imports/IMPORT/errors"
         ),
+        ("GET", "/v1/exam-results/imports/{import_id}/warnings"): Op(
+            cells({"staff": 200, "system": 200}, hidden=()), path="/v1/exam-results/imports/IMPORT/warnings"
+        ),
         ("POST", "/v1/individuals/{cco_id}/agreements"): Op(
             cells({"ivy": 201, "system": 200, "staff": 200}, hidden=NOT_IVYS + ("admin_p",)),
             path="/v1/individuals/ivy/agreements",

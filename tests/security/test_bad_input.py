@@ -138,6 +138,7 @@ async def test_no3_notify_refuses_control_characters_in_its_filters(system_facto
 LISTS = [
     ("identity", "/v1/duplicates"),
     ("certification", "/v1/exam-results/imports/{import_id}/errors"),
+    ("certification", "/v1/exam-results/imports/{import_id}/warnings"),
     ("learning", "/v1/proofs"),
     ("learning", "/v1/partners/P1/points"),
     ("learning", "/v1/activities"),

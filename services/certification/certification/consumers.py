@@ -1,36 +1,26 @@
-"""Every event certification consumes, and its handler: SUBSCRIPTIONS is the one map."""
+"""Every event certification consumes, and its handler: SUBSCRIPTIONS is the one map.
+
+Identity's people, memberships and merges are the platform's identity mirror (partnerhub.mirrors.identity);
+certification keeps no profile field, only that identity knows a person (an import warns of unknown CCO
+IDs), and moves its own records on a merge (``merges.rekey``).
+"""
 
 from __future__ import annotations
 
-from certification.use_cases import identity
-from partnerhub.bus.contracts import (
-    GrantChanged,
-    IndividualMerged,
-    MembershipEnded,
-    MembershipStarted,
-)
+from certification.tables import IDENTITY
+from certification.use_cases import grants, merges
+from partnerhub.bus.contracts import GrantChanged
 from partnerhub.db.uow import UnitOfWork
+from partnerhub.mirrors.identity import IdentityMirror
 
-
-async def on_membership_started(uow: UnitOfWork, event: MembershipStarted) -> None:
-    await identity.membership_started(uow, event.cco_id, event.be_geo_id, event.started_on)
-
-
-async def on_membership_ended(uow: UnitOfWork, event: MembershipEnded) -> None:
-    await identity.membership_ended(uow, event.cco_id, event.be_geo_id, event.started_on, event.ended_on)
+MIRROR = IdentityMirror(IDENTITY, keep=(), rekey=merges.rekey)
 
 
 async def on_grant_changed(uow: UnitOfWork, event: GrantChanged) -> None:
-    await identity.grant_changed(uow, event.cco_id, event.be_geo_id, event.granted, event.changed_on)
-
-
-async def on_individual_merged(uow: UnitOfWork, event: IndividualMerged) -> None:
-    await identity.merge(uow, event.survivor, event.retired, event.merged_on)
+    await grants.grant_changed(uow, event.cco_id, event.be_geo_id, event.granted, event.changed_on)
 
 
 SUBSCRIPTIONS = {
-    MembershipStarted: on_membership_started,
-    MembershipEnded: on_membership_ended,
+    **MIRROR.subscriptions(),
     GrantChanged: on_grant_changed,
-    IndividualMerged: on_individual_merged,
 }

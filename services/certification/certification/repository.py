@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification.domain.badges import BadgeState
 from certification.domain.catalog import Catalog, CertificationDef, ExamDef, version_in_force
-from certification.tables import aliases, badges, certification_versions, exams, holders
+from certification.tables import IDENTITY, badges, certification_versions, exams, holders
 from partnerhub.db import lookups
 from partnerhub.db.uow import Database
 
@@ -86,11 +86,11 @@ async def load_catalog(conn: AsyncConnection) -> Catalog:
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
     """ID-2: a retired CCO ID resolves to its survivor."""
-    return await lookups.survivor_of(conn, cco_id, aliases=aliases)
+    return await IDENTITY.resolve(conn, cco_id)
 
 
 async def resolve_many(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, str]:
-    return await lookups.survivors_of(conn, cco_ids, aliases=aliases, size=CHUNK)
+    return await IDENTITY.resolve_many(conn, cco_ids, size=CHUNK)
 
 
 def upsert(db: Database, table: Any, index: list[str], values: dict[str, Any] | None = None) -> Any:

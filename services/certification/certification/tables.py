@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Tabl
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
+from partnerhub.mirrors.identity import add_identity_tables
 
 metadata = new_metadata()
 
@@ -67,13 +68,11 @@ holders = Table(
     Index("ix_holders_dirty", "dirty", postgresql_where=text("dirty"), sqlite_where=text("dirty")),
 )
 
-aliases = Table(
-    "aliases",
-    metadata,
-    Column("retired", String(64), primary_key=True),
-    Column("survivor", String(64), nullable=False, index=True),
-    Column("merged_on", Date, nullable=False),
-)
+# identity's facts, as the platform's identity mirror keeps them (partnerhub.mirrors.identity): people
+# (only that identity knows them), memberships for CE-11, merges (ID-2), in the mirror's tables (cert0007)
+IDENTITY = add_identity_tables(metadata)
+aliases = IDENTITY.aliases
+memberships = IDENTITY.memberships
 
 badges = Table(
     "badges",
@@ -140,17 +139,7 @@ agreements = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
-# projections of identity events (CE-11 needs memberships and grants)
-memberships = Table(
-    "memberships",
-    metadata,
-    Column("cco_id", String(64), primary_key=True),
-    Column("be_geo_id", String(64), primary_key=True),
-    Column("started_on", Date, primary_key=True),
-    Column("ended_on", Date, nullable=True),
-    Index("ix_memberships_be_geo_id", "be_geo_id"),
-)
-
+# projection of identity's grants (ID-4, CE-11): certification's own, not part of the mirror
 grants = Table(
     "grants",
     metadata,
@@ -173,6 +162,8 @@ imports = Table(
     Column("accepted", Integer, nullable=False),
     Column("replayed", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
+    # recorded lines whose CCO ID identity had not told certification of (cert0008); listed in import_warnings
+    Column("warned", Integer, nullable=False, server_default=text("0")),
     Column("individuals_recomputed", Integer, nullable=False),
     Column("error", Text, nullable=True),
     Column("created_by", String(64), nullable=False),
@@ -187,4 +178,14 @@ import_errors = Table(
     Column("line", Integer, primary_key=True),
     Column("error", Text, nullable=False),
     Column("content", String(200), nullable=False),
+)
+
+# recorded lines worth a look (cert0008): a CCO ID identity had not told certification of when the line was read
+import_warnings = Table(
+    "import_warnings",
+    metadata,
+    Column("import_id", String(36), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("cco_id", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
 )

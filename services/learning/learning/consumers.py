@@ -1,19 +1,19 @@
-"""Every event learning consumes, and its handler: SUBSCRIPTIONS is the one map."""
+"""Every event learning consumes, and its handler: SUBSCRIPTIONS is the one map.
+
+Identity's people (names, staff flag), memberships and merges are the platform's identity mirror
+(partnerhub.mirrors.identity); learning's own part of a change is in ``people_changes`` (its two hooks).
+"""
 
 from __future__ import annotations
 
-from learning.use_cases import directory, exams, people, periods
+from learning.tables import IDENTITY
+from learning.use_cases import directory, exams, people_changes, periods
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
     ExamPassed,
     GraceStarted,
-    IndividualMerged,
-    IndividualRegistered,
-    IndividualUpdated,
     Lost,
-    MembershipEnded,
-    MembershipStarted,
     PartnerRegistered,
     Reactivated,
     RenewalWindowOpened,
@@ -22,16 +22,11 @@ from partnerhub.bus.contracts import (
     StatusChanged,
 )
 from partnerhub.db.uow import UnitOfWork
+from partnerhub.mirrors.identity import IdentityMirror
 
-
-async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
-    await people.remember_name(uow, event.cco_id, event.name)
-    await directory.staff_flag(uow, event.cco_id, event.program_staff)
-
-
-async def on_individual_updated(uow: UnitOfWork, event: IndividualUpdated) -> None:
-    await people.remember_name(uow, event.cco_id, event.name)
-    await directory.staff_flag(uow, event.cco_id, event.program_staff)
+MIRROR = IdentityMirror(
+    IDENTITY, keep=("name", "program_staff"), after_change=people_changes.after_change, rekey=people_changes.rekey
+)
 
 
 async def on_partner_registered(uow: UnitOfWork, event: PartnerRegistered) -> None:
@@ -75,18 +70,6 @@ async def on_role_at_risk(uow: UnitOfWork, event: RoleAtRisk) -> None:
     )
 
 
-async def on_membership_started(uow: UnitOfWork, event: MembershipStarted) -> None:
-    await people.membership_started(uow, event.cco_id, event.be_geo_id, event.started_on)
-
-
-async def on_membership_ended(uow: UnitOfWork, event: MembershipEnded) -> None:
-    await people.membership_ended(uow, event.cco_id, event.be_geo_id, event.started_on, event.ended_on)
-
-
-async def on_individual_merged(uow: UnitOfWork, event: IndividualMerged) -> None:
-    await people.merged(uow, event.survivor, event.retired)
-
-
 async def on_exam_passed(uow: UnitOfWork, event: ExamPassed) -> None:
     await exams.exam_passed(uow, event)
 
@@ -98,11 +81,7 @@ async def on_status_changed(uow: UnitOfWork, event: StatusChanged) -> None:
 
 
 SUBSCRIPTIONS = {
-    IndividualRegistered: on_individual_registered,
-    IndividualUpdated: on_individual_updated,
-    MembershipStarted: on_membership_started,
-    MembershipEnded: on_membership_ended,
-    IndividualMerged: on_individual_merged,
+    **MIRROR.subscriptions(),
     ExamPassed: on_exam_passed,
     StatusChanged: on_status_changed,
     PartnerRegistered: on_partner_registered,

@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
+from partnerhub.mirrors.identity import add_identity_tables
 
 metadata = new_metadata()
 
@@ -112,32 +113,12 @@ credits = Table(
     Index("ix_credits_entry_id", "entry_id"),
 )
 
-# projections of identity: people (names, a row to lock per person), merges, memberships
-people = Table(
-    "people",
-    metadata,
-    Column("cco_id", CCO, primary_key=True),
-    Column("name", String(200), nullable=True),
-    Column("program_staff", Boolean, nullable=False, server_default=false()),
-)
-
-aliases = Table(
-    "aliases",
-    metadata,
-    Column("retired", CCO, primary_key=True),
-    Column("survivor", CCO, nullable=False, index=True),
-)
-
-memberships = Table(
-    "memberships",
-    metadata,
-    Column("cco_id", CCO, primary_key=True),
-    Column("be_geo_id", PARTNER, primary_key=True),
-    Column("started_on", Date, primary_key=True),
-    Column("ended_on", Date, nullable=True),
-    # a partner's current members in CCO ID order from the index alone (the CL View, lear0004)
-    Index("ix_memberships_partner_person", "be_geo_id", "cco_id", "started_on", "ended_on"),
-)
+# identity's facts, as the platform's identity mirror keeps them (partnerhub.mirrors.identity, lear0009):
+# people (names, the staff flag, a row to lock per person), merges, memberships
+IDENTITY = add_identity_tables(metadata)
+people = IDENTITY.people
+aliases = IDENTITY.aliases
+memberships = IDENTITY.memberships
 
 # projections for the CL View pages: partner names, admin/PAM assignments (sign-in claims)
 partners = Table(

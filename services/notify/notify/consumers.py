@@ -1,6 +1,6 @@
 """Every event notify consumes, and its handler: SUBSCRIPTIONS is the one map.
 
-Identity events keep the projections (addresses, merges, partners, admins); certification
+Identity events keep the projections (addresses and merges in the identity mirror; partners, admins); certification
 and specialization events record mails as pending in the delivery log (planning.py); the
 sender sends them later. Handlers never send and never commit.
 """
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from notify import planning, projections
 from notify.domain import merge_confirmation_plan, reminder_plan, role_plan, specialization_plan
+from notify.tables import IDENTITY
 from partnerhub.bus.contracts import (
     AdminAssigned,
     AdminRemoved,
     GraceStarted,
-    IndividualMerged,
-    IndividualRegistered,
-    IndividualUpdated,
     Lost,
     MergeRequested,
     PartnerRegistered,
@@ -27,18 +25,10 @@ from partnerhub.bus.contracts import (
     RoleVacated,
 )
 from partnerhub.db.uow import UnitOfWork
+from partnerhub.mirrors.identity import IdentityMirror
 
-
-async def on_individual_registered(uow: UnitOfWork, event: IndividualRegistered) -> None:
-    await projections.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
-
-
-async def on_individual_updated(uow: UnitOfWork, event: IndividualUpdated) -> None:
-    await projections.remember_address(uow, cco_id=event.cco_id, name=event.name, email=event.email)
-
-
-async def on_individual_merged(uow: UnitOfWork, event: IndividualMerged) -> None:
-    await projections.merge_individuals(uow, survivor=event.survivor, retired=event.retired)
+# identity's people (name and address) and merges: the platform's identity mirror; notify moves admin roles itself
+MIRROR = IdentityMirror(IDENTITY, keep=("name", "email"), memberships=False, rekey=projections.rekey)
 
 
 async def on_partner_registered(uow: UnitOfWork, event: PartnerRegistered) -> None:
@@ -78,9 +68,7 @@ async def on_role_event(uow: UnitOfWork, event: RoleAtRisk | RoleVacated) -> Non
 
 
 SUBSCRIPTIONS = {
-    IndividualRegistered: on_individual_registered,
-    IndividualUpdated: on_individual_updated,
-    IndividualMerged: on_individual_merged,
+    **MIRROR.subscriptions(),
     PartnerRegistered: on_partner_registered,
     AdminAssigned: on_admin_assigned,
     AdminRemoved: on_admin_removed,

@@ -1,4 +1,5 @@
-"""Projections of identity facts notify needs: addresses, merges (ID-2), partners and their admins.
+"""Projections of identity facts notify needs: partners and their admins; addresses and merges (ID-2) are the
+platform's identity mirror (partnerhub.mirrors.identity), read here.
 
 Events may arrive out of order or twice: an address or admin change applies only when it is
 newer (``as_of``, the event's ``occurred_at``) than what is kept.
@@ -8,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from notify.tables import aliases, partner_admins, partners, recipients
+from notify.tables import IDENTITY, aliases, partner_admins, partners, recipients
 from partnerhub.db.uow import UnitOfWork
-
-MAX_ALIAS_HOPS = 10
+from partnerhub.mirrors.identity import Merge
 
 
 @dataclass(frozen=True)
@@ -26,37 +25,11 @@ class Address:
     email: str
 
 
-
-async def remember_address(uow: UnitOfWork, *, cco_id: str, name: str, email: str) -> None:
-    """Keep the latest known address of a person (mail goes to the address current at sending time)."""
-    as_of = uow.occurred_at
-    values = {"cco_id": cco_id, "name": name, "email": email, "updated_at": datetime.now(UTC), "as_of": as_of}
-    inserted = await uow.conn.execute(uow.db.insert_ignoring_duplicates(recipients).values(**values))
-    if inserted.rowcount == 0:
-        await uow.conn.execute(
-            recipients.update()
-            .where(recipients.c.cco_id == cco_id)
-            .where((recipients.c.as_of.is_(None)) | (recipients.c.as_of <= as_of))
-            .values(**values)
-        )
-
-
-async def merge_individuals(uow: UnitOfWork, *, survivor: str, retired: Iterable[str]) -> None:
-    """ID-2: retired CCO IDs resolve to the survivor; their address and admin roles move to it."""
-    conn = uow.conn
-    for old in retired:
-        if old == survivor:
-            continue
-        await conn.execute(uow.db.insert_ignoring_duplicates(aliases).values(retired=old, survivor=survivor))
-        await conn.execute(update(aliases).where(aliases.c.survivor == old).values(survivor=survivor))
-        kept = (await conn.execute(select(recipients).where(recipients.c.cco_id == old))).first()
-        if kept is not None:  # the survivor keeps its own address; it takes the retired one only if it has none
-            moved = {"cco_id": survivor, "name": kept.name, "email": kept.email}
-            await conn.execute(
-                uow.db.insert_ignoring_duplicates(recipients).values(
-                    **moved, updated_at=datetime.now(UTC), as_of=kept.as_of
-                )
-            )
+async def rekey(uow: UnitOfWork, merge: Merge) -> None:
+    """ID-2: the identity mirror has pointed the retired IDs at the survivor (and given it their address if it
+    had none); their partner-admin roles move to it here."""
+    conn, survivor = uow.conn, merge.survivor
+    for old in merge.retired:
         for row in (await conn.execute(select(partner_admins).where(partner_admins.c.cco_id == old))).all():
             await conn.execute(
                 uow.db.insert_ignoring_duplicates(partner_admins).values(
@@ -113,13 +86,8 @@ async def partner_name(conn: AsyncConnection, be_geo_id: str) -> str | None:
 
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
-    """The active CCO ID a (possibly retired) one resolves to."""
-    for _ in range(MAX_ALIAS_HOPS):
-        survivor = await conn.scalar(select(aliases.c.survivor).where(aliases.c.retired == cco_id))
-        if survivor is None or survivor == cco_id:
-            return cco_id
-        cco_id = survivor
-    return cco_id
+    """The active CCO ID a (possibly retired) one resolves to: one lookup, the mirror keeps aliases collapsed."""
+    return await IDENTITY.resolve(conn, cco_id)
 
 
 async def addresses(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, Address]:
@@ -129,6 +97,10 @@ async def addresses(conn: AsyncConnection, cco_ids: Iterable[str]) -> dict[str, 
         return {}
     links = dict((await conn.execute(select(aliases.c.retired, aliases.c.survivor).where(aliases.c.retired.in_(wanted)))).all())
     targets = {c: links.get(c, c) for c in wanted}
-    rows = (await conn.execute(select(recipients).where(recipients.c.cco_id.in_(set(targets.values()))))).all()
+    rows = (
+        await conn.execute(
+            select(recipients).where(recipients.c.cco_id.in_(set(targets.values())), recipients.c.email.is_not(None))
+        )
+    ).all()
     found = {r.cco_id: Address(r.cco_id, r.name, r.email) for r in rows}
     return {c: found[t] for c, t in targets.items() if t in found}

@@ -6,28 +6,15 @@ from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Tex
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
+from partnerhub.mirrors.identity import add_identity_tables
 
 metadata = new_metadata()
 
-# projection of identity: each person's current address (as_of orders out-of-order updates)
-recipients = Table(
-    "recipients",
-    metadata,
-    Column("cco_id", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("email", String(320), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
-    Column("as_of", UtcDateTime(), nullable=True),
-)
-
-# projection of identity merges (ID-2): a retired CCO ID resolves to its survivor
-aliases = Table(
-    "aliases",
-    metadata,
-    Column("retired", String(64), primary_key=True),
-    Column("survivor", String(64), nullable=False),
-    Index("ix_aliases_survivor", "survivor"),
-)
+# identity's facts, as the platform's identity mirror keeps them (partnerhub.mirrors.identity, noti0004):
+# each person's current name and address (``recipients``; as_of orders out-of-order updates) and merges (ID-2)
+IDENTITY = add_identity_tables(metadata)
+recipients = IDENTITY.people
+aliases = IDENTITY.aliases
 
 # projection of identity: partner names and their admins (role partner_admin only)
 partners = Table(

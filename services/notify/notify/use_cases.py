@@ -29,7 +29,9 @@ async def get_recipient(db: Database, cco_id: str) -> Recipient:
     """The address mail to this person goes to (a retired CCO ID resolves to its survivor, ID-2)."""
     async with db.engine.connect() as conn:
         active = await projections.resolve(conn, cco_id)
-        row = (await conn.execute(select(recipients).where(recipients.c.cco_id == active))).first()
+        row = (
+            await conn.execute(select(recipients).where(recipients.c.cco_id == active, recipients.c.email.is_not(None)))
+        ).first()
     if row is None:
         raise NotFound(f"No known address for CCO ID {cco_id}.", cco_id=cco_id)
     return Recipient(row.cco_id, row.name, row.email, row.updated_at)

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-from specialization.use_cases import leaves
+from partnerhub.mirrors.identity import IdentityMirror
+from specialization.tables import IDENTITY
 from specialization.use_cases import projections as p
 
-
-async def on_membership_started(uow: UnitOfWork, event: c.MembershipStarted) -> None:
-    await p.membership_started(uow, event)
-
-
-async def on_membership_ended(uow: UnitOfWork, event: c.MembershipEnded) -> None:
-    await p.membership_ended(uow, event)
-
-
-async def on_leave_planned(uow: UnitOfWork, event: c.LeavePlanned) -> None:
-    await leaves.leave_planned(uow, event)
-
-
-async def on_leave_cancelled(uow: UnitOfWork, event: c.LeaveCancelled) -> None:
-    await leaves.leave_cancelled(uow, event)
-
-
-async def on_individual_merged(uow: UnitOfWork, event: c.IndividualMerged) -> None:
-    await p.individual_merged(uow, event)
+# identity's memberships, planned leaves and merges: the platform's identity mirror, with specialization's hooks
+MIRROR = IdentityMirror(IDENTITY, leaves=True, after_change=p.after_change, rekey=p.rekey)
 
 
 async def on_exam_passed(uow: UnitOfWork, event: c.ExamPassed) -> None:
@@ -65,11 +49,7 @@ async def on_activity_published(uow: UnitOfWork, event: c.ActivityPublished) -> 
 
 
 SUBSCRIPTIONS = {
-    c.MembershipStarted: on_membership_started,
-    c.MembershipEnded: on_membership_ended,
-    c.LeavePlanned: on_leave_planned,
-    c.LeaveCancelled: on_leave_cancelled,
-    c.IndividualMerged: on_individual_merged,
+    **MIRROR.subscriptions(),
     c.ExamPassed: on_exam_passed,
     c.ExamReplaced: on_exam_replaced,
     c.RequirementsChanged: on_requirements_changed,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerhub.db.lookups import chunks, survivor_of
+from partnerhub.db.lookups import chunks
 from specialization.domain.catalog import Alternative, Specialization, Versions, required_points
 from specialization.domain.lifecycle import SpecState
 from specialization.domain.qualification import (
@@ -22,7 +22,7 @@ from specialization.domain.qualification import (
     Replacement,
 )
 from specialization.tables import (
-    aliases,
+    IDENTITY,
     badges,
     certification_requirements,
     exam_passes,
@@ -38,7 +38,7 @@ from specialization.tables import (
 
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
     """A retired CCO ID resolves to its survivor (ID-2)."""
-    return await survivor_of(conn, cco_id, aliases=aliases)
+    return await IDENTITY.resolve(conn, cco_id)
 
 
 def parse_roles(raw: dict) -> dict[str, tuple[Alternative, ...]]:

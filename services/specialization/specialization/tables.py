@@ -2,7 +2,8 @@
 
 Catalog: levels, specializations and their role requirements by version (requirement_versions, SP-3).
 Projections from other services' events: certification_requirements (certification's versions of each
-certification, CE-10), exam_replacements (certification's CE-1 announcements), memberships, planned_leaves, badges, exam_passes, aliases (merged CCO IDs), credits, mandatory_items. Our own state: partner_specializations,
+certification, CE-10), exam_replacements (certification's CE-1 announcements), badges, exam_passes, credits, mandatory_items;
+memberships, planned_leaves and aliases (merged CCO IDs) are the platform's identity mirror. Our own state: partner_specializations,
 allocations (role holders with history), applications.
 """
 
@@ -12,6 +13,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Tabl
 
 from partnerhub.db.platform import SEQ, new_metadata
 from partnerhub.db.types import UtcDateTime
+from partnerhub.mirrors.identity import add_identity_tables
 
 metadata = new_metadata()
 
@@ -70,26 +72,12 @@ exam_replacements = Table(
     Column("occurred_at", UtcDateTime(), nullable=True),
 )
 
-memberships = Table(
-    "memberships",
-    metadata,
-    Column("cco_id", String(64), primary_key=True),
-    Column("be_geo_id", String(64), primary_key=True),
-    Column("started_on", Date, primary_key=True),
-    Column("ended_on", Date, nullable=True),  # the first day no longer a member
-    Index("ix_memberships_be_geo_id", "be_geo_id"),
-)
-
-# identity.leave.planned / .cancelled: a member's announced end date, per membership; the highest revision wins
-planned_leaves = Table(
-    "planned_leaves",
-    metadata,
-    Column("cco_id", String(64), primary_key=True),
-    Column("be_geo_id", String(64), primary_key=True),
-    Column("started_on", Date, primary_key=True),
-    Column("leaves_on", Date, nullable=True),  # the planned first day no longer a member; None: cancelled
-    Column("revision", Integer, nullable=False),
-)
+# identity's facts, as the platform's identity mirror keeps them (partnerhub.mirrors.identity, spec0008):
+# memberships, planned leaves (a member's announced end date, per membership; the highest revision wins), merges
+IDENTITY = add_identity_tables(metadata)
+memberships = IDENTITY.memberships
+planned_leaves = IDENTITY.planned_leaves
+aliases = IDENTITY.aliases
 
 badges = Table(
     "badges",
@@ -109,13 +97,6 @@ exam_passes = Table(
     Column("cco_id", String(64), primary_key=True),
     Column("exam_number", String(32), primary_key=True),
     Column("passed_on", Date, nullable=False),  # the first pass
-)
-
-aliases = Table(
-    "aliases",
-    metadata,
-    Column("retired", String(64), primary_key=True),
-    Column("survivor", String(64), nullable=False),
 )
 
 credits = Table(

@@ -1,6 +1,7 @@
 """Query helpers every service needs: IN (…) lists in chunks, and retired CCO IDs resolved to
-their survivors (ID-2) through the service's own ``aliases`` projection (columns ``retired``,
-``survivor``)."""
+their survivors (ID-2) through the identity mirror's ``identity_aliases`` table (columns ``retired``,
+``survivor``; ``partnerhub.mirrors.identity`` defines it in every service and keeps it collapsed, so
+one lookup is enough)."""
 
 from __future__ import annotations
 

@@ -217,3 +217,16 @@ async def get_import_errors(
     return await imports_uc.import_errors_of(db, import_id, page.offset, page.limit)
 
 
+@router.get(
+    "/imports/{import_id}/warnings",
+    summary="An import's recorded lines worth a look: each with its CCO ID and why (an unknown CCO ID)",
+)
+async def get_import_warnings(
+    import_id: str = Path(pattern=UUID_PATTERN),
+    page: Page = Depends(paging),
+    db: Database = Depends(database_of),
+    _: Principal = Writers,
+) -> list[dict[str, object]]:
+    return await imports_uc.import_warnings_of(db, import_id, page.offset, page.limit)
+
+

@@ -138,6 +138,9 @@ class ImportOut(BaseModel):
     accepted: int
     replayed: int = Field(description="lines recorded before (same external_id): an upload sent again resumes")
     rejected: int
+    warned: int = Field(
+        0, description="lines recorded whose CCO ID identity had not told certification of; see …/warnings"
+    )
     individuals_recomputed: int
     error: str | None
     started_at: datetime

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from certification import repository
 from certification.domain.rows import FIELDS, ResultRow, RowError, parse_row
-from certification.tables import exam_results, import_errors, imports
+from certification.tables import IDENTITY, exam_results, import_errors, import_warnings, imports
 from certification.use_cases.badges import dirty_people, recompute
 from partnerhub.bus.contracts import ExamPassed
 from partnerhub.db.uow import Database, UnitOfWork
@@ -53,6 +53,7 @@ class ImportReport:
     error: str | None
     started_at: datetime
     finished_at: datetime | None
+    warned: int = 0
 
     @property
     def percent(self) -> float | None:
@@ -67,7 +68,7 @@ class ImportReport:
 def report_of(row: Any) -> ImportReport:
     return ImportReport(
         row.id, row.format, row.filename, row.status, row.lines_read, row.lines_total, row.accepted, row.replayed,
-        row.rejected, row.individuals_recomputed, row.error, row.started_at, row.finished_at,
+        row.rejected, row.individuals_recomputed, row.error, row.started_at, row.finished_at, row.warned,
     )
 
 
@@ -89,7 +90,8 @@ async def create_import(
         await uow.conn.execute(
             imports.insert().values(
                 id=import_id, format=fmt, filename=(filename or "")[:200] or None, status="running",
-                lines_read=0, lines_total=lines_total, accepted=0, replayed=0, rejected=0, individuals_recomputed=0,
+                lines_read=0, lines_total=lines_total, accepted=0, replayed=0, rejected=0, warned=0,
+                individuals_recomputed=0,
                 created_by=created_by, started_at=datetime.now(UTC),
             )
         )
@@ -116,6 +118,20 @@ async def import_errors_of(db: Database, import_id: str, offset: int, limit: int
             .limit(limit)
         )
         return [{"line": r.line, "error": r.error, "content": r.content} for r in rows]
+
+
+async def import_warnings_of(db: Database, import_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
+    """The recorded lines worth a look, by line number: each with its CCO ID and why."""
+    await get_import(db, import_id)
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(import_warnings)
+            .where(import_warnings.c.import_id == import_id)
+            .order_by(import_warnings.c.line)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [{"line": r.line, "cco_id": r.cco_id, "reason": r.reason} for r in rows]
 
 
 # reading the file ---------------------------------------------------------------------------------
@@ -278,8 +294,11 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
         parsed = _parse(batch, import_id, today, catalog.exams, errors)
         new_rows, replayed = await _first_seen(conn, parsed, import_id, errors)
         records = await _record_results(uow, import_id, new_rows)
+        warnings = await _unknown_people(conn, import_id, parsed, new_rows)
         if errors:
             await conn.execute(db.insert_ignoring_duplicates(import_errors), errors)
+        if warnings:
+            await conn.execute(db.insert_ignoring_duplicates(import_warnings), warnings)
         await conn.execute(
             update(imports)
             .where(imports.c.id == import_id)
@@ -288,6 +307,7 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
                 accepted=imports.c.accepted + records,
                 replayed=imports.c.replayed + replayed,
                 rejected=imports.c.rejected + len(errors),
+                warned=imports.c.warned + len(warnings),
             )
         )
         await uow.commit()
@@ -341,6 +361,23 @@ async def _first_seen(
                 }
             )
     return new_rows, replayed
+
+
+UNKNOWN_PERSON = "identity has not told certification of this CCO ID (yet); the result is recorded under it"
+
+
+async def _unknown_people(
+    conn: Any, import_id: str, parsed: list[tuple[int, ResultRow, str]], new_rows: list[ResultRow]
+) -> list[dict[str, Any]]:
+    """The newly recorded lines whose CCO ID the identity mirror does not know. Certification does not refuse
+    them (identity may learn of the person later, and history is history); it says so, line by line."""
+    recorded = {id(r) for r in new_rows}
+    known = await IDENTITY.known(conn, {r.cco_id for r in new_rows})
+    return [
+        {"import_id": import_id, "line": number, "cco_id": row.cco_id[:64], "reason": UNKNOWN_PERSON}
+        for number, row, _ in parsed
+        if id(row) in recorded and row.cco_id not in known
+    ]
 
 
 async def _record_results(uow: UnitOfWork, import_id: str, new_rows: list[ResultRow]) -> int:

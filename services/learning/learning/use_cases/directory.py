@@ -10,19 +10,13 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, update
 
-from learning.tables import admin_roles, partners, people, role_alerts, specialization_notes
-from learning.use_cases import ledger
+from learning.tables import admin_roles, partners, role_alerts, specialization_notes
 from partnerhub.db.uow import UnitOfWork
 
 
 async def partner_registered(uow: UnitOfWork, be_geo_id: str, name: str) -> None:
     await uow.conn.execute(uow.db.insert_ignoring_duplicates(partners).values(be_geo_id=be_geo_id, name=name))
     await uow.conn.execute(update(partners).where(partners.c.be_geo_id == be_geo_id).values(name=name))
-
-
-async def staff_flag(uow: UnitOfWork, cco_id: str, program_staff: bool) -> None:
-    await ledger.lock_people(uow, [cco_id])
-    await uow.conn.execute(update(people).where(people.c.cco_id == cco_id).values(program_staff=program_staff))
 
 
 async def admin_role(uow: UnitOfWork, cco_id: str, be_geo_id: str, role: str, active: bool, at: datetime) -> None:

@@ -28,17 +28,16 @@ from learning.domain.attribution import (
 )
 from learning.domain.periods import Period
 from learning.tables import (
-    aliases,
+    IDENTITY,
     clview_points,
     credits,
     entries,
     entry_specializations,
     memberships,
-    people,
     periods,
 )
 from partnerhub.bus.contracts import MandatoryItem, PartnerCredited, PointsEarned
-from partnerhub.db.lookups import chunks, survivors_of
+from partnerhub.db.lookups import chunks
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.ids import new_id
 
@@ -65,15 +64,12 @@ class NewEntry:
 # people -----------------------------------------------------------------------------------------
 async def resolve(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, str]:
     """Each ID mapped to its active ID (a retired ID resolves to its survivor, ID-2)."""
-    return await survivors_of(uow.conn, cco_ids, aliases=aliases)
+    return await IDENTITY.resolve_many(uow.conn, cco_ids)
 
 
 async def lock_people(uow: UnitOfWork, cco_ids: Iterable[str]) -> None:
-    ids = sorted(set(cco_ids))
-    if not ids:
-        return
-    await uow.conn.execute(uow.db.insert_ignoring_duplicates(people), [{"cco_id": i} for i in ids])
-    await uow.db.lock_keys(uow.conn, people.c.cco_id, ids)
+    """The identity mirror's row per person, in CCO ID order (the mirror's handlers take the same locks)."""
+    await IDENTITY.lock(uow, cco_ids)
 
 
 async def stints_of(uow: UnitOfWork, cco_ids: Iterable[str]) -> dict[str, list[Stint]]:

@@ -1,5 +1,6 @@
-"""Other services' facts, kept from their events (memberships, badges, exams, certification requirements, exam
-replacements, credits, mandatory items, merges).
+"""Other services' facts, kept from their events (badges, exams, certification requirements, exam replacements,
+credits, mandatory items), and specialization's part of identity's changes (the identity mirror's hooks: ``rekey``
+on a merge, ``after_change``); the mirror itself keeps memberships, planned leaves and merges.
 
 Handlers tolerate redelivery (the inbox) and order: each fact is merged by its own dates, never by arrival.
 After a person's facts change, their role holdings are recomputed (SP-14).
@@ -13,9 +14,9 @@ from sqlalchemy import delete, select, update
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
-from specialization import facts
+from partnerhub.mirrors.identity import Change, Merge
+from specialization import repository
 from specialization.tables import (
-    aliases,
     allocations,
     badges,
     certification_requirements,
@@ -23,37 +24,14 @@ from specialization.tables import (
     exam_passes,
     exam_replacements,
     mandatory_items,
-    memberships,
 )
 from specialization.use_cases import compliance, cycle, leaves
-
-
-async def membership_started(uow: UnitOfWork, e: c.MembershipStarted) -> None:
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
-    stmt = uow.db.insert_ignoring_duplicates(memberships).values(
-        cco_id=cco_id, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=None
-    )
-    await uow.conn.execute(stmt)
-    await compliance.refresh_people(uow, [cco_id], await uow.today())
-
-
-async def membership_ended(uow: UnitOfWork, e: c.MembershipEnded) -> None:
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
-    key = (memberships.c.cco_id == cco_id, memberships.c.be_geo_id == e.be_geo_id, memberships.c.started_on == e.started_on)
-    found = await uow.conn.scalar(select(memberships.c.cco_id).where(*key))
-    if found is None:  # the end arrived before the start
-        await uow.conn.execute(
-            memberships.insert().values(cco_id=cco_id, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=e.ended_on)
-        )
-    else:
-        await uow.conn.execute(update(memberships).where(*key).values(ended_on=e.ended_on))
-    await compliance.refresh_people(uow, [cco_id], await uow.today())
 
 
 async def badge_changed(uow: UnitOfWork, cco_id: str, certification: str, kind: str, *, on: date | None,
                         expires_on: date | None = None, expired_on: date | None = None, extend_to: date | None = None) -> None:
     """Achieved/renewed (``on``, ``expires_on``), extended (``extend_to``) or expired (``expired_on``)."""
-    cco_id = await facts.resolve(uow.conn, cco_id)
+    cco_id = await repository.resolve(uow.conn, cco_id)
     key = (badges.c.cco_id == cco_id, badges.c.certification == certification)
     row = (await uow.conn.execute(select(badges).where(*key))).first()
     if row is None:
@@ -85,7 +63,7 @@ async def badge_changed(uow: UnitOfWork, cco_id: str, certification: str, kind: 
 
 
 async def exam_passed(uow: UnitOfWork, e: c.ExamPassed) -> None:
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    cco_id = await repository.resolve(uow.conn, e.cco_id)
     await _record_pass(uow, cco_id, e.exam_number, e.passed_on)
     await compliance.refresh_people(uow, [cco_id], await uow.today())
 
@@ -162,7 +140,7 @@ async def partner_credited(uow: UnitOfWork, e: c.PartnerCredited) -> None:
 
     A credit counts toward exactly the ``specializations`` learning says (its CL View totals count the same):
     learning keeps every mandatory item's specialization among them (CL-3), so nothing is added here."""
-    cco_id = await facts.resolve(uow.conn, e.cco_id)
+    cco_id = await repository.resolve(uow.conn, e.cco_id)
     codes = sorted(set(e.specializations))
     if not codes:
         return
@@ -209,27 +187,10 @@ async def activity_published(uow: UnitOfWork, e: c.ActivityPublished) -> None:
         await cycle.reassess(uow, [(k.be_geo_id, k.specialization) for k in keys], today)
 
 
-async def individual_merged(uow: UnitOfWork, e: c.IndividualMerged) -> None:
-    """ID-2: every record of a retired ID moves to the survivor; nothing lost, nothing counted twice."""
-    survivor = await facts.resolve(uow.conn, e.survivor)
-    retired = [r for r in dict.fromkeys(e.retired) if r != survivor]
-    if not retired:
-        return
-    for old in retired:
-        await uow.conn.execute(delete(aliases).where(aliases.c.retired == old))
-        await uow.conn.execute(aliases.insert().values(retired=old, survivor=survivor))
-    # IDs that pointed at a retired one now point at the survivor
-    await uow.conn.execute(update(aliases).where(aliases.c.survivor.in_(retired)).values(survivor=survivor))
-
-    for m in (await uow.conn.execute(select(memberships).where(memberships.c.cco_id.in_(retired)))).all():
-        await uow.conn.execute(
-            uow.db.insert_ignoring_duplicates(memberships).values(
-                cco_id=survivor, be_geo_id=m.be_geo_id, started_on=m.started_on, ended_on=m.ended_on
-            )
-        )
-    await uow.conn.execute(delete(memberships).where(memberships.c.cco_id.in_(retired)))
-    await leaves.individual_merged(uow, survivor, retired)
-
+async def rekey(uow: UnitOfWork, merge: Merge) -> None:
+    """ID-2: the identity mirror has moved the retired IDs' memberships and planned leaves to the survivor;
+    here every record of specialization's own follows: nothing lost, nothing counted twice."""
+    survivor, retired = merge.survivor, list(merge.retired)
     for p in (await uow.conn.execute(select(exam_passes).where(exam_passes.c.cco_id.in_(retired)))).all():
         await _record_pass(uow, survivor, p.exam_number, p.passed_on)
     await uow.conn.execute(delete(exam_passes).where(exam_passes.c.cco_id.in_(retired)))
@@ -243,8 +204,19 @@ async def individual_merged(uow: UnitOfWork, e: c.IndividualMerged) -> None:
     await uow.conn.execute(delete(badges).where(badges.c.cco_id.in_(retired)))
 
     await uow.conn.execute(update(credits).where(credits.c.cco_id.in_(retired)).values(cco_id=survivor))
-    await _merge_allocations(uow, survivor, retired, e.merged_on)
-    await compliance.refresh_people(uow, [survivor], await uow.today())
+    await _merge_allocations(uow, survivor, retired, merge.merged_on)
+
+
+async def after_change(uow: UnitOfWork, change: Change) -> None:
+    """A membership, planned leave or merge changed a person's facts: their role holdings are recomputed
+    (SP-14; after a merge, the survivor's). A planned leave warns of the roles it vacates at once (NO-4)."""
+    if change.kind == "profile":
+        return
+    person = change.cco_ids[0]
+    today = await uow.today()
+    await compliance.refresh_people(uow, [person], today)  # vacates_on becomes the leaving date, or is cleared
+    if change.kind == "leave" and change.leaves_on is not None and change.be_geo_id is not None:
+        await leaves.warn_leaving(uow, person, change.be_geo_id, change.leaves_on, today)
 
 
 def _better(a, b) -> bool:  # type: ignore[no-untyped-def]
