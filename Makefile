@@ -58,7 +58,7 @@ run: env
 	$(VENV)/bin/partnerhub standalone --host 127.0.0.1 --port 8000 --data-dir data
 
 test: env browser deploy-tools
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(VENV)/bin/pytest -n 2 --dist loadfile --durations=15
 
 lint: env
 	$(VENV)/bin/ruff check shared services tests
