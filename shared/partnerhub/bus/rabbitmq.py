@@ -243,6 +243,15 @@ class RabbitTransport:
     async def _declare_and_consume(
         self, publishing: AbstractConnection, consuming: AbstractConnection, closed: asyncio.Event
     ) -> None:
+        publisher, exchange, dlx = await self._declare_exchanges(publishing, closed)
+        for sub in self._subscriptions:
+            await self._declare_and_consume_queue(consuming, sub, closed)
+        self._publisher, self._exchange, self._dlx = publisher, exchange, dlx
+
+    async def _declare_exchanges(
+        self, publishing: AbstractConnection, closed: asyncio.Event
+    ) -> tuple[AbstractChannel, AbstractExchange, AbstractExchange]:
+        """The publishing channel, the unrouted exchange and its queue, the topic exchange and the dead-letter one."""
         publisher = await publishing.channel(publisher_confirms=True, on_return_raises=True)
         publisher.close_callbacks.add(lambda *_: closed.set())
         unrouted = await publisher.declare_exchange(
@@ -263,35 +272,39 @@ class RabbitTransport:
             arguments={"alternate-exchange": self.unrouted_name},
         )
         dlx = await publisher.declare_exchange(self.dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
-        for sub in self._subscriptions:
-            channel = await consuming.channel()
-            channel.close_callbacks.add(lambda *_: closed.set())
-            await channel.set_qos(prefetch_count=sub.prefetch)
-            dlq = await channel.declare_queue(
-                self.dlq_name(sub.queue),
-                durable=True,
-                arguments=await self._quorum_arguments(consuming, self.dlq_name(sub.queue), {}),
-            )
-            await dlq.bind(self.dlx_name, routing_key=self.dlq_name(sub.queue))
-            queue = await channel.declare_queue(
+        return publisher, exchange, dlx
+
+    async def _declare_and_consume_queue(
+        self, consuming: AbstractConnection, sub: Subscription, closed: asyncio.Event
+    ) -> None:
+        """One subscription's channel, its dead-letter queue, its queue and bindings, and its consumer."""
+        channel = await consuming.channel()
+        channel.close_callbacks.add(lambda *_: closed.set())
+        await channel.set_qos(prefetch_count=sub.prefetch)
+        dlq = await channel.declare_queue(
+            self.dlq_name(sub.queue),
+            durable=True,
+            arguments=await self._quorum_arguments(consuming, self.dlq_name(sub.queue), {}),
+        )
+        await dlq.bind(self.dlx_name, routing_key=self.dlq_name(sub.queue))
+        queue = await channel.declare_queue(
+            self.queue_name(sub.queue),
+            durable=True,
+            arguments=await self._quorum_arguments(
+                consuming,
                 self.queue_name(sub.queue),
-                durable=True,
-                arguments=await self._quorum_arguments(
-                    consuming,
-                    self.queue_name(sub.queue),
-                    {
-                        "x-delivery-limit": sub.delivery_limit,
-                        "x-dead-letter-exchange": self.dlx_name,
-                        "x-dead-letter-routing-key": self.dlq_name(sub.queue),
-                        "x-dead-letter-strategy": "at-least-once",
-                        "x-overflow": "reject-publish",
-                    },
-                ),
-            )
-            for binding in sub.bindings:
-                await queue.bind(self.exchange_name, routing_key=binding)
-            await queue.consume(self._consumer_for(sub), no_ack=False)
-        self._publisher, self._exchange, self._dlx = publisher, exchange, dlx
+                {
+                    "x-delivery-limit": sub.delivery_limit,
+                    "x-dead-letter-exchange": self.dlx_name,
+                    "x-dead-letter-routing-key": self.dlq_name(sub.queue),
+                    "x-dead-letter-strategy": "at-least-once",
+                    "x-overflow": "reject-publish",
+                },
+            ),
+        )
+        for binding in sub.bindings:
+            await queue.bind(self.exchange_name, routing_key=binding)
+        await queue.consume(self._consumer_for(sub), no_ack=False)
 
     async def _quorum_arguments(
         self, connection: AbstractConnection, name: str, arguments: dict[str, Any]

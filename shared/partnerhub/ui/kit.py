@@ -141,6 +141,14 @@ class PageKit:
         self.templates.env.loader = ChoiceLoader(loaders)
         self.templates.env.filters["inwords"] = in_words
         self.templates.env.globals.update(APP_TITLE=title, EXTRA_CSS=[n for n in (static or {}) if n.endswith(".css")])
+        self.route_class = self._make_route_class()
+        self.router = APIRouter(prefix=prefix, route_class=self.route_class, include_in_schema=False)
+        self.ui_principal = self._make_principal(required=True)
+        self.optional_principal = self._make_principal(required=False)
+        self._add_common_routes()
+
+    def _make_route_class(self) -> type[APIRoute]:
+        """``HtmlRoute``, the class of these pages' routes."""
         kit = self
 
         class HtmlRoute(APIRoute):
@@ -172,11 +180,7 @@ class PageKit:
                 return route
 
         HtmlRoute.__qualname__ = "PageKit.HtmlRoute"
-        self.route_class = HtmlRoute
-        self.router = APIRouter(prefix=prefix, route_class=HtmlRoute, include_in_schema=False)
-        self.ui_principal = self._make_principal(required=True)
-        self.optional_principal = self._make_principal(required=False)
-        self._add_common_routes()
+        return HtmlRoute
 
     # addresses ------------------------------------------------------------------------------------
     def base_of(self, request: Request) -> str:
@@ -253,6 +257,11 @@ class PageKit:
 
     # the common routes ------------------------------------------------------------------------------
     def _add_common_routes(self) -> None:
+        self._add_static_route()
+        self._add_sign_in_routes()
+        self._add_token_and_sign_out_routes()
+
+    def _add_static_route(self) -> None:
         kit, router = self, self.router
 
         @router.get("/static/{name}")
@@ -262,10 +271,13 @@ class PageKit:
             path, media_type = kit.static_files[name]
             return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=3600"})
 
-        async def sign_in_page_of(request: Request, runtime: ServiceRuntime, **context: Any) -> Response:
-            dev = bool(runtime.settings.dev_tokens)
-            people = await kit.people.known_people(runtime.db) if dev and kit.people is not None else None
-            return kit.render(request, "sign_in.html", dev=dev, people=people, **context)
+    async def _sign_in_page(self, request: Request, runtime: ServiceRuntime, **context: Any) -> Response:
+        dev = bool(runtime.settings.dev_tokens)
+        people = await self.people.known_people(runtime.db) if dev and self.people is not None else None
+        return self.render(request, "sign_in.html", dev=dev, people=people, **context)
+
+    def _add_sign_in_routes(self) -> None:
+        kit, router = self, self.router
 
         @router.get("/sign-in")
         async def sign_in_page(
@@ -274,7 +286,7 @@ class PageKit:
             runtime: ServiceRuntime = Depends(runtime_of),
             principal: Principal | None = Depends(self.optional_principal),
         ) -> Response:
-            return await sign_in_page_of(request, runtime, message=message, current=principal)
+            return await kit._sign_in_page(request, runtime, message=message, current=principal)
 
         @router.post("/sign-in")
         async def sign_in_as(
@@ -298,7 +310,7 @@ class PageKit:
             else:
                 claims = None
             if claims is None:
-                return await sign_in_page_of(
+                return await kit._sign_in_page(
                     request, runtime, status_code=422, current=None, error=f"No person with CCO ID “{cco_id}” is known here."
                 )
             token = mint_token(
@@ -308,6 +320,9 @@ class PageKit:
             log.info("ui dev sign-in", sub=claims.sub, roles=list(claims.roles))
             return kit.signed_in(request, token, f"{kit.base_of(request)}/")
 
+    def _add_token_and_sign_out_routes(self) -> None:
+        kit, router = self, self.router
+
         @router.post("/sign-in/token")
         async def sign_in_with_token(
             request: Request, token: str = Form(..., max_length=16_000), runtime: ServiceRuntime = Depends(runtime_of)
@@ -316,7 +331,7 @@ class PageKit:
             try:
                 runtime.auth.verify(token)
             except Unauthenticated as exc:
-                return await sign_in_page_of(
+                return await kit._sign_in_page(
                     request, runtime, status_code=401, current=None, error=f"That token was not accepted. {exc.detail}"
                 )
             return kit.signed_in(request, token, f"{kit.base_of(request)}/")

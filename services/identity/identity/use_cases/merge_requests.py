@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from identity.domain.duplicates import Duplicate
 from identity.domain.merge_links import LinkState, confirm_url, link_state, token_hash
 from identity.tables import individuals, merge_requests
 from identity.use_cases.duplicates import duplicates_for
 from identity.use_cases.merge import merge_in
 from identity.use_cases.records import Individual, require_cco_id
 from partnerhub.bus.contracts import MergeRequested
-from partnerhub.db.uow import Database
+from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Conflict, NotFound, Problem, Unprocessable
 from partnerhub.ids import new_uuid
 
@@ -56,31 +57,9 @@ async def request_merge(
     same two IDs replaces the earlier one: only the newest link works; at most ``MAX_REQUESTS_PER_DAY`` a day (429)."""
     survivor, found = await duplicates_for(db, cco_id)
     async with db.uow(today=today) as uow:
-        row = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == retire))).first()
-        if row is None:
-            raise Unprocessable(f"Unknown CCO ID: {retire}.", slug="unknown-cco-id", unknown=[retire])
-        if retire == survivor:
-            raise Unprocessable(f"{survivor} cannot be merged into itself.", slug="merge-into-itself")
-        if row.survivor_id is not None:
-            raise Conflict(f"{retire} is already merged into {row.survivor_id}.", slug="already-merged")
-        if retire not in {d.cco_id for d in found}:
-            raise Unprocessable(
-                f"{retire} is not one of the duplicate CCO IDs found for {survivor} (the same e-mail, or a "
-                "near-identical name at the same partner); program staff can merge other IDs.",
-                slug="not-a-duplicate",
-            )
+        await _check_mergeable(uow, survivor, retire, found)
         now = datetime.now(UTC)
-        recent = await uow.conn.scalar(
-            select(func.count()).select_from(merge_requests).where(
-                merge_requests.c.survivor == survivor, merge_requests.c.retire == retire,
-                merge_requests.c.requested_at > now - timedelta(days=1),
-            )
-        )
-        if recent >= MAX_REQUESTS_PER_DAY:
-            raise Problem(
-                f"{MAX_REQUESTS_PER_DAY} links for {retire} were sent in the last 24 hours; use the latest mail, or "
-                "try again tomorrow.", status=429, slug="too-many-merge-requests", title="Too many requests",
-            )
+        await _check_request_rate(uow, survivor, retire, now)
         token = secrets.token_urlsafe(32)
         values = {
             "id": str(new_uuid()), "survivor": survivor, "retire": retire, "requested_by": requested_by,
@@ -102,6 +81,38 @@ async def request_merge(
         )
         await uow.commit()
     return MergeRequest(values["id"], survivor, retire, requested_by, now, values["expires_at"], "pending", None)
+
+
+async def _check_mergeable(uow: UnitOfWork, survivor: str, retire: str, found: list[Duplicate]) -> None:
+    """Refuses merging ``retire`` into itself, an unknown or already retired ID, and one not found a duplicate."""
+    row = (await uow.conn.execute(select(individuals).where(individuals.c.cco_id == retire))).first()
+    if row is None:
+        raise Unprocessable(f"Unknown CCO ID: {retire}.", slug="unknown-cco-id", unknown=[retire])
+    if retire == survivor:
+        raise Unprocessable(f"{survivor} cannot be merged into itself.", slug="merge-into-itself")
+    if row.survivor_id is not None:
+        raise Conflict(f"{retire} is already merged into {row.survivor_id}.", slug="already-merged")
+    if retire not in {d.cco_id for d in found}:
+        raise Unprocessable(
+            f"{retire} is not one of the duplicate CCO IDs found for {survivor} (the same e-mail, or a "
+            "near-identical name at the same partner); program staff can merge other IDs.",
+            slug="not-a-duplicate",
+        )
+
+
+async def _check_request_rate(uow: UnitOfWork, survivor: str, retire: str, now: datetime) -> None:
+    """Refuses a request past ``MAX_REQUESTS_PER_DAY`` for the same two IDs in the last 24 hours (429)."""
+    recent = await uow.conn.scalar(
+        select(func.count()).select_from(merge_requests).where(
+            merge_requests.c.survivor == survivor, merge_requests.c.retire == retire,
+            merge_requests.c.requested_at > now - timedelta(days=1),
+        )
+    )
+    if recent >= MAX_REQUESTS_PER_DAY:
+        raise Problem(
+            f"{MAX_REQUESTS_PER_DAY} links for {retire} were sent in the last 24 hours; use the latest mail, or "
+            "try again tomorrow.", status=429, slug="too-many-merge-requests", title="Too many requests",
+        )
 
 
 async def merge_requests_of(db: Database, cco_id: str) -> tuple[str, list[MergeRequest]]:

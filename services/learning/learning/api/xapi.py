@@ -531,7 +531,9 @@ async def about() -> dict[str, Any]:
     responses={200: {"description": "a Person", "headers": _HEADERS_OUT}, **_BAD, **_AUTH},
     openapi_extra={"parameters": [_VERSION_IN, {"name": "agent", "in": "query", "required": True, "schema": {"type": "string"}}]},
 )
-async def get_agents(request: Request, _: tuple[Principal, dict[str, Any]] = Depends(DEFINE_READ)) -> dict[str, Any]:
+async def get_agents(
+    request: Request, _: tuple[Principal, dict[str, Any]] | None = Depends(DEFINE_READ)
+) -> dict[str, Any]:
     _require_version(request)
     params = _params(request, {"agent"})
     agent, _key = _agent_param(params.get("agent"))
@@ -553,7 +555,7 @@ async def get_agents(request: Request, _: tuple[Principal, dict[str, Any]] = Dep
 async def get_activity(
     request: Request,
     runtime: ServiceRuntime = Depends(runtime_of),
-    _: tuple[Principal, dict[str, Any]] = Depends(DEFINE_READ),
+    _: tuple[Principal, dict[str, Any]] | None = Depends(DEFINE_READ),
 ) -> dict[str, Any]:
     _require_version(request)
     params = _params(request, {"activityId"})
@@ -576,9 +578,9 @@ def _head_of(get: Callable[..., Coroutine[Any, Any, Any]], path: str, access: An
         if get is about:
             answer: Any = await about()
         elif get is get_agents:
-            answer = await get_agents(request, None)  # type: ignore[arg-type]
+            answer = await get_agents(request, None)
         else:
-            answer = await get_activity(request, runtime, None)  # type: ignore[arg-type]
+            answer = await get_activity(request, runtime, None)
         del answer
         return Response(status_code=200, media_type="application/json")
 
@@ -633,8 +635,14 @@ async def _document_body(request: Request, runtime: ServiceRuntime) -> bytes:
     return b"".join(chunks)
 
 
-def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
-    where = {"state": "a State document", "activity_profile": "an Activity Profile", "agent_profile": "an Agent Profile"}[kind]
+_DOC_WHERE = {"state": "a State document", "activity_profile": "an Activity Profile", "agent_profile": "an Agent Profile"}
+Endpoint = Callable[..., Coroutine[Any, Any, Response]]
+
+
+def _document_openapi(
+    kind: str, id_name: str
+) -> tuple[list[dict[str, Any]], dict[int, Any], dict[int, Any], dict[str, Any]]:
+    """The OpenAPI of a document resource: (its parameters, the read responses, the write responses, the body)."""
     doc_params = [_VERSION_IN] + [
         {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
         for n in ([id_name, "since"] + (["activityId", "agent", "registration"] if kind == "state"
@@ -648,6 +656,12 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
                        412: {"description": "If-Match / If-None-Match not met"}}
     doc_body = {"schema": {"type": "string", "format": "binary"}, "example": '{"bookmark": "module-3", "progress": 0.4}'}
     body = {"requestBody": {"required": True, "content": {"application/octet-stream": doc_body}}}
+    return doc_params, responses, write_responses, body
+
+
+def _document_readers(kind: str, id_name: str, access: Any) -> tuple[Endpoint, Endpoint]:
+    """The GET of a document resource (one document, or the ids in its scope) and its HEAD."""
+    where = _DOC_WHERE[kind]
 
     async def read(request: Request, runtime: ServiceRuntime = Depends(runtime_of), _: Any = Depends(access)) -> Response:
         _require_version(request)
@@ -667,6 +681,16 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
             raise bad(str(exc)) from None
         return JSONResponse(await lrs_documents.ids(runtime.db, scope, since))
 
+    async def head(request: Request, runtime: ServiceRuntime = Depends(runtime_of), who: Any = Depends(access)) -> Response:
+        answer = await read(request, runtime, who)
+        return Response(status_code=answer.status_code,
+                        headers={k: v for k, v in answer.headers.items() if k.lower() != "content-length"})
+
+    return read, head
+
+
+def _document_writers(kind: str, id_name: str, access: Any) -> tuple[Endpoint, Endpoint, Endpoint]:
+    """The PUT (store), POST (merge JSON into) and DELETE of a document resource."""
     async def store(request: Request, merge: bool, runtime: ServiceRuntime) -> Response:
         _require_version(request)
         params = _doc_params(kind, id_name, request, many=False)
@@ -695,6 +719,15 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
         await lrs_documents.remove(runtime.db, scope, params.get(id_name), if_match=request.headers.get("if-match"))
         return Response(status_code=204)
 
+    return put, post, remove
+
+
+def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
+    """Registers a document resource's GET, PUT, POST, DELETE and HEAD at ``path``."""
+    where = _DOC_WHERE[kind]
+    doc_params, responses, write_responses, body = _document_openapi(kind, id_name)
+    read, head = _document_readers(kind, id_name, access)
+    put, post, remove = _document_writers(kind, id_name, access)
     name = kind
     router.add_api_route(path, read, methods=["GET"], name=f"get_{name}", summary=f"Read {where}, or the ids in its scope",
                          responses=responses, openapi_extra={"parameters": doc_params})
@@ -706,11 +739,6 @@ def _document_routes(path: str, kind: str, id_name: str, access: Any) -> None:
     router.add_api_route(path, remove, methods=["DELETE"], name=f"delete_{name}", status_code=204,
                          summary=f"Delete {where}" + (" (or every State document of the scope)" if kind == "state" else ""),
                          responses={k: v for k, v in write_responses.items() if k != 409}, openapi_extra={"parameters": doc_params})
-
-    async def head(request: Request, runtime: ServiceRuntime = Depends(runtime_of), who: Any = Depends(access)) -> Response:
-        answer = await read(request, runtime, who)
-        return Response(status_code=answer.status_code,
-                        headers={k: v for k, v in answer.headers.items() if k.lower() != "content-length"})
 
     router.add_api_route(path, head, methods=["HEAD"], name=f"head_{name}", include_in_schema=False)
 

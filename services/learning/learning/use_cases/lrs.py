@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -86,7 +87,7 @@ async def store(
     authority: dict[str, Any],
     client: str,
     cco_id_pattern: str,
-    attachments: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> Stored:
     """Store the statements (a replay of one already stored changes nothing) and apply what they credit and void."""
     for attempt in (1, 2, 3):
@@ -157,6 +158,27 @@ async def _store_fresh(
 ) -> None:
     now = datetime.now(UTC)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as `stored` says it
+    credits, items, voided_before = await _credits(uow, fresh, cco_id_pattern)
+    voiders, targets = await _voiding(uow, fresh)
+    # every person this request may credit or take points from, locked once, in CCO ID order
+    survivors = await ledger.resolve(uow, {i.cco_id for _, i in items})
+    people = set(survivors.values()) | await ledger.people_of_sources(uow, {f"xapi:{t}" for t in targets})
+    await ledger.lock_people(uow, people)
+    results: dict[int, ItemResult] = {r.index: r for r in await completions.record_in(uow, items, today)} if items else {}
+    rows, related_rows = _statement_rows(
+        fresh, now, authority, client, credits, results, voiders, voided_before, outcomes
+    )
+    await uow.db.copy_rows(uow.conn, xapi_statements, STATEMENT_COLUMNS, rows)
+    await uow.db.copy_rows(uow.conn, xapi_related, ("kind", "key_hash", "statement_id"), related_rows)
+    if targets:
+        await _void(uow, targets, voiders)
+
+
+async def _credits(
+    uow: UnitOfWork, fresh: list[Incoming], cco_id_pattern: str
+) -> tuple[dict[str, Credit | str], list[tuple[int, CompletionIn]], dict[str, str]]:
+    """(what each statement credits, or why nothing; the completions to record by index; the statements stored
+    voided, with the voiding statement that arrived first)."""
     credits: dict[str, Credit | str] = {}
     items: list[tuple[int, CompletionIn]] = []
     # a statement whose voiding statement arrived first is stored voided, and credits nothing
@@ -172,17 +194,33 @@ async def _store_fresh(
                 (index, CompletionIn(f"xapi:{item.statement_id}", credit.cco_id, credit.activity_id, credit.action,
                                      credit.occurred_at, "xapi"))
             )
+    return credits, items, voided_before
+
+
+async def _voiding(uow: UnitOfWork, fresh: list[Incoming]) -> tuple[dict[str, str], set[str]]:
+    """(each voiding statement's target, the statements to void)."""
     # what the voiding statements void: stored ones, or ones in this request; a voiding statement is never voided
     voiders = {i.statement_id: i.sent["object"]["id"].lower() for i in fresh if i.sent["verb"]["id"] == VOIDED}
     targets = await _voidable(uow, set(voiders.values()))
     targets |= {
         i.statement_id for i in fresh if i.statement_id in set(voiders.values()) and i.sent["verb"]["id"] != VOIDED
     }
-    # every person this request may credit or take points from, locked once, in CCO ID order
-    survivors = await ledger.resolve(uow, {i.cco_id for _, i in items})
-    people = set(survivors.values()) | await ledger.people_of_sources(uow, {f"xapi:{t}" for t in targets})
-    await ledger.lock_people(uow, people)
-    results: dict[int, ItemResult] = {r.index: r for r in await completions.record_in(uow, items, today)} if items else {}
+    return voiders, targets
+
+
+def _statement_rows(
+    fresh: list[Incoming],
+    now: datetime,
+    authority: dict[str, Any],
+    client: str,
+    credits: dict[str, Credit | str],
+    results: dict[int, ItemResult],
+    voiders: dict[str, str],
+    voided_before: dict[str, str],
+    outcomes: dict[str, int],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+    """The statements as stored (with ``stored``, ``authority``, their outcome) and their related agents and
+    activities; counts each outcome in ``outcomes``."""
     rows = []
     related_rows = []
     for index, item in enumerate(fresh):
@@ -207,10 +245,7 @@ async def _store_fresh(
             st["object"]["id"].lower() if kind == "StatementRef" else None, digest(canonical(item.sent)), client[:200], canonical(st), outcome,
             (reason or "")[:1000] or None, points,
         ))
-    await uow.db.copy_rows(uow.conn, xapi_statements, STATEMENT_COLUMNS, rows)
-    await uow.db.copy_rows(uow.conn, xapi_related, ("kind", "key_hash", "statement_id"), related_rows)
-    if targets:
-        await _void(uow, targets, voiders)
+    return rows, related_rows
 
 
 def _outcome(credit: Credit | str, result: ItemResult | None) -> tuple[str, str | None, int]:

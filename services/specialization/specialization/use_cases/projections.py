@@ -9,8 +9,9 @@ After a person's facts change, their role holdings are recomputed (SP-14).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 
 from partnerhub.bus import contracts as c
 from partnerhub.db.uow import UnitOfWork
@@ -219,9 +220,9 @@ async def after_change(uow: UnitOfWork, change: Change) -> None:
         await leaves.warn_leaving(uow, person, change.be_geo_id, change.leaves_on, today)
 
 
-def _better(a, b) -> bool:  # type: ignore[no-untyped-def]
+def _better(a: Row[Any], b: Row[Any]) -> bool:
     """The badge record that lasts longer (then the later achievement) wins a merge."""
-    def end(x):  # type: ignore[no-untyped-def]
+    def end(x: Row[Any]) -> date:
         ends = [d for d in (x.expires_on, x.expired_on) if d is not None]
         return min(ends) if ends else date.max
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.db.uow import Database
 from partnerhub.errors import NotFound
@@ -16,7 +17,7 @@ from specialization.domain.allocation import Seat, limit_violation
 from specialization.domain.calendar import ONE_DAY
 from specialization.domain.catalog import Specialization, has_continuous_learning
 from specialization.domain.program import count_people
-from specialization.domain.qualification import qualify
+from specialization.domain.qualification import Qualification, qualify
 from specialization.settings import SpecializationSettings
 from specialization.tables import allocations, badges, exam_replacements
 from specialization.tables import partner_specializations as ps
@@ -140,26 +141,54 @@ async def candidates(
         person = await repository.person_facts(conn, members)
         replacements = await repository.replacements(conn)
         certifications = await repository.certifications(conn)
-        previous_rows = (
-            await conn.execute(
-                select(allocations)
-                .where(allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.role == role)
-                .order_by(allocations.c.id.desc())
-            )
-        ).all()
-        held = (
-            await conn.execute(select(allocations).where(allocations.c.cco_id.in_(members), allocations.c.ended_on.is_(None)))
-        ).all() if members else []
-    previous = previous_rows[0].cco_id if previous_rows else None
+        previous, held = await _role_holders(conn, be_geo_id, code, role, members)
+    qualifications = [
+        (cco_id, qualify(spec.roles[role], person[cco_id], replacements, today, certifications)) for cco_id in members
+    ]
+    out, missing = _judge_members(qualifications, held, previous, Seat(be_geo_id, code, role), pol)
+    found = {
+        "specialization": code, "role": role, "requirements_version": spec.version, "requirement": spec.describe_role(role),
+        "previous_holder": previous, "candidates": out,
+    }
+    if with_missing:
+        found["not_qualifying"] = missing
+    return found
+
+
+async def _role_holders(
+    conn: AsyncConnection, be_geo_id: str, code: str, role: str, members: list[str]
+) -> tuple[str | None, Sequence[Row[Any]]]:
+    """(the role's previous holder at the partner, the open allocations the members hold)."""
+    previous_rows = (
+        await conn.execute(
+            select(allocations)
+            .where(allocations.c.be_geo_id == be_geo_id, allocations.c.specialization == code, allocations.c.role == role)
+            .order_by(allocations.c.id.desc())
+        )
+    ).all()
+    held = (
+        await conn.execute(select(allocations).where(allocations.c.cco_id.in_(members), allocations.c.ended_on.is_(None)))
+    ).all() if members else []
+    return (previous_rows[0].cco_id if previous_rows else None), held
+
+
+def _judge_members(
+    qualifications: Sequence[tuple[str, Qualification]], held: Sequence[Row[Any]], previous: str | None, wanted: Seat,
+    pol: SpecializationSettings,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the qualifying members, the previous holder first, each with the allocation limit's verdict; the others
+    with what is missing)."""
     out = []
     missing = []
-    for cco_id in members:
-        q = qualify(spec.roles[role], person[cco_id], replacements, today, certifications)
+    for cco_id, q in qualifications:
         if not q.qualified:
             missing.append({"cco_id": cco_id, "missing": q.missing, "preselected": cco_id == previous})
             continue
-        seats = [Seat(h.be_geo_id, h.specialization, h.role) for h in held if h.cco_id == cco_id and not (h.specialization == code and h.role == role)]
-        why = limit_violation(seats, [Seat(be_geo_id, code, role)], max_roles=pol.max_roles_per_person, max_specializations=pol.max_specializations_per_person)
+        seats = [
+            Seat(h.be_geo_id, h.specialization, h.role) for h in held
+            if h.cco_id == cco_id and not (h.specialization == wanted.specialization and h.role == wanted.role)
+        ]
+        why = limit_violation(seats, [wanted], max_roles=pol.max_roles_per_person, max_specializations=pol.max_specializations_per_person)
         out.append(
             {
                 "cco_id": cco_id,
@@ -171,13 +200,7 @@ async def candidates(
             }
         )
     out.sort(key=lambda c: (not c["preselected"], c["cco_id"]))
-    found = {
-        "specialization": code, "role": role, "requirements_version": spec.version, "requirement": spec.describe_role(role),
-        "previous_holder": previous, "candidates": out,
-    }
-    if with_missing:
-        found["not_qualifying"] = missing
-    return found
+    return out, missing
 
 
 async def program_requirements(db: Database, today: date, be_geo_id: str) -> dict[str, Any]:
