@@ -107,7 +107,7 @@ class OutboxRelay:
         envelopes = [Envelope.model_validate(row.envelope) for row in rows]
         spans = PublishSpans(self.tracer, envelopes, self.db.producer)
         try:
-            await asyncio.wait_for(self.transport.publish(envelopes), self.publish_timeout)
+            await self._publish_within(envelopes)
         except (TransportError, TimeoutError) as exc:
             spans.end(exc)
             await self._release([row.seq for row in rows], repr(exc))
@@ -121,6 +121,23 @@ class OutboxRelay:
         for envelope in envelopes:
             self.metrics.published.labels(self.db.producer, envelope.type).inc()
         return len(rows)
+
+    async def _publish_within(self, envelopes: list[Envelope]) -> None:
+        """The transport's publish, given up after ``publish_timeout`` without waiting for it to finish
+        cancelling: a publish stuck on a silently hung connection may never return, and ``wait_for`` would
+        wait for it (it awaits the cancelled task). The rows are released and published again, and the
+        inbox drops the copy if the abandoned publish is confirmed after all."""
+        publishing = asyncio.ensure_future(self.transport.publish(envelopes))
+        try:
+            done, _ = await asyncio.wait({publishing}, timeout=self.publish_timeout)
+        except BaseException:
+            publishing.cancel()
+            raise
+        if not done:
+            publishing.cancel()
+            publishing.add_done_callback(_ignore_outcome)
+            raise TimeoutError(f"publish of {len(envelopes)} events not confirmed within {self.publish_timeout} s")
+        publishing.result()
 
     async def _claim(self) -> Sequence[Row[Any]]:
         outbox = self.db.outbox
@@ -187,3 +204,9 @@ class OutboxRelay:
                     await uow.commit()
         except Exception as exc:  # housekeeping never stops the relay
             log.warning("outbox housekeeping failed", error=repr(exc))
+
+
+def _ignore_outcome(task: asyncio.Future[None]) -> None:
+    """An abandoned publish ends however it ends; its outcome is read so asyncio does not log it."""
+    if not task.cancelled():
+        task.exception()
