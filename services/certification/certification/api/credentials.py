@@ -54,13 +54,9 @@ CREDENTIAL_RESPONSES: dict[int | str, dict[str, Any]] = {
 PUBLIC: dict[str, Any] = {"security": []}  # no sign-in: anyone may verify
 
 
-def settings_of(runtime: ServiceRuntime) -> CertificationSettings:
-    return runtime.settings_as(CertificationSettings)
-
-
 def issuer_of(request: Request, runtime: ServiceRuntime) -> Issuer:
     """The issuer's URL: the configured public URL, else (dev and test) where this request arrived."""
-    settings = settings_of(runtime)
+    settings = runtime.settings_as(CertificationSettings)
     url = settings.credential_issuer_url or str(request.base_url)
     return Issuer(url.rstrip("/"), settings.credential_issuer_name)
 
@@ -83,6 +79,13 @@ async def get_certificate_pdf(
     today: date = Depends(today_of),
     principal: Principal = Depends(current_principal),
 ) -> Response:
+    return await certificate_pdf_response(request, runtime, today, principal, cco_id, code)
+
+
+async def certificate_pdf_response(
+    request: Request, runtime: ServiceRuntime, today: date, principal: Principal, cco_id: str, code: str
+) -> Response:
+    """The certificate as a PDF download (the API's and the pages' download both use it)."""
     facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
     content = certificate_pdf.render(facts, issuer_of(request, runtime))
     disposition = f'attachment; filename="certificate-{facts.number}.pdf"'  # [A-Z0-9-] only
@@ -106,11 +109,16 @@ async def get_credential(
 ) -> Any:
     facts, credential, token = await signed_credential(request, runtime, today, principal, cco_id, code)
     if VC_JWT in request.headers.get("accept", ""):
-        disposition = f'attachment; filename="credential-{facts.number}.jwt"'
-        return Response(token, media_type=VC_JWT, headers={"Content-Disposition": disposition})
+        return credential_jwt_response(facts.number, token)
     return CredentialOut(
         certificate_number=facts.number, credential_id=credential_id(facts.certificate_id), jwt=token, credential=credential
     )
+
+
+def credential_jwt_response(number: str, token: str) -> Response:
+    """The compact VC-JWT as a download."""
+    disposition = f'attachment; filename="credential-{number}.jwt"'
+    return Response(token, media_type=VC_JWT, headers={"Content-Disposition": disposition})
 
 
 async def signed_credential(
@@ -121,7 +129,7 @@ async def signed_credential(
     facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
     issuer = issuer_of(request, runtime)
     credential = open_badge(facts, issuer)
-    ring = await credentials.key_ring(runtime.db, settings_of(runtime))
+    ring = await credentials.key_ring(runtime.db, runtime.settings_as(CertificationSettings))
     return facts, credential, ring.sign(jwt_claims(credential, datetime.now(UTC)), key_url(issuer))
 
 
@@ -131,7 +139,7 @@ async def signed_credential(
     openapi_extra=PUBLIC,
 )
 async def get_jwks(request: Request, runtime: ServiceRuntime = Depends(runtime_of)) -> dict[str, Any]:
-    ring = await credentials.key_ring(runtime.db, settings_of(runtime))
+    ring = await credentials.key_ring(runtime.db, runtime.settings_as(CertificationSettings))
     return ring.jwks(key_url(issuer_of(request, runtime)))
 
 
@@ -145,7 +153,7 @@ async def get_key(
     kid: str = Path(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="the key's RFC 7638 thumbprint"),
     runtime: ServiceRuntime = Depends(runtime_of),
 ) -> dict[str, str]:
-    ring = await credentials.key_ring(runtime.db, settings_of(runtime))
+    ring = await credentials.key_ring(runtime.db, runtime.settings_as(CertificationSettings))
     key = ring.find(kid)
     if key is None:
         raise NotFound(f"No published key {kid}.")
@@ -180,7 +188,7 @@ async def verify_input(runtime: ServiceRuntime, body: VerificationIn) -> Verific
             raise Unprocessable("credential_id is not a credential id of this service (urn:uuid:…).", slug="invalid-credential-id")
         verdict, found = await credentials.verify(db, today, certificate_id=certificate_id)
     else:
-        ring = await credentials.key_ring(db, settings_of(runtime))
+        ring = await credentials.key_ring(db, runtime.settings_as(CertificationSettings))
         verdict, found = await credentials.verify_credential(db, today, ring, body.credential or "")
     return _answer(verdict, found, today)
 

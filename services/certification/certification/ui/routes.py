@@ -21,14 +21,18 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
-from certification import certificate_pdf, repository
-from certification.api.credentials import issuer_of, signed_credential
+from certification import repository
+from certification.api.credentials import (
+    certificate_pdf_response,
+    credential_jwt_response,
+    signed_credential,
+)
 from certification.api.schemas import AgreementIn, ExamIn, ExamNumber
 from certification.domain.badges import still_needed
 from certification.domain.catalog import CQS_KINDS, ExamDef
 from certification.domain.rows import CCO_ID_PATTERN
 from certification.tables import badges, exam_results, reminders
-from certification.use_cases import catalog, credentials, queries
+from certification.use_cases import catalog, queries
 from certification.use_cases.agreements import sign_agreement
 from partnerhub.auth import Principal
 from partnerhub.errors import Forbidden, Problem, Unprocessable
@@ -136,10 +140,7 @@ async def certificate_download(
     today: date = Depends(today_of),
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
-    facts = await credentials.certificate_to_download(runtime.db, today, principal, cco_id, code)
-    content = certificate_pdf.render(facts, issuer_of(request, runtime))
-    disposition = f'attachment; filename="certificate-{facts.number}.pdf"'
-    return Response(content, media_type="application/pdf", headers={"Content-Disposition": disposition})
+    return await certificate_pdf_response(request, runtime, today, principal, cco_id, code)
 
 
 @router.get("/individuals/{cco_id}/certifications/{code}/credential.jwt")
@@ -152,8 +153,7 @@ async def credential_download(
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     facts, _credential, token = await signed_credential(request, runtime, today, principal, cco_id, code)
-    disposition = f'attachment; filename="credential-{facts.number}.jwt"'
-    return Response(token, media_type="application/vc+jwt", headers={"Content-Disposition": disposition})
+    return credential_jwt_response(facts.number, token)
 
 
 @router.get("/partners/{be_geo_id}")

@@ -15,8 +15,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from certification.api.credentials import settings_of, verify_input
+from certification.api.credentials import verify_input
 from certification.api.schemas import VerificationIn
+from certification.settings import CertificationSettings
 from partnerhub.errors import Problem
 from partnerhub.service import ServiceRuntime, runtime_of
 
@@ -36,7 +37,7 @@ async def verify_page(
     number, credential = number.strip(), credential.strip()
     context = {
         "base": f"{request.scope.get('root_path', '')}/verify",
-        "issuer_name": settings_of(runtime).credential_issuer_name,
+        "issuer_name": runtime.settings_as(CertificationSettings).credential_issuer_name,
         "number": number,
         "credential": credential if not number else "",
         "verdict": None,

@@ -70,11 +70,6 @@ kit.templates.env.globals.update(STATUS_LABEL=STATUS_LABEL, LEVEL_LABEL=LEVEL_LA
 router = kit.router
 
 
-def settings_from(runtime: ServiceRuntime) -> SpecializationSettings:
-    assert isinstance(runtime.settings, SpecializationSettings)
-    return runtime.settings
-
-
 def may_act(principal: Principal, be_geo_id: str) -> bool:
     acting = partners_with(principal, PartnerRight.ACT)
     return acting is None or be_geo_id in acting
@@ -115,7 +110,7 @@ async def partner_page(
     require_view(principal, be_geo_id)
     db = runtime.db
     today = await runtime.clock.today()
-    held = await queries.statuses(db, settings_from(runtime), today, be_geo_id)
+    held = await queries.statuses(db, runtime.settings_as(SpecializationSettings), today, be_geo_id)
     async with db.engine.connect() as conn:
         catalog = await repository.all_versions(conn)
     held_codes = {s["specialization"] for s in held}
@@ -126,7 +121,7 @@ async def partner_page(
     can_act = may_act(principal, be_geo_id)
     refills: dict[tuple[str, str], dict[str, Any]] = {}
     if can_act:  # SP-6, SP-14: a vacant role of a held specialization is refilled from its qualifying members
-        pol = settings_from(runtime)
+        pol = runtime.settings_as(SpecializationSettings)
         for s in held:
             if s["status"] != "lost":
                 for r in s["roles"]:
@@ -140,7 +135,7 @@ async def partner_page(
 
 
 async def _application_form(runtime: ServiceRuntime, be_geo_id: str, code: str) -> dict[str, Any]:
-    db, pol = runtime.db, settings_from(runtime)
+    db, pol = runtime.db, runtime.settings_as(SpecializationSettings)
     today = await runtime.clock.today()
     async with db.engine.connect() as conn:
         history = await repository.versions(conn, code)
@@ -188,7 +183,7 @@ async def submit_application(
                 raise Unprocessable(f"The person chosen for {role} is not a CCO ID.", slug="invalid-request")
             chosen[role] = value.strip()
     try:
-        outcome = await applications.apply(runtime.db, settings_from(runtime), form["today"], be_geo_id, code, chosen, principal.sub)
+        outcome = await applications.apply(runtime.db, runtime.settings_as(SpecializationSettings), form["today"], be_geo_id, code, chosen, principal.sub)
     except Problem as exc:
         if exc.status != 422 or "unmet" not in exc.extensions:
             raise
@@ -212,7 +207,7 @@ async def submit_renewal(
     principal: Principal = Depends(kit.ui_principal),
 ) -> Response:
     require_act(principal, be_geo_id)
-    pol, today = settings_from(runtime), await runtime.clock.today()
+    pol, today = runtime.settings_as(SpecializationSettings), await runtime.clock.today()
     try:
         version = await applications.submit_renewal(runtime.db, pol, today, be_geo_id, code, principal.sub)
     except Problem as exc:
@@ -238,7 +233,7 @@ async def refill_role(
 ) -> Response:
     """The API's ``PUT …/roles/{role}`` (SP-5, SP-14): a refusal lists every unmet requirement, nothing changes."""
     require_act(principal, be_geo_id)
-    pol, today = settings_from(runtime), await runtime.clock.today()
+    pol, today = runtime.settings_as(SpecializationSettings), await runtime.clock.today()
     try:
         await applications.refill(runtime.db, pol, today, be_geo_id, code, role, cco_id, principal.sub)
     except Problem as exc:
