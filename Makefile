@@ -15,7 +15,7 @@ SERVICE_PYPROJECTS := $(wildcard services/*/pyproject.toml)
 DCLINT_VERSION := 3.1.0
 DCLINT := $(TOOLS)/npm/node_modules/.bin/dclint
 
-.PHONY: run test lint bench screenshots env browser deploy-tools clean help
+.PHONY: run test lint bench screenshots env browser wrk deploy-tools clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -54,6 +54,15 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# Debian's wrk for bench/http_paths.py (the HTTP load comes from a separate process)
+WRK := /usr/bin/wrk
+$(WRK):
+	@echo "installing Debian's wrk for the HTTP benchmark ..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null
+
+wrk: $(WRK)
+
 run: env
 	$(VENV)/bin/partnerhub standalone --host 127.0.0.1 --port 8000 --data-dir data
 
@@ -68,7 +77,7 @@ lint: env
 screenshots: env browser
 	$(VENV)/bin/python docs/screenshots.py
 
-bench: env
+bench: env wrk
 	$(VENV)/bin/python bench/run_all.py
 
 clean:

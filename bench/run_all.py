@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "learning_clview": (["--small"], ["--members", "10000", "--entries", "500000", "--mode", "distributed"]),
     "specialization_anniversary": (["--small"], ["--count", "100000"]),
     "notify_mail": (["--small"], ["--count", "50000"]),
+    "http_paths": (["--small"], ["--members", "20000", "--rounds", "3", "--duration", "10"]),
 }
 
 
