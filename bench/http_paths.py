@@ -49,7 +49,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from partnerhub.auth import mint_token
-from partnerhub.bus.contracts import IndividualRegistered, MembershipEnded, MembershipStarted, StatusChanged
+from partnerhub.bus.contracts import (
+    IndividualRegistered,
+    MembershipEnded,
+    MembershipStarted,
+    StatusChanged,
+)
 from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.rabbitmq import RabbitTransport
 from partnerhub.db.engine import ensure_database, make_engine

@@ -113,8 +113,22 @@ async def recovered(runtime: ServiceRuntime, since: float, marker: str, timeout:
     """Seconds from ``since`` until the transport is connected again and a new event is applied."""
     await eventually(lambda: _ready(runtime), timeout=timeout, interval=0.05)
     await create_items(runtime.db, [marker])
-    await eventually(lambda: _has(runtime, marker), timeout=timeout, interval=0.05)
+    try:
+        await eventually(lambda: _has(runtime, marker), timeout=timeout, interval=0.05)
+    except AssertionError as exc:
+        raise AssertionError(f"no new event applied {timeout} s after the reconnect; {await _stalled(runtime)}") from exc
     return now() - since
+
+
+async def _stalled(runtime: ServiceRuntime) -> str:
+    """What a stalled recovery was waiting on: the outbox backlog and every task's stack."""
+    stacks = []
+    for task in asyncio.all_tasks():
+        frames = task.get_stack(limit=8)
+        where = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(frames))
+        stacks.append(f"  {task.get_name()}: {where}")
+    backlog = await runtime.relay.backlog()
+    return f"outbox backlog {backlog}; tasks:\n" + "\n".join(sorted(stacks))
 
 
 async def _ready(runtime: ServiceRuntime) -> bool:
