@@ -330,11 +330,30 @@ def report(results: list[Figures], ceiling_figures: Figures | None) -> bool:
     return healthy
 
 
+@contextlib.contextmanager
+def profiled(server: Server, spec: PathSpec, args: argparse.Namespace) -> Iterator[None]:
+    """py-spy samples the server for the round (``--profile DIR``): DIR/<path>.txt, collapsed stacks."""
+    if not args.profile or spec.service == "ceiling":
+        yield
+        return
+    out = Path(args.profile) / f"{spec.kind}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen([args.py_spy, "record", "--pid", str(server.pid), "--format", "raw", "--rate", "200",
+                            "--nonblocking", "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(2)  # SIGINT: py-spy writes what it sampled
+        spy.wait(timeout=30)
+        print(f"  profile of {spec.name}: {out}", flush=True)
+
+
 def measure(servers: dict[str, Server], specs: list[PathSpec], args: argparse.Namespace) -> bool:
     plan = ([CEILING] if any(s.write for s in specs) else []) + specs
     figures = {s.name: Figures(s) for s in plan}
     for spec in plan:  # warm up: pools, prepared statements, caches
-        wrk(servers[spec.service], spec, args, min(3.0, args.duration))
+        with profiled(servers[spec.service], spec, args):
+            wrk(servers[spec.service], spec, args, min(3.0, args.duration) if not args.profile else args.duration)
     print(f"\nloading each path with wrk -t1 -c{args.connections} for {args.duration:g} s, {args.rounds} interleaved rounds")
     for index in range(args.rounds):
         for spec in plan:
@@ -402,6 +421,8 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="a quick run: 2,000 members, 2 rounds of 5 s")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--rabbitmq-url", default=os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--profile", metavar="DIR", help="sample each service with py-spy during its warm-up round (collapsed stacks in DIR)")
+    parser.add_argument("--py-spy", default=os.environ.get("PY_SPY", "py-spy"), help="the py-spy program for --profile")
     args = parser.parse_args()
     names = [n.strip() for n in args.paths.split(",") if n.strip()]
     unknown = set(names) - set(PATHS)
@@ -411,6 +432,8 @@ def main() -> int:
         args.members, args.rounds, args.duration = 2_000, 2, 5.0
     if shutil.which("wrk") is None:
         parser.error("wrk is needed: make wrk (Debian's package)")
+    if args.profile and shutil.which(args.py_spy) is None:
+        parser.error(f"--profile needs py-spy ({args.py_spy} not found; pip install py-spy, or --py-spy PATH)")
     healthy = asyncio.run(scratch_run(args, [PATHS[n] for n in names]))
     if not healthy:
         print("FAILED: too many non-2xx answers (see above)", file=sys.stderr)

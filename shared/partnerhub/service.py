@@ -119,7 +119,7 @@ class ServiceRuntime:
         self._owns_tracer_provider = tracer_provider is None
         self.tracer_provider = tracer_provider if tracer_provider is not None else tracing.provider_from_env(self.name)
         tracer = self.tracer_provider.get_tracer(tracing.TRACER_NAME) if self.tracer_provider is not None else None
-        self.db = Database(make_engine(settings.database_url), definition.metadata, producer=definition.name)
+        self.db = Database(make_engine(settings.database_url, pool_size=settings.database_pool_size), definition.metadata, producer=definition.name)
         if self.tracer_provider is not None:
             tracing.instrument_engine(self.db.engine, self.tracer_provider)
         self.transport = transport or build_transport(settings, definition.name)
@@ -178,6 +178,7 @@ class ServiceRuntime:
             version="1.0.0",
             lifespan=lifespan,
             generate_unique_id_function=operation_id,  # readable operationIds: the handler's name
+            telemetry=NO_NATIVE_TELEMETRY,
         )
         app.state.runtime = self
         install_problem_handlers(app)
@@ -272,6 +273,11 @@ class ServiceRuntime:
 def runtime_from(request: Request) -> ServiceRuntime:
     """The runtime of the service handling the request."""
     return cast(ServiceRuntime, request.app.state.runtime)
+
+
+# FastAPI's own OpenTelemetry support, off: the spans come from the instrumentor (tracing.instrument_app) when
+# tracing is configured, and the native one looked the tracer provider up in the environment on every request
+NO_NATIVE_TELEMETRY: dict[str, Any] = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 
 
 # the dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off

@@ -67,6 +67,13 @@ class ServiceSettings(BaseSettings):
         "",
         description="SQLAlchemy async URL; empty means postgresql+asyncpg://postgres@127.0.0.1:5432/partnerhub_<service>",
     )
+    database_pool_size: int = Field(
+        15,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections kept open (5 more are opened at a peak and closed after it); requests "
+        "beyond them wait for one. Every service's size, times its replicas, must fit the server's max_connections",
+    )
     migrate_on_start: bool = Field(True, description="create the database if missing and migrate it at start")
     bus: Literal["rabbitmq", "inprocess"] = Field("rabbitmq", description="event transport")
     rabbitmq_url: str = Field(

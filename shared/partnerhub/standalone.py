@@ -34,7 +34,7 @@ from partnerhub.limits import InputLimitsMiddleware
 from partnerhub.logging import configure_logging, get_logger
 from partnerhub.openapi import check_operation_ids, install_openapi, operation_id
 from partnerhub.registry import discover
-from partnerhub.service import ServiceDefinition, ServiceRuntime
+from partnerhub.service import NO_NATIVE_TELEMETRY, ServiceDefinition, ServiceRuntime
 from partnerhub.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class Standalone:
 
         app = FastAPI(
             title="partnerhub (standalone)", lifespan=lifespan, docs_url=None, redoc_url=None,
-            generate_unique_id_function=operation_id,
+            generate_unique_id_function=operation_id, telemetry=NO_NATIVE_TELEMETRY,
         )
         app.state.runtime = self
         install_problem_handlers(app)
