@@ -23,7 +23,7 @@ async def recompute_marked_people(uow: UnitOfWork, day: date) -> None:
     """Badges of people a crashed import left marked (normally none)."""
     people = await dirty_people(uow, SWEEP_LIMIT)
     if people:
-        await recompute(uow, await repository.load_catalog(uow.conn), people, day)
+        await recompute(uow, await repository.catalog_of(uow.db, uow.conn), people, day)
 
 
 async def expire_badges(uow: UnitOfWork, day: date) -> None:

@@ -6,13 +6,21 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from certification.domain.badges import BadgeState
 from certification.domain.catalog import Catalog, CertificationDef, ExamDef, version_in_force
-from certification.tables import IDENTITY, badges, certification_versions, exams, holders
+from certification.tables import (
+    IDENTITY,
+    badges,
+    catalog_stamp,
+    certification_versions,
+    exams,
+    holders,
+)
 from partnerhub.db import lookups
 from partnerhub.db.uow import Database
 
@@ -84,6 +92,39 @@ async def load_catalog(conn: AsyncConnection) -> Catalog:
     return Catalog.of((exam_def(r) for r in exam_rows), await load_versions(conn))
 
 
+class CatalogCache:
+    """A process's catalog as it last read it, under the ``catalog_stamp`` version it read first: a reader pays
+    one one-row statement while the catalog is unchanged. The stamp is read before the catalog, so a cached
+    catalog is never older than its stamp (a write committed in between makes the next reader load again)."""
+
+    def __init__(self) -> None:
+        self.stamp: int | None = None
+        self.catalog: Catalog | None = None
+
+    async def get(self, conn: AsyncConnection) -> Catalog:
+        stamp = (await conn.execute(select(catalog_stamp.c.version).where(catalog_stamp.c.id == 1))).scalar_one()
+        if self.catalog is None or stamp != self.stamp:
+            self.catalog = await load_catalog(conn)
+            self.stamp = stamp
+        return self.catalog
+
+
+_CATALOGS: WeakKeyDictionary[Database, CatalogCache] = WeakKeyDictionary()
+
+
+async def catalog_of(db: Database, conn: AsyncConnection) -> Catalog:
+    """The catalog for rules that only read it (the writers read it fresh, in their own transaction)."""
+    cache = _CATALOGS.get(db)
+    if cache is None:
+        cache = _CATALOGS[db] = CatalogCache()
+    return await cache.get(conn)
+
+
+async def catalog_changed(conn: AsyncConnection) -> None:
+    """Every reader's cached catalog is out of date once this transaction commits."""
+    await conn.execute(update(catalog_stamp).where(catalog_stamp.c.id == 1).values(version=catalog_stamp.c.version + 1))
+
+
 async def resolve(conn: AsyncConnection, cco_id: str) -> str:
     """ID-2: a retired CCO ID resolves to its survivor."""
     return await IDENTITY.resolve(conn, cco_id)
@@ -114,17 +155,21 @@ async def mark_dirty(db: Database, conn: AsyncConnection, cco_ids: Iterable[str]
         await conn.execute(upsert(db, holders, ["cco_id"], {"dirty": True}), rows)
 
 
+async def claim_holders(db: Database, conn: AsyncConnection, cco_ids: Sequence[str]) -> None:
+    """Lock the people for a recomputation and clear their "needs recomputing" mark, in one statement: the
+    upsert row-locks each holder (in sorted order, so concurrent writers never deadlock) until the commit, and a
+    mark set by another transaction after it waits for that commit and stands."""
+    await conn.execute(
+        upsert(db, holders, ["cco_id"], {"dirty": False}), [{"cco_id": c, "dirty": False} for c in sorted(set(cco_ids))]
+    )
+
+
 async def lock_holders(db: Database, conn: AsyncConnection, cco_ids: Sequence[str]) -> None:
     """Serialise recomputations of the same people (PostgreSQL row locks; SQLite writers queue)."""
     await conn.execute(
         upsert(db, holders, ["cco_id"]), [{"cco_id": c, "dirty": False} for c in sorted(set(cco_ids))]
     )
     await db.lock_keys(conn, holders.c.cco_id, cco_ids, size=CHUNK)
-
-
-async def clear_dirty(conn: AsyncConnection, cco_ids: Sequence[str]) -> None:
-    for part in chunks(sorted(set(cco_ids))):
-        await conn.execute(update(holders).where(holders.c.cco_id.in_(part)).values(dirty=False))
 
 
 def badge_state(row: Any) -> BadgeState:

@@ -5,7 +5,19 @@ Keep in step with migrations/versions/ (cert0002 and later).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.types import UtcDateTime
@@ -41,6 +53,15 @@ certification_versions = Table(
     Column("prerequisites", JSON, nullable=False),
     Column("validity_months", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# cert0010: one row (id 1); every write of exams or certification_versions raises version in its transaction,
+# and a process reads the catalog again only when the version it cached it under has moved
+catalog_stamp = Table(
+    "catalog_stamp",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
 )
 
 exam_results = Table(

@@ -87,7 +87,7 @@ async def _cqs_needs_and_reminders(runtime: ServiceRuntime, owner: str, today: d
     """CE-3: for every CQS in force that the person does not hold active, the exams and prerequisite still missing;
     CE-6: the reminders certification sent."""
     async with runtime.db.engine.connect() as conn:
-        catalog = await repository.load_catalog(conn)
+        catalog = await repository.catalog_of(runtime.db, conn)
         held = {r.certification: r for r in await conn.execute(select(badges).where(badges.c.cco_id == owner))}
         latest: dict[str, date] = defaultdict(lambda: date.min)
         for r in await conn.execute(

@@ -31,7 +31,7 @@ async def recompute(uow: UnitOfWork, catalog: Catalog, cco_ids: Sequence[str], t
     people = sorted(set(cco_ids))
     if not people:
         return 0
-    await repository.lock_holders(db, conn, people)
+    await repository.claim_holders(db, conn, people)
     passes: dict[str, list[Pass]] = defaultdict(list)
     for part in repository.chunks(people):
         rows = await conn.execute(
@@ -65,7 +65,6 @@ async def recompute(uow: UnitOfWork, catalog: Catalog, cco_ids: Sequence[str], t
         )
     if upserts:
         await _write_badges(uow, upserts, today)
-    await repository.clear_dirty(conn, people)
     return len(people)
 
 

@@ -45,6 +45,7 @@ async def put_exam(db: Database, today: date, exam: ExamDef) -> tuple[ExamDef, b
         await uow.conn.execute(
             repository.upsert_columns(db, exams, ["number"], [k for k in values if k != "number"]), [values]
         )
+        await repository.catalog_changed(uow.conn)
         if announcement is not None:
             uow.emit(
                 ExamReplaced(
@@ -94,6 +95,7 @@ async def put_certification(
                 raise Conflict(
                     f"another write of certification {cert.code} came first; read it and try again", code=cert.code
                 ) from exc
+            await repository.catalog_changed(uow.conn)
             uow.emit(_published(new))
             history = (*history, new)
             await uow.commit()

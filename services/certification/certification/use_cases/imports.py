@@ -245,7 +245,7 @@ async def recompute_marked(
     side by side (each claims its batch with SKIP LOCKED), so one computes while another waits
     for the database; SQLite's writers queue anyway, so it uses one."""
     async with db.engine.connect() as conn:
-        catalog = await repository.load_catalog(conn)
+        catalog = await repository.catalog_of(db, conn)
     today = await business_date()
 
     async def worker() -> None:
@@ -290,7 +290,7 @@ async def _apply_batch(db: Database, import_id: str, batch: list[Line], today: d
     errors: list[dict[str, Any]] = []
     async with db.uow() as uow:
         conn = uow.conn
-        catalog = await repository.load_catalog(conn)
+        catalog = await repository.catalog_of(db, conn)
         parsed = _parse(batch, import_id, today, catalog.exams, errors)
         new_rows, replayed = await _first_seen(conn, parsed, import_id, errors)
         records = await _record_results(uow, import_id, new_rows)

@@ -35,7 +35,7 @@ async def rekey(uow: UnitOfWork, merge: Merge) -> None:
         await _move_rows(uow, table, key, gone, target)
     await conn.execute(delete(badges).where(badges.c.cco_id.in_(gone)))
     await conn.execute(delete(holders).where(holders.c.cco_id.in_(gone)))
-    catalog = await repository.load_catalog(conn)
+    catalog = await repository.catalog_of(uow.db, conn)
     await recompute(uow, catalog, [target], await uow.today())
 
 

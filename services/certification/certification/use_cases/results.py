@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from certification import repository
 from certification.domain.rows import ResultRow, RowError, check_taken_on
-from certification.tables import exam_results, exams
+from certification.tables import exam_results
 from certification.use_cases.badges import recompute
 from partnerhub.bus.contracts import ExamPassed
 from partnerhub.db.uow import Database
@@ -37,29 +37,16 @@ def result_of(row: Any) -> Result:
     )
 
 
-async def find_by_external_id(db: Database, external_id: str) -> Result | None:
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(select(exam_results).where(exam_results.c.external_id == external_id))).first()
-    return result_of(row) if row else None
-
-
 async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Result, bool]:
     """Record one result and recompute the person's badges; (result, created). A replay of the
-    external id returns the first result unchanged (created False)."""
-    first = await find_by_external_id(db, row.external_id)
-    if first is not None:
-        return first, False
+    external id returns the first result unchanged (created False).
+
+    One connection, and the idempotency check is the INSERT itself (ON CONFLICT DO NOTHING): no row
+    inserted means the external id is known, and the first result is read in the same transaction.
+    """
     async with db.uow(today=today) as uow:
         conn = uow.conn
-        known = set((await conn.execute(select(exams.c.number))).scalars())
-        if row.exam_number not in known:
-            raise Unprocessable(
-                f"Exam {row.exam_number} is not in the exam catalog.", slug="unknown-exam", exam_number=row.exam_number
-            )
-        try:
-            check_taken_on(row.taken_on, today)
-        except RowError as exc:
-            raise Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat()) from exc
+        catalog = await repository.catalog_of(db, conn)
         owner = await repository.resolve(conn, row.cco_id)
         result = Result(
             str(uuid.uuid4()), row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed,
@@ -78,14 +65,22 @@ async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Resu
                 recorded_at=result.recorded_at,
             )
         )
-        if inserted.rowcount != 1:  # a concurrent request with the same external id won
+        if inserted.rowcount != 1:  # a replay, or a concurrent request with the same external id won
+            first = (await conn.execute(select(exam_results).where(exam_results.c.external_id == row.external_id))).first()
             await uow.rollback()
-            again = await find_by_external_id(db, row.external_id)
-            assert again is not None
-            return again, False
+            assert first is not None
+            return result_of(first), False
+        # after the replay check, as before it (a replay answers as the first time did); raising rolls back
+        if row.exam_number not in catalog.exams:
+            raise Unprocessable(
+                f"Exam {row.exam_number} is not in the exam catalog.", slug="unknown-exam", exam_number=row.exam_number
+            )
+        try:
+            check_taken_on(row.taken_on, today)
+        except RowError as exc:
+            raise Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat()) from exc
         if row.passed:
             uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result.id))
-        catalog = await repository.load_catalog(conn)
         await recompute(uow, catalog, [owner], today)
         await uow.commit()
     return result, True

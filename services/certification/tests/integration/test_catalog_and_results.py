@@ -209,3 +209,35 @@ async def test_ce1_exam_put_announces_the_replacement_once_through_the_outbox(sy
         assert [(e["key"], e["producer"]) for e in envelopes] == [("A1", "certification")] * 3
         channel = (await client.get("/asyncapi.json")).json()["channels"]["certification.exam.replaced.v1"]
         assert "subscribe" in channel, "certification publishes it"
+
+
+async def test_ce1_ce4_a_replica_sees_the_catalog_another_replica_changed(system_factory, h, mode, request, tmp_path) -> None:
+    """Each process keeps the catalog it last read (issue 19); a write through another replica of the same
+    database must reach it at once: an exam and a certification version added there count here."""
+    if mode == "distributed":
+        url = request.getfixturevalue("databases").new_url("certification")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'shared-certification.db'}"
+    same_database = {"database_urls": {"certification": url}, "start_date": "2020-06-01"}
+    async with system_factory(SERVICE, **same_database) as here, system_factory(SERVICE, **same_database) as there:
+        await h.catalog(there)
+        assert (await h.result(here, "r-1", "ann", "A1", "2020-05-01")).status_code == 201  # here reads the catalog
+        assert "CCNA" in await h.badges(here, "ann")
+        client = there.clients["certification"]
+        r = await client.put("/v1/exams/N1", json={"title": "new exam"}, headers=there.staff())
+        assert r.status_code == 201, r.text
+        r = await client.put(
+            "/v1/certifications/CCNX", json={"name": "CCNX", "kind": "associate", "required_exams": [["N1"]]}, headers=there.staff()
+        )
+        assert r.status_code == 201, r.text
+        new = await h.result(here, "r-2", "bob", "N1", "2020-05-02")
+        assert new.status_code == 201, new.text  # not "not in the exam catalog": here saw the new exam
+        assert "CCNX" in await h.badges(here, "bob")
+        # a new version of CCNA's requirements (from today) judges the next pass here by version 2
+        r = await client.put(
+            "/v1/certifications/CCNA", json={"name": "CCNA", "kind": "associate", "required_exams": [["N1"]]}, headers=there.staff()
+        )
+        assert r.status_code == 200, r.text
+        assert (await h.result(here, "r-3", "cy", "N1", "2020-05-03")).status_code == 201
+        achieved = await h.events(here, "certification.badge.achieved.v1", "cy")
+        assert {(e["certification"], e["requirements_version"]) for e in achieved} == {("CCNX", 1), ("CCNA", 2)}
