@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -23,6 +24,19 @@ if TYPE_CHECKING:
 # the business date, read through a connection (inside a unit of work, its own: a second connection would
 # wait on the unit of work's SQLite write lock); a service's clock is one (``Clock.today``)
 TodaySource = Callable[[AsyncConnection | None], Awaitable[date]]
+
+
+# below this many rows ``copy_rows`` sends one prepared INSERT per row in a single pipelined round trip; a COPY
+# costs two round trips and more work in the driver, which only pays off for many rows (issue 19: a single
+# completion went through four one-row COPYs)
+COPY_FROM_ROWS = 50
+
+
+@functools.cache
+def _insert_text(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    return f'INSERT INTO "{table}" ({names}) VALUES ({values})'
 
 
 class Database:
@@ -86,7 +100,8 @@ class Database:
     ) -> None:
         """Bulk-insert plain rows (tuples in ``columns`` order) in the connection's transaction.
 
-        PostgreSQL: binary ``COPY``, which skips SQLAlchemy's per-row parameter processing, so
+        PostgreSQL: binary ``COPY`` (from ``COPY_FROM_ROWS`` rows; fewer go as one pipelined prepared INSERT),
+        which skips SQLAlchemy's per-row parameter processing, so
         values must be what the driver takes (aware datetimes, JSON as text). Duplicates raise
         ``IntegrityError`` and abort the transaction: callers that can meet one retry without it.
         Elsewhere: an ordinary executemany ``INSERT`` (JSON text is stored as it is).
@@ -103,9 +118,12 @@ class Database:
         if not driver.is_in_transaction():
             await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins the transaction on first use
         try:
-            await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
+            if len(records) < COPY_FROM_ROWS:
+                await driver.executemany(_insert_text(table.name, tuple(columns)), records)
+            else:
+                await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
         except asyncpg.UniqueViolationError as exc:
-            raise IntegrityError(f"COPY INTO {table.name}", None, exc) from exc
+            raise IntegrityError(f"INSERT INTO {table.name}", None, exc) from exc
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
