@@ -19,11 +19,13 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerhub.coalesce import SharedReads
 from partnerhub.daily_jobs import DailyJob, DailyJobFailed, DailyJobs
 from partnerhub.db.uow import Database
 from partnerhub.errors import Conflict, Problem, Unprocessable
@@ -86,6 +88,9 @@ class Clock:
         self._resumer: asyncio.Task[None] | None = None
         self.table = db.metadata.tables["clock_state"]
         self.job_table = db.metadata.tables["job_runs"]  # each job's last day (DailyJobs)
+        # a manual clock's date, read by every request: concurrent requests share one read (never one that
+        # began before they arrived, so a request after a jump sees the new date)
+        self._shared_reads: SharedReads[date | None] = SharedReads()
 
     @staticmethod
     def system_today() -> date:
@@ -100,9 +105,12 @@ class Clock:
         if conn is not None:
             value = await conn.scalar(query)
         else:
-            async with self.db.engine.connect() as own:
-                value = await own.scalar(query)
+            value = await self._shared_reads(None, partial(self._read_own, query))
         return value or self.start_date or self.system_today()
+
+    async def _read_own(self, query: Any) -> date | None:
+        async with self.db.engine.connect() as own:
+            return await own.scalar(query)
 
     async def initialise(self) -> None:
         """Record the manual clock's first date and each job's starting point (yesterday)."""

@@ -13,6 +13,7 @@ from learning.api.access import ensure_sees_partner, ensure_sees_person
 from learning.api.schemas import CCO_ID_PATTERN, PARTNER_PATTERN, SPEC_PATTERN
 from learning.reads import points
 from partnerhub.auth import Principal, current_principal
+from partnerhub.coalesce import SharedReads
 from partnerhub.errors import Problem
 from partnerhub.inputs import BusinessDate
 from partnerhub.pagination import Page, paging
@@ -40,6 +41,14 @@ def _wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept
 
 
+# the CL View as sent: body, media type, headers
+Encoded = tuple[bytes, str, dict[str, str]]
+# concurrent identical CL View requests of this process share one read of the figures and its encoding, and a
+# request is never answered from a read that began before it arrived (partnerhub.coalesce): fifty admins
+# opening a 20,000-member partner's view at once cost the database one read after another, not fifty
+SHARED_VIEWS: SharedReads[Encoded] = SharedReads()
+
+
 @router.get(
     "/v1/partners/{be_geo_id}/cl-view",
     summary="The CL View: per specialization, period, points required and earned, mandatory items, icon, people (JSON, or CSV with Accept: text/csv)",
@@ -62,12 +71,18 @@ async def cl_view(
 ) -> Response:
     ensure_sees_partner(principal, be_geo_id)
     as_csv = _wants_csv(request, format)
-    view = await points.cl_view(
-        runtime.db, be_geo_id, today=today, people_limit=None if as_csv else people_limit, specialization=specialization
-    )
-    if as_csv:
-        return csv_response(view, bom=bom, titles=header == "titles")
-    return json_response(view)
+    limit, titles = (None if as_csv else people_limit), header == "titles"
+
+    async def encoded() -> Encoded:
+        view = await points.cl_view(runtime.db, be_geo_id, today=today, people_limit=limit, specialization=specialization)
+        answer = csv_response(view, bom=bom, titles=titles) if as_csv else json_response(view)
+        disposition = answer.headers.get("content-disposition")
+        return bytes(answer.body), str(answer.media_type), {"Content-Disposition": disposition} if disposition else {}
+
+    # the view depends on these alone (who may see it was checked above)
+    key = (runtime.db, be_geo_id, today, limit, specialization, as_csv, as_csv and bom, as_csv and titles)
+    body, media_type, headers = await SHARED_VIEWS(key, encoded)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _iso(value: Any) -> str:

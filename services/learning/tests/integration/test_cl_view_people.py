@@ -128,3 +128,40 @@ async def test_cl10_cl3_several_specializations_each_with_its_own_people_and_man
     # one specialization asked for: the same figures for it alone
     only = await _get(learning, "P", specialization="SEC")
     assert only["members"] == 5 and only["specializations"] == [sec]
+
+
+async def test_cl9_concurrent_readers_share_reads_yet_each_sees_every_earlier_completion(learning) -> None:
+    """Identical CL View requests in flight together share one read (issue 19); one sent after a completion
+    was recorded must still count it, however many readers are in flight around it (read-your-writes)."""
+    import asyncio
+
+    from learning.api.points import SHARED_VIEWS
+
+    await learning.today("2026-01-01")
+    await learning.period("P", "ENT", "2026-01-01", "2026-12-31")
+    await learning.activity("A1", duration_minutes=30)  # 1 point each
+    people = [f"p{i}" for i in range(12)]
+    for person in people:
+        await learning.join(person, "P", "2026-01-01")
+    await learning.today("2026-10-01")
+    stop = asyncio.Event()
+
+    async def reader() -> int:
+        reads = 0
+        while not stop.is_set():
+            (ent,) = (await _get(learning, "P"))["specializations"]
+            assert 0 <= ent["points_earned"] <= len(people)
+            reads += 1
+        return reads
+
+    crowd = [asyncio.ensure_future(reader()) for _ in range(12)]
+    try:
+        for done, person in enumerate(people, start=1):
+            await learning.complete(person, "A1", "2026-02-01")
+            (ent,) = (await _get(learning, "P"))["specializations"]
+            assert ent["points_earned"] == done, (person, ent["points_earned"])
+    finally:
+        stop.set()
+        reads = await asyncio.gather(*crowd)
+    assert sum(reads) > len(people)  # the crowd really read alongside
+    assert len(SHARED_VIEWS) == 0  # nothing is kept once no request is in flight
