@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,8 @@ from learning.settings import LearningSettings
 from learning.use_cases import completions
 from learning.use_cases.completions import CompletionIn, ItemResult
 from partnerhub.auth import Principal, require_roles
+from partnerhub.combine import WriteBatches
+from partnerhub.db.uow import Database
 from partnerhub.errors import Problem, Unprocessable
 from partnerhub.service import ServiceRuntime, runtime_of, today_of
 
@@ -38,7 +41,7 @@ def summarise(results: list[ItemResult], received: int) -> BatchOutcome:
     )
 
 
-async def apply_items(runtime: ServiceRuntime, today: date, raw: list[Any], source: str) -> list[ItemResult]:
+def _validated(raw: list[Any], source: str) -> tuple[list[tuple[int, CompletionIn]], list[ItemResult]]:
     valid: list[tuple[int, CompletionIn]] = []
     bad: list[ItemResult] = []
     for index, data in enumerate(raw):
@@ -49,8 +52,33 @@ async def apply_items(runtime: ServiceRuntime, today: date, raw: list[Any], sour
             bad.append(ItemResult(index, external, "rejected", reason=explain(exc)))
             continue
         valid.append((index, CompletionIn(item.external_id, item.cco_id, item.activity_id, item.action, item.occurred_at, source)))
+    return valid, bad
+
+
+async def apply_items(runtime: ServiceRuntime, today: date, raw: list[Any], source: str) -> list[ItemResult]:
+    valid, bad = _validated(raw, source)
     results = await completions.record(runtime.db, today, valid) if valid else []
     return sorted([*results, *bad], key=lambda r: r.index)
+
+
+async def _record_together(key: tuple[Database, date], items: list[CompletionIn]) -> list[ItemResult]:
+    db, today = key
+    return await completions.record(db, today, list(enumerate(items)))
+
+
+# single completions sent at the same time are recorded together, one transaction per batch, in the order
+# they arrived, each answered with its own outcome once its batch committed (partnerhub.combine); two with the
+# same external id never share a batch, so the later one answers "already received" as it would alone
+SINGLE_COMPLETIONS: WriteBatches[tuple[Database, date], CompletionIn, ItemResult] = WriteBatches(_record_together)
+
+
+async def apply_one(runtime: ServiceRuntime, today: date, raw: dict[str, Any], source: str) -> ItemResult:
+    valid, bad = _validated([raw], source)
+    if bad:
+        return bad[0]
+    (_, item), = valid
+    result = await SINGLE_COMPLETIONS((runtime.db, today), item, apart=item.external_id)
+    return replace(result, index=0)
 
 
 @router.post(
@@ -82,7 +110,7 @@ async def post_completions(
         return summarise(await apply_items(runtime, today, batch, "api"), len(batch))
     if not isinstance(body, dict):
         raise Unprocessable("Send a completion object, or a batch.", slug="invalid-batch")
-    (result,) = await apply_items(runtime, today, [body], "api")
+    result = await apply_one(runtime, today, body, "api")
     if result.status == "rejected":
         raise Unprocessable(f"The completion was not accepted: {result.reason}", slug="completion-rejected")
     response.status_code = status.HTTP_200_OK if result.status == "duplicate" else status.HTTP_201_CREATED
