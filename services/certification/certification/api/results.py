@@ -15,15 +15,26 @@ from certification.api.schemas import ExamResultIn, ExamResultOut, ImportOut
 from certification.domain.rows import ResultRow
 from certification.settings import CertificationSettings
 from certification.use_cases import imports as imports_uc
-from certification.use_cases.results import Result, record_result
+from certification.use_cases.results import Outcome, Result, record_results
 from partnerhub.auth import Principal, require_roles
+from partnerhub.combine import WriteBatches
 from partnerhub.db.uow import Database
-from partnerhub.errors import Problem
+from partnerhub.errors import Problem, Unprocessable
 from partnerhub.inputs import UnsafeText, check_single_line
 from partnerhub.pagination import Page, paging
 from partnerhub.service import ServiceRuntime, database_of, runtime_of, settings_of, today_of
 
 router = APIRouter(prefix="/v1/exam-results", tags=["exam results"])
+
+
+async def _record_together(key: tuple[Database, date], rows: list[ResultRow]) -> list[Outcome]:
+    db, today = key
+    return await record_results(db, today, rows)
+
+
+# single results sent at the same time are recorded together, one transaction per batch, in arrival order; each
+# answers with its own outcome (201, a 200 replay, or its 422) once its batch committed (partnerhub.combine)
+SINGLE_RESULTS: WriteBatches[tuple[Database, date], ResultRow, Outcome] = WriteBatches(_record_together)
 Writers = Depends(require_roles("program_staff", "system"))
 UUID_PATTERN = r"^[0-9a-f-]{36}$"
 IMPORT_BODY = {
@@ -73,9 +84,11 @@ async def post_result(
     today: date = Depends(today_of),
     _: Principal = Writers,
 ) -> ExamResultOut:
-    result, created = await record_result(
-        db, today, ResultRow(body.external_id, body.cco_id, body.exam_number, body.taken_on, body.passed)
-    )
+    row = ResultRow(body.external_id, body.cco_id, body.exam_number, body.taken_on, body.passed)
+    outcome = await SINGLE_RESULTS((db, today), row, apart=row.external_id)
+    if isinstance(outcome, Unprocessable):
+        raise outcome
+    result, created = outcome
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"

@@ -1,4 +1,5 @@
-"""Exam results from outside systems (CE-1): one at a time, idempotent on the external id."""
+"""Exam results from outside systems (CE-1): one at a time (recorded together when they arrive together),
+idempotent on the external id."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from certification.domain.rows import ResultRow, RowError, check_taken_on
 from certification.tables import exam_results
 from certification.use_cases.badges import recompute
 from partnerhub.bus.contracts import ExamPassed
-from partnerhub.db.uow import Database
+from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.errors import Unprocessable
 
 
@@ -37,50 +38,73 @@ def result_of(row: Any) -> Result:
     )
 
 
-async def record_result(db: Database, today: date, row: ResultRow) -> tuple[Result, bool]:
-    """Record one result and recompute the person's badges; (result, created). A replay of the
-    external id returns the first result unchanged (created False).
+Outcome = tuple[Result, bool] | Unprocessable  # (result, created), or why it was refused
 
-    One connection, and the idempotency check is the INSERT itself (ON CONFLICT DO NOTHING): no row
-    inserted means the external id is known, and the first result is read in the same transaction.
+
+async def record_results(db: Database, today: date, rows: list[ResultRow]) -> list[Outcome]:
+    """Record results of distinct external ids in one transaction, in order; one outcome per row, as each
+    would have had alone (the API records the single results that arrive together this way).
+
+    A known external id answers with the first result, before any check (a replay answers as the first
+    time did); an unknown exam or a date after today is refused (CE-1); the others are inserted with
+    ``ON CONFLICT DO NOTHING``, so one recorded meanwhile by another writer is a replay too. Then each
+    owner's badges are recomputed once.
     """
+    outcomes: dict[int, Outcome] = {}
     async with db.uow(today=today) as uow:
         conn = uow.conn
         catalog = await repository.catalog_of(db, conn)
-        owner = await repository.resolve(conn, row.cco_id)
-        result = Result(
-            str(uuid.uuid4()), row.external_id, owner, row.cco_id, row.exam_number, row.taken_on, row.passed,
-            datetime.now(UTC),
-        )
-        inserted = await conn.execute(
-            db.insert_ignoring_duplicates(exam_results).values(
-                id=result.id,
-                external_id=result.external_id,
-                cco_id=owner,
-                original_cco_id=row.cco_id,
-                exam_number=row.exam_number,
-                taken_on=row.taken_on,
-                passed=row.passed,
-                import_id=None,
-                recorded_at=result.recorded_at,
-            )
-        )
-        if inserted.rowcount != 1:  # a replay, or a concurrent request with the same external id won
-            first = (await conn.execute(select(exam_results).where(exam_results.c.external_id == row.external_id))).first()
-            await uow.rollback()
-            assert first is not None
-            return result_of(first), False
-        # after the replay check, as before it (a replay answers as the first time did); raising rolls back
-        if row.exam_number not in catalog.exams:
-            raise Unprocessable(
-                f"Exam {row.exam_number} is not in the exam catalog.", slug="unknown-exam", exam_number=row.exam_number
-            )
-        try:
-            check_taken_on(row.taken_on, today)
-        except RowError as exc:
-            raise Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat()) from exc
-        if row.passed:
-            uow.emit(ExamPassed(cco_id=owner, exam_number=row.exam_number, passed_on=row.taken_on, result_id=result.id))
-        await recompute(uow, catalog, [owner], today)
+        ids = [row.external_id for row in rows]
+        first = {r.external_id: result_of(r) for r in await conn.execute(select(exam_results).where(exam_results.c.external_id.in_(ids)))}
+        fresh: list[tuple[int, ResultRow]] = []
+        for index, row in enumerate(rows):
+            if row.external_id in first:
+                outcomes[index] = (first[row.external_id], False)
+            elif (problem := _refusal(row, catalog.exams, today)) is not None:
+                outcomes[index] = problem
+            else:
+                fresh.append((index, row))
+        if fresh:
+            owners = await repository.resolve_many(conn, {row.cco_id for _, row in fresh})
+            await _insert(uow, fresh, outcomes, owners)
+            await recompute(uow, catalog, sorted({o[0].cco_id for i, o in outcomes.items() if isinstance(o, tuple) and o[1]}), today)
         await uow.commit()
-    return result, True
+    return [outcomes[index] for index in range(len(rows))]
+
+
+def _refusal(row: ResultRow, exams: Any, today: date) -> Unprocessable | None:
+    if row.exam_number not in exams:
+        return Unprocessable(
+            f"Exam {row.exam_number} is not in the exam catalog.", slug="unknown-exam", exam_number=row.exam_number
+        )
+    try:
+        check_taken_on(row.taken_on, today)
+    except RowError as exc:
+        return Unprocessable(str(exc), slug="invalid-exam-date", taken_on=row.taken_on.isoformat())
+    return None
+
+
+async def _insert(uow: UnitOfWork, fresh: list[tuple[int, ResultRow]], outcomes: dict[int, Outcome], owners: dict[str, str]) -> None:
+    conn, now = uow.conn, datetime.now(UTC)
+    made = {
+        index: Result(str(uuid.uuid4()), row.external_id, owners[row.cco_id], row.cco_id, row.exam_number, row.taken_on, row.passed, now)
+        for index, row in fresh
+    }
+    values = [
+        {"id": r.id, "external_id": r.external_id, "cco_id": r.cco_id, "original_cco_id": r.original_cco_id,
+         "exam_number": r.exam_number, "taken_on": r.taken_on, "passed": r.passed, "import_id": None, "recorded_at": now}
+        for r in made.values()
+    ]
+    stmt = uow.db.insert_ignoring_duplicates(exam_results).values(values).returning(exam_results.c.external_id)
+    inserted = set((await conn.execute(stmt)).scalars())
+    raced = [r.external_id for r in made.values() if r.external_id not in inserted]
+    won = {}
+    if raced:  # another writer recorded these meanwhile: replays of theirs
+        won = {r.external_id: result_of(r) for r in await conn.execute(select(exam_results).where(exam_results.c.external_id.in_(raced)))}
+    for index, result in made.items():
+        if result.external_id in inserted:
+            outcomes[index] = (result, True)
+            if result.passed:
+                uow.emit(ExamPassed(cco_id=result.cco_id, exam_number=result.exam_number, passed_on=result.taken_on, result_id=result.id))
+        else:
+            outcomes[index] = (won[result.external_id], False)

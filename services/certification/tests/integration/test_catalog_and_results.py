@@ -241,3 +241,36 @@ async def test_ce1_ce4_a_replica_sees_the_catalog_another_replica_changed(system
         assert (await h.result(here, "r-3", "cy", "N1", "2020-05-03")).status_code == 201
         achieved = await h.events(here, "certification.badge.achieved.v1", "cy")
         assert {(e["certification"], e["requirements_version"]) for e in achieved} == {("CCNX", 1), ("CCNA", 2)}
+
+
+async def test_ce1_ce3_concurrent_single_results_are_combined_and_each_answers_as_alone(system_factory, h) -> None:
+    """Single exam results sent at the same time are recorded together (issue 19); each answers as it would
+    alone: 201, a 200 replay of the first for a repeated external id, or its own 422, and every badge once."""
+    import asyncio
+
+    from certification.api.results import SINGLE_RESULTS
+
+    async with system_factory(SERVICE, start_date="2020-06-01") as system:
+        await h.catalog(system)
+        before = (SINGLE_RESULTS.batches, SINGLE_RESULTS.items)
+        people = [f"p{i}" for i in range(12)]
+        sent = []
+        for person in people:
+            sent += [(f"{person}-a", person, "A1", "2020-05-01"), (f"{person}-a", person, "A1", "2020-05-01"),  # a replay
+                     (f"{person}-d", person, "D1", "2020-05-02")]
+        sent += [("bad-exam", "p0", "ZZ9", "2020-05-01"), ("bad-date", "p1", "A1", "2020-06-02")]
+        answers = await asyncio.gather(*(h.result(system, *s) for s in sent))
+        for k, person in enumerate(people):
+            a, a_again, d = answers[3 * k : 3 * k + 3]
+            assert sorted([a.status_code, a_again.status_code]) == [200, 201], (a.text, a_again.text)
+            assert a.json()["id"] == a_again.json()["id"]  # the replay is the first result
+            assert d.status_code == 201, d.text
+        assert answers[-2].status_code == 422 and "not in the exam catalog" in answers[-2].text
+        assert answers[-1].status_code == 422 and "after today" in answers[-1].text
+        for person in people:
+            achieved = await h.events(system, "certification.badge.achieved.v1", person)
+            assert sorted(e["certification"] for e in achieved) == ["CCDA", "CCNA"], (person, achieved)
+            assert len(await h.events(system, "certification.exam.passed.v1", person)) == 2
+        batches, items = SINGLE_RESULTS.batches - before[0], SINGLE_RESULTS.items - before[1]
+        assert items == len(sent) and batches < items  # really recorded together
+        assert len(SINGLE_RESULTS) == 0
