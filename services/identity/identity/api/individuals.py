@@ -18,13 +18,19 @@ from identity.api.schemas import (
     MergeOut,
 )
 from identity.domain import BE_GEO_ID_PATTERN, CCO_ID_PATTERN
+from identity.use_cases.individuals import NewIndividual, register_individuals
+from identity.use_cases.records import Individual
 from partnerhub.auth import Principal, current_principal, require_roles
+from partnerhub.combine import WriteBatches
 from partnerhub.db.uow import Database
-from partnerhub.errors import Forbidden
+from partnerhub.errors import Conflict, Forbidden
 from partnerhub.policy import may_make_staff
 from partnerhub.service import database_of, today_of
 
 router = APIRouter(prefix="/v1/individuals", tags=["individuals"])
+# registrations sent at the same time are written together, one transaction per batch, in arrival order; each
+# answers as alone (201, or 409 for a taken ID) once its batch committed (partnerhub.combine)
+REGISTRATIONS: WriteBatches[Database, NewIndividual, Individual | Conflict] = WriteBatches(register_individuals)
 NOT_THEIRS = {403: {"description": "the caller may see this person but is neither them nor program staff"}}
 CcoIdPath = Path(pattern=CCO_ID_PATTERN, description="a CCO ID (a retired one resolves to its survivor)")
 BeGeoIdPath = Path(pattern=BE_GEO_ID_PATTERN, description="a BE GEO ID")
@@ -50,10 +56,11 @@ async def register_individual(
 ) -> IndividualOut:
     if body.program_staff and not may_make_staff(principal):
         raise Forbidden("Only program staff may create program staff; a system client never can.")
-    individual = await use_cases.register_individual(
-        db, cco_id=body.cco_id, name=body.name, email=str(body.email), program_staff=body.program_staff
-    )
-    return _out(individual)
+    new = NewIndividual(body.cco_id, body.name, str(body.email), body.program_staff)
+    outcome = await REGISTRATIONS(db, new, apart=new.cco_id)
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return _out(outcome)
 
 
 @router.get("/{cco_id}", summary="A profile (self, the admins of their partner, program staff, systems)")

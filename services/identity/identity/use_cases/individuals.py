@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from identity.domain import normalise_email
 from identity.tables import individuals
@@ -19,28 +19,49 @@ def _taken(cco_id: str) -> Conflict:
     return Conflict(f"CCO ID {cco_id} is already registered.", slug="cco-id-taken", cco_id=cco_id)
 
 
+@dataclass(frozen=True)
+class NewIndividual:
+    cco_id: str
+    name: str
+    email: str
+    program_staff: bool = False
+
+
 async def register_individual(
     db: Database, *, cco_id: str, name: str, email: str, program_staff: bool = False
 ) -> Individual:
+    (outcome,) = await register_individuals(db, [NewIndividual(cco_id, name, email, program_staff)])
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+async def register_individuals(db: Database, people: list[NewIndividual]) -> list[Individual | Conflict]:
+    """Register people in one transaction, in order; each outcome as alone: the individual, or the conflict of
+    an ID already registered (or retired). No look-up first: the primary key refuses a taken ID in the same
+    statement (ON CONFLICT DO NOTHING … RETURNING says which were new)."""
+    now = datetime.now(UTC)
+    made = [Individual(p.cco_id, p.name, p.email, p.program_staff, now) for p in people]
     async with db.uow() as uow:
-        # no look-up first: the primary key refuses a taken (or retired) ID in the same statement
-        individual = Individual(cco_id, name, email, program_staff, datetime.now(UTC))
-        try:
-            await uow.conn.execute(
-                individuals.insert().values(
-                    cco_id=cco_id,
-                    name=name,
-                    email=email,
-                    email_normalized=normalise_email(email),
-                    program_staff=program_staff,
-                    registered_at=individual.registered_at,
-                )
-            )
-        except IntegrityError as exc:
-            raise _taken(cco_id) from exc
-        uow.emit(IndividualRegistered(cco_id=cco_id, name=name, email=email, program_staff=program_staff))
+        rows = [
+            {"cco_id": i.cco_id, "name": i.name, "email": i.email, "email_normalized": normalise_email(i.email),
+             "program_staff": i.program_staff, "registered_at": now}
+            for i in made
+        ]
+        stmt = db.insert_ignoring_duplicates(individuals).values(rows).returning(individuals.c.cco_id)
+        new = set((await uow.conn.execute(stmt)).scalars())
+        outcomes: list[Individual | Conflict] = []
+        for individual in made:
+            if individual.cco_id in new:
+                new.discard(individual.cco_id)  # the same ID twice: the second is taken
+                uow.emit(IndividualRegistered(
+                    cco_id=individual.cco_id, name=individual.name, email=individual.email, program_staff=individual.program_staff
+                ))
+                outcomes.append(individual)
+            else:
+                outcomes.append(_taken(individual.cco_id))
         await uow.commit()
-    return individual
+    return outcomes
 
 
 async def get_individual(db: Database, cco_id: str) -> Individual:

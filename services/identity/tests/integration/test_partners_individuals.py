@@ -131,3 +131,32 @@ async def test_unknown_ids_answer_404(identity) -> None:
             assert r.status_code == 404, path
         r = await api.http.put("/v1/partners/999/members/nobody", headers=api.staff())
         assert r.status_code == 404
+
+
+async def test_id1_concurrent_registrations_are_combined_and_each_answers_as_alone(identity) -> None:
+    """Registrations sent at the same time are written together (issue 19); each answers as it would alone:
+    201, or 409 for an ID taken before or by the same ID sent twice at once; one event per person."""
+    import asyncio
+
+    from identity.api.individuals import REGISTRATIONS
+
+    async with identity() as api:
+        await api.person("taken")
+        before = (REGISTRATIONS.batches, REGISTRATIONS.items)
+        ids = [f"c{i}" for i in range(15)]
+        bodies = [{"cco_id": c, "name": f"Person {c}", "email": f"{c}@example.com"} for c in ids]
+        bodies += [{"cco_id": "c0", "name": "Again", "email": "again@example.com"},
+                   {"cco_id": "taken", "name": "T", "email": "t@example.com"}]
+        answers = await asyncio.gather(
+            *(api.http.post("/v1/individuals", json=b, headers=api.staff()) for b in bodies)
+        )
+        first, again = answers[0], answers[len(ids)]
+        assert sorted([first.status_code, again.status_code]) == [201, 409]
+        assert answers[-1].status_code == 409 and answers[-1].json()["type"].endswith("cco-id-taken")
+        assert all(r.status_code == 201 for r in answers[1 : len(ids)])
+        registered = await api.events(IndividualRegistered)
+        assert sorted(e.cco_id for e in registered) == sorted(["taken", *ids])
+        assert await api.count(individuals) == len(ids) + 1
+        batches, items = REGISTRATIONS.batches - before[0], REGISTRATIONS.items - before[1]
+        assert items == len(bodies) and batches < items
+        assert len(REGISTRATIONS) == 0
