@@ -3,7 +3,8 @@
 A round claims due rows (``pending`` whose time has come, or ``sending`` whose lease ran
 out after a crash), marks them ``sending`` with ``attempts + 1`` and a lease and commits
 that *before* any SMTP attempt; then it sends them (bounded by the SMTP connection pool)
-and records each outcome: ``sent``; ``pending`` again with a backoff after a 4xx, a
+and records each outcome as soon as its mail is sent (the outcomes of one moment in one commit), before
+that connection takes the next mail, so a crash repeats at most one mail per SMTP connection: ``sent``; ``pending`` again with a backoff after a 4xx, a
 connection error or an unknown address; ``failed`` after a 5xx for that recipient or a
 header trick. An outcome is written only while the row is still ours (same attempt), so a
 slow sender whose lease ran out never overwrites a newer attempt.
@@ -25,6 +26,7 @@ from notify.rendering import Templates
 from notify.settings import NotifySettings
 from notify.tables import deliveries
 from partnerhub import faults
+from partnerhub.combine import WriteBatches
 from partnerhub.db.uow import Database
 from partnerhub.logging import get_logger
 
@@ -51,6 +53,10 @@ class MailSender:
         self.sender: Sender = parse_sender(settings.mail_from)
         self.templates = Templates()
         self.lease = timedelta(seconds=settings.sending_lease_seconds)
+        self._slots = asyncio.Semaphore(settings.smtp_connections)
+        # each outcome is recorded as soon as its mail is sent: the outcomes that come in while one record
+        # commits are written together in the next (group commit), not a whole round's at its end
+        self._outcomes: WriteBatches[None, Outcome, None] = WriteBatches(self._record_batch, max_items=500, in_flight=1)
 
     async def run_forever(self) -> None:
         failures = 0
@@ -77,9 +83,18 @@ class MailSender:
             return 0
         async with self.db.engine.connect() as conn:
             known = await projections.addresses(conn, {r.recipient for r in rows if r.recipient})
-        outcomes = await asyncio.gather(*(self._attempt(row, known) for row in rows))
-        await self._record(outcomes)
+        done = await asyncio.gather(*(self._attempt_and_record(row, known) for row in rows), return_exceptions=True)
+        failed = [d for d in done if isinstance(d, BaseException)]
+        if failed:  # the database went away while recording: those rows are sent again once their lease ends
+            raise failed[0]
         return len(rows)
+
+    async def _attempt_and_record(self, row: Any, known: dict[str, projections.Address]) -> None:
+        """One mail, and its outcome committed before its slot takes the next: at most ``smtp_connections``
+        mails are ever between "the SMTP server has it" and "the log says so" (what a crash can repeat)."""
+        async with self._slots:
+            outcome = await self._attempt(row, known)
+            await self._outcomes(None, outcome)
 
     async def _claim(self) -> list[Any]:
         now = datetime.now(UTC)
@@ -127,6 +142,10 @@ class MailSender:
         delay = backoff_seconds(attempts, self.settings.retry_base_seconds, self.settings.retry_max_seconds)
         later = datetime.now(UTC) + timedelta(seconds=delay)
         return Outcome(id_, attempts, "pending", error, to, subject, next_attempt_at=later)
+
+    async def _record_batch(self, _key: None, outcomes: list[Outcome]) -> list[None]:
+        await self._record(outcomes)
+        return [None] * len(outcomes)
 
     async def _record(self, outcomes: list[Outcome]) -> None:
         now = datetime.now(UTC)
