@@ -25,7 +25,8 @@ from partnerhub.db.uow import UnitOfWork
 from partnerhub.mirrors.identity import IdentityMirror
 
 MIRROR = IdentityMirror(
-    IDENTITY, keep=("name", "program_staff"), after_change=people_changes.after_change, rekey=people_changes.rekey
+    IDENTITY, keep=("name", "program_staff"), after_change=people_changes.after_change, rekey=people_changes.rekey,
+    after_changes=people_changes.after_changes,
 )
 
 

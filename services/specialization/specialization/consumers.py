@@ -9,7 +9,7 @@ from specialization.tables import IDENTITY
 from specialization.use_cases import projections as p
 
 # identity's memberships, planned leaves and merges: the platform's identity mirror, with specialization's hooks
-MIRROR = IdentityMirror(IDENTITY, leaves=True, after_change=p.after_change, rekey=p.rekey)
+MIRROR = IdentityMirror(IDENTITY, leaves=True, after_change=p.after_change, rekey=p.rekey, after_changes=p.after_changes)
 
 
 async def on_exam_passed(uow: UnitOfWork, event: c.ExamPassed) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry.trace import Tracer
@@ -25,7 +26,24 @@ from partnerhub.tracing import consuming
 log = get_logger(__name__)
 
 EventHandler = Callable[[UnitOfWork, Any], Awaitable[None]]
-Subscriptions = Mapping[type[Event], EventHandler]
+ManyHandler = Callable[[UnitOfWork, list[tuple[Envelope, Any]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A handler that can also apply, set-based, a run of consecutive events of one batch: ``many`` gets
+    them as (envelope, event) pairs in arrival order and must leave what ``one`` applied one after another
+    would. Events of different types may share a ``many`` (the identity mirror's profiles and memberships):
+    any event of another handler between them ends the run. Called like a plain handler, it is ``one``."""
+
+    one: EventHandler
+    many: ManyHandler
+
+    async def __call__(self, uow: UnitOfWork, event: Any) -> None:
+        await self.one(uow, event)
+
+
+Subscriptions = Mapping[type[Event], EventHandler | Batched]
 
 
 class UnknownEventType(ValueError):
@@ -65,6 +83,7 @@ class EventConsumer:
             if entry is None:
                 raise UnknownEventType(f"{service} has no handler for {envelope.type}")
             cls, handler = entry
+            handler = handler.one if isinstance(handler, Batched) else handler
             event = cls.model_validate(envelope.payload)
             started = time.perf_counter()
             try:
@@ -104,17 +123,30 @@ class EventConsumer:
         applied: list[Envelope] = []
         async with self.db.uow(today=self.today, settings=self.settings) as uow:
             fresh = await uow.claim_inbox_many(envelopes)
+            run: list[tuple[Envelope, Any]] = []  # consecutive events of one Batched handler, not applied yet
+            run_many: ManyHandler | None = None
             for envelope, event, handler in entries:
                 if str(envelope.id) not in fresh:
                     self.metrics.duplicates.labels(service, envelope.type).inc()
                     continue
                 fresh.discard(str(envelope.id))  # the same event twice in one batch applies once
-                uow.message = envelope
-                with log_context(
-                    correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type, service=service
-                ), consuming(self.tracer, envelope, service):
-                    await handler(uow, event)
+                many = handler.many if isinstance(handler, Batched) else None
+                if run and run_many is not None and many != run_many:
+                    await self._apply_run(uow, run_many, run)
+                    run = []
+                if many is not None:
+                    run.append((envelope, event))
+                    run_many = many
+                else:
+                    uow.message = envelope
+                    with log_context(
+                        correlation_id=envelope.correlation_id, event_id=str(envelope.id), event_type=envelope.type,
+                        service=service,
+                    ), consuming(self.tracer, envelope, service):
+                        await handler(uow, event)
                 applied.append(envelope)
+            if run and run_many is not None:
+                await self._apply_run(uow, run_many, run)
             faults.point("consumer.in_transaction", len(envelopes))
             await uow.commit()
         faults.point("consumer.after_commit", len(envelopes))
@@ -123,6 +155,21 @@ class EventConsumer:
             self.metrics.consumed.labels(service, envelope.type).inc()
             self.metrics.handler_latency.labels(service, envelope.type).observe(elapsed)
         log.info("events applied", count=len(applied), skipped=len(envelopes) - len(applied), service=service)
+
+
+    async def _apply_run(self, uow: UnitOfWork, many: ManyHandler, run: list[tuple[Envelope, Any]]) -> None:
+        """A run of one Batched handler in one call; each event still gets its consumer span, and what the
+        handler emits carries the last event's trace and correlation."""
+        service = self.db.producer
+        for envelope, _ in run[:-1]:
+            with consuming(self.tracer, envelope, service):
+                pass
+        last = run[-1][0]
+        uow.message = last
+        with log_context(
+            correlation_id=last.correlation_id, event_id=str(last.id), event_type=last.type, service=service, run=len(run)
+        ), consuming(self.tracer, last, service):
+            await many(uow, run)
 
 
 def known_types() -> list[str]:

@@ -55,7 +55,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.bus import contracts as c
-from partnerhub.bus.envelope import Event
+from partnerhub.bus.consumer import Batched
+from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.lookups import CHUNK, chunks, survivor_of, survivors_of
 from partnerhub.db.platform import NAMING_CONVENTION
 from partnerhub.db.types import UtcDateTime
@@ -202,6 +203,9 @@ class IdentityMirror:
     leaves: bool = False
     after_change: Callable[[UnitOfWork, Change], Awaitable[None]] | None = None
     rekey: Callable[[UnitOfWork, Merge], Awaitable[None]] | None = None
+    # the changes of a run of profile and membership events applied together (``apply_many``), at once;
+    # without it, ``after_change`` for each in turn
+    after_changes: Callable[[UnitOfWork, list[Change]], Awaitable[None]] | None = None
     _keep: tuple[str, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
@@ -210,12 +214,20 @@ class IdentityMirror:
             raise ValueError(f"the mirror keeps only {PROFILE_FIELDS}, not {sorted(unknown)}")
         self._keep = tuple(f for f in PROFILE_FIELDS if f in (self.keep or ()))
 
-    def subscriptions(self) -> Mapping[type[Event], Callable[[UnitOfWork, Any], Awaitable[None]]]:
-        subs: dict[type[Event], Callable[[UnitOfWork, Any], Awaitable[None]]] = {c.IndividualMerged: self.on_merged}
+    def subscriptions(self) -> Mapping[type[Event], Callable[[UnitOfWork, Any], Awaitable[None]] | Batched]:
+        """The handlers; profiles and memberships that arrive together are applied together (``apply_many``),
+        merges and planned leaves one by one, each ending such a run."""
+        subs: dict[type[Event], Callable[[UnitOfWork, Any], Awaitable[None]] | Batched] = {c.IndividualMerged: self.on_merged}
         if self.keep is not None:
-            subs |= {c.IndividualRegistered: self.on_profile, c.IndividualUpdated: self.on_profile}
+            subs |= {
+                c.IndividualRegistered: Batched(self.on_profile, self.apply_many),
+                c.IndividualUpdated: Batched(self.on_profile, self.apply_many),
+            }
         if self.memberships:
-            subs |= {c.MembershipStarted: self.on_membership_started, c.MembershipEnded: self.on_membership_ended}
+            subs |= {
+                c.MembershipStarted: Batched(self.on_membership_started, self.apply_many),
+                c.MembershipEnded: Batched(self.on_membership_ended, self.apply_many),
+            }
         if self.leaves:
             subs |= {c.LeavePlanned: self.on_leave, c.LeaveCancelled: self.on_leave}
         return subs
@@ -224,19 +236,69 @@ class IdentityMirror:
         if self.after_change is not None:
             await self.after_change(uow, change)
 
+    async def _changed_many(self, uow: UnitOfWork, changes: list[Change]) -> None:
+        if self.after_changes is not None:
+            if changes:
+                await self.after_changes(uow, changes)
+            return
+        for change in changes:
+            await self._changed(uow, change)
+
+    # a run of profiles and memberships ------------------------------------------------------------
+    async def apply_many(self, uow: UnitOfWork, items: list[tuple[Envelope, Any]]) -> None:
+        """Profile and membership events that arrived together, in a few statements whatever their number:
+        one survivor lookup, the people locked once (in CCO ID order), each profile by its time, the starts
+        in one insert and the ends in one upsert, then the service's hook once. The same state as one by one:
+        profiles go by ``occurred_at``; a start never overwrites an end and an end applies whether or not its
+        start is there (ID-3), so starts and ends commute, and ends of one stint keep their order."""
+        t, conn = self.tables, uow.conn
+        profiles = [(env, e) for env, e in items if isinstance(e, c.IndividualRegistered | c.IndividualUpdated)]
+        stints = [e for _, e in items if isinstance(e, c.MembershipStarted | c.MembershipEnded)]
+        survivors = await t.resolve_many(conn, {e.cco_id for e in stints}) if stints else {}
+        await t.lock(uow, {e.cco_id for _, e in profiles} | set(survivors.values()))
+        changes: list[Change] = []
+        for envelope, e in profiles:
+            if await self._store_profile(uow, e, envelope.occurred_at):
+                changes.append(Change("profile", (e.cco_id,), e))
+        m = t.memberships
+        starts = [
+            {"cco_id": survivors[e.cco_id], "be_geo_id": e.be_geo_id, "started_on": e.started_on, "ended_on": None}
+            for e in stints if isinstance(e, c.MembershipStarted)
+        ]
+        ends = [
+            {"cco_id": survivors[e.cco_id], "be_geo_id": e.be_geo_id, "started_on": e.started_on, "ended_on": e.ended_on}
+            for e in stints if isinstance(e, c.MembershipEnded)
+        ]
+        if starts:
+            await conn.execute(uow.db.insert_ignoring_duplicates(m), starts)
+        if ends:
+            upsert = uow.db.insert(m)
+            await conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["cco_id", "be_geo_id", "started_on"], set_={"ended_on": upsert.excluded.ended_on}
+                ),
+                ends,
+            )
+        changes += [Change("membership", (survivors[e.cco_id],), e, be_geo_id=e.be_geo_id) for e in stints]
+        await self._changed_many(uow, changes)
+
     # profiles --------------------------------------------------------------------------------------
     async def on_profile(self, uow: UnitOfWork, e: c.IndividualRegistered | c.IndividualUpdated) -> None:
         """The latest profile wins by ``occurred_at``, whatever the arrival order."""
-        people, at = self.tables.people, uow.occurred_at
         await self.tables.lock(uow, [e.cco_id])
+        if await self._store_profile(uow, e, uow.occurred_at):
+            await self._changed(uow, Change("profile", (e.cco_id,), e))
+
+    async def _store_profile(self, uow: UnitOfWork, e: c.IndividualRegistered | c.IndividualUpdated, at: datetime) -> bool:
+        """Keep the fields of the profile of ``at`` unless a later one is kept (the caller holds the lock)."""
+        people = self.tables.people
         values = {f: getattr(e, f) for f in self._keep} | {"as_of": at, "updated_at": datetime.now(UTC)}
         changed = await uow.conn.execute(
             update(people)
             .where(people.c.cco_id == e.cco_id, or_(people.c.as_of.is_(None), people.c.as_of <= at))
             .values(**values)
         )
-        if changed.rowcount:
-            await self._changed(uow, Change("profile", (e.cco_id,), e))
+        return bool(changed.rowcount)
 
     # memberships (ID-3) ----------------------------------------------------------------------------
     async def on_membership_started(self, uow: UnitOfWork, e: c.MembershipStarted) -> None:

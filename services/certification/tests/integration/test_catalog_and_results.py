@@ -260,7 +260,7 @@ async def test_ce1_ce3_concurrent_single_results_are_combined_and_each_answers_a
                      (f"{person}-d", person, "D1", "2020-05-02")]
         sent += [("bad-exam", "p0", "ZZ9", "2020-05-01"), ("bad-date", "p1", "A1", "2020-06-02")]
         answers = await asyncio.gather(*(h.result(system, *s) for s in sent))
-        for k, person in enumerate(people):
+        for k in range(len(people)):
             a, a_again, d = answers[3 * k : 3 * k + 3]
             assert sorted([a.status_code, a_again.status_code]) == [200, 201], (a.text, a_again.text)
             assert a.json()["id"] == a_again.json()["id"]  # the replay is the first result

@@ -21,8 +21,14 @@ from partnerhub.mirrors.identity import Change, Merge
 
 
 async def after_change(uow: UnitOfWork, change: Change) -> None:
-    if change.kind in ("membership", "merge"):
-        await ledger.reconcile_people(uow, change.cco_ids)
+    await after_changes(uow, [change])
+
+
+async def after_changes(uow: UnitOfWork, changes: list[Change]) -> None:
+    """The people of the changes' memberships and merges, reconciled together."""
+    people = {cco_id for change in changes if change.kind in ("membership", "merge") for cco_id in change.cco_ids}
+    if people:
+        await ledger.reconcile_people(uow, sorted(people))
 
 
 async def rekey(uow: UnitOfWork, merge: Merge) -> None:

@@ -220,6 +220,17 @@ async def after_change(uow: UnitOfWork, change: Change) -> None:
         await leaves.warn_leaving(uow, person, change.be_geo_id, change.leaves_on, today)
 
 
+async def after_changes(uow: UnitOfWork, changes: list[Change]) -> None:
+    """Memberships that changed together: their people's role holdings recomputed at once (SP-14); a leave or a
+    merge as ``after_change`` has it."""
+    people = sorted({change.cco_ids[0] for change in changes if change.kind == "membership"})
+    if people:
+        await compliance.refresh_people(uow, people, await uow.today())
+    for change in changes:
+        if change.kind in ("leave", "merge"):
+            await after_change(uow, change)
+
+
 def _better(a: Row[Any], b: Row[Any]) -> bool:
     """The badge record that lasts longer (then the later achievement) wins a merge."""
     def end(x: Row[Any]) -> date:
