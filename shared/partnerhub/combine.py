@@ -14,12 +14,15 @@ into the next batch, and hands each request its own item's result once the batch
   still commit (the consumer's batches do the same).
 
 ``apply(key, items)`` must return one result per item, in order, applying them in that order; ``key``
-holds what the items of a batch share (the database, the business date).
+holds what the items of a batch share (the database, the business date). Each write keeps its request's
+context: ``batch_contexts()`` gives them, in the items' order, to the unit of work (``UnitOfWork.attribute``),
+so an event a write causes carries its own request's correlation id and trace, not the batch's first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -34,6 +37,15 @@ class _Pending(Generic[I, R]):
     item: I
     apart: Hashable | None
     future: asyncio.Future[R]
+    context: contextvars.Context  # the request's (its correlation id, its span)
+
+
+_CONTEXTS: contextvars.ContextVar[list[contextvars.Context] | None] = contextvars.ContextVar("batch_contexts", default=None)
+
+
+def batch_contexts() -> list[contextvars.Context] | None:
+    """While a batch is applied: each item's request context, in the items' order; otherwise None."""
+    return _CONTEXTS.get()
 
 
 @dataclass
@@ -59,7 +71,7 @@ class WriteBatches(Generic[K, I, R]):
 
     async def __call__(self, key: K, item: I, *, apart: Hashable | None = None) -> R:
         queue = self._queues.setdefault(key, _Queue())
-        pending = _Pending(item, apart, asyncio.get_running_loop().create_future())
+        pending = _Pending(item, apart, asyncio.get_running_loop().create_future(), contextvars.copy_context())
         queue.waiting.append(pending)
         self._start(key, queue)
         # shielded: a request that goes away does not take the others' batch with it
@@ -91,6 +103,7 @@ class WriteBatches(Generic[K, I, R]):
         self.batches += 1
         self.items += len(batch)
         try:
+            _CONTEXTS.set([p.context for p in batch])  # this task's own context: the batch's
             results = await self.apply(key, [p.item for p in batch])
         except Exception as exc:
             if len(batch) == 1:
@@ -98,6 +111,7 @@ class WriteBatches(Generic[K, I, R]):
                 return
             for pending in batch:  # each on its own: a failure belongs to its write alone
                 try:
+                    _CONTEXTS.set([pending.context])
                     (result,) = await self.apply(key, [pending.item])
                 except Exception as alone:
                     _settle(pending, alone)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from partnerhub.bus.envelope import Envelope, Event
+from partnerhub.combine import batch_contexts
 from partnerhub.db.engine import WRITE_OPTION, dialect_of
 from partnerhub.tracing import current_trace_context
 
@@ -133,6 +135,10 @@ class Database:
         await self.engine.dispose()
 
 
+def _person_of(event: Event) -> Hashable:
+    return getattr(event, "cco_id", None)
+
+
 class UnitOfWork:
     """``async with db.uow() as uow: …; uow.emit(event); await uow.commit()``.
 
@@ -150,6 +156,9 @@ class UnitOfWork:
         self.settings = settings
         self.events: list[Envelope] = []
         self.message: Envelope | None = None  # the event being consumed, if any
+        # a group commit's writes: each person's request context, for the events about them (``attribute``)
+        self.contexts: dict[Hashable, contextvars.Context] = {}
+        self._key_of: Callable[[Event], Hashable] = _person_of
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
         self._done = False
@@ -181,8 +190,24 @@ class UnitOfWork:
             if self._conn is not None:
                 await self._conn.close()
 
+    def attribute(self, keys: Sequence[Hashable], key_of: Callable[[Event], Hashable] | None = None) -> None:
+        """In a group commit (``partnerhub.combine``): ``keys[i]`` says what the batch's i-th write is about (by
+        default its person: an event's ``cco_id``; ``key_of`` reads the same key from an event). An event with
+        one of these keys then carries that write's request context (its correlation id and trace)."""
+        contexts = batch_contexts()
+        if key_of is not None:
+            self._key_of = key_of
+        for key, context in zip(keys, contexts or (), strict=False):
+            self.contexts.setdefault(key, context)
+
     def emit(self, event: Event, *, key: str | None = None) -> Envelope:
         """Record an event; it is written to the outbox on commit, in the same transaction."""
+        context = self.contexts.get(self._key_of(event)) if self.contexts else None
+        if context is not None:
+            return context.run(self._emit, event, key)
+        return self._emit(event, key)
+
+    def _emit(self, event: Event, key: str | None) -> Envelope:
         correlation = self.message.correlation_id if self.message else None
         envelope = Envelope.wrap(
             event, producer=self.db.producer, correlation_id=correlation, key=key, trace_context=current_trace_context()

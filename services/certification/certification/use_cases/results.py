@@ -66,6 +66,7 @@ async def record_results(db: Database, today: date, rows: list[ResultRow]) -> li
                 fresh.append((index, row))
         if fresh:
             owners = await repository.resolve_many(conn, {row.cco_id for _, row in fresh})
+            uow.attribute([owners.get(row.cco_id, row.cco_id) for row in rows])  # each result's events: its request's
             await _insert(uow, fresh, outcomes, owners)
             await recompute(uow, catalog, sorted({o[0].cco_id for i, o in outcomes.items() if isinstance(o, tuple) and o[1]}), today)
         await uow.commit()

@@ -43,6 +43,7 @@ async def register_individuals(db: Database, people: list[NewIndividual]) -> lis
     now = datetime.now(UTC)
     made = [Individual(p.cco_id, p.name, p.email, p.program_staff, now) for p in people]
     async with db.uow() as uow:
+        uow.attribute([i.cco_id for i in made])  # each registration's event carries its own request's correlation
         rows = [
             {"cco_id": i.cco_id, "name": i.name, "email": i.email, "email_normalized": normalise_email(i.email),
              "program_staff": i.program_staff, "registered_at": now}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from identity.tables import individuals, partners
 from partnerhub.bus.contracts import IndividualRegistered, IndividualUpdated, PartnerRegistered
+from partnerhub.bus.envelope import Envelope
 
 
 async def test_id1_register_partner_and_read_it(identity) -> None:
@@ -147,8 +150,9 @@ async def test_id1_concurrent_registrations_are_combined_and_each_answers_as_alo
         bodies = [{"cco_id": c, "name": f"Person {c}", "email": f"{c}@example.com"} for c in ids]
         bodies += [{"cco_id": "c0", "name": "Again", "email": "again@example.com"},
                    {"cco_id": "taken", "name": "T", "email": "t@example.com"}]
-        answers = await asyncio.gather(
-            *(api.http.post("/v1/individuals", json=b, headers=api.staff()) for b in bodies)
+        answers = await asyncio.gather(  # each request with a correlation id of its own
+            *(api.http.post("/v1/individuals", json=b, headers=api.staff() | {"X-Correlation-ID": f"req-{k}"})
+              for k, b in enumerate(bodies))
         )
         first, again = answers[0], answers[len(ids)]
         assert sorted([first.status_code, again.status_code]) == [201, 409]
@@ -160,3 +164,10 @@ async def test_id1_concurrent_registrations_are_combined_and_each_answers_as_alo
         batches, items = REGISTRATIONS.batches - before[0], REGISTRATIONS.items - before[1]
         assert items == len(bodies) and batches < items
         assert len(REGISTRATIONS) == 0
+        # written together, yet each event carries the correlation id of the request that caused it
+        outbox = api.runtime.db.outbox
+        async with api.runtime.db.engine.connect() as conn:
+            envelopes = [Envelope.model_validate(r) for r in (await conn.execute(select(outbox.c.envelope))).scalars()]
+        correlation = {e.payload["cco_id"]: e.correlation_id for e in envelopes if e.type == IndividualRegistered.TYPE}
+        first_of_c0 = "req-0" if first.status_code == 201 else f"req-{len(ids)}"
+        assert correlation == {"taken": correlation["taken"], "c0": first_of_c0} | {c: f"req-{k}" for k, c in enumerate(ids) if k}

@@ -83,6 +83,11 @@ async def record_in(uow: UnitOfWork, items: Items, today: date) -> list[ItemResu
     library = await published_activities(uow.conn, {i.activity_id for _, i in fresh})
     checked = _acceptable(fresh, library, today, results)
     survivors = await ledger.resolve(uow, {i.cco_id for _, i in checked})
+    # a group commit of single completions: the events of a person's activity carry the request's correlation
+    uow.attribute(
+        [(survivors.get(i.cco_id, i.cco_id), i.activity_id) for _, i in sorted(items, key=lambda pair: pair[0])],
+        key_of=_person_and_activity,
+    )
     await ledger.lock_people(uow, survivors.values())
     accepted = await _not_received_before(uow, checked, results)
     if accepted:
@@ -96,6 +101,10 @@ async def record_in(uow: UnitOfWork, items: Items, today: date) -> list[ItemResu
         entry_of = _entries(accepted, library, survivors, results)
         await _earn(uow, entry_of, dict(accepted), results)
     return [results[i] for i in sorted(results)]
+
+
+def _person_and_activity(event: Any) -> tuple[Any, Any]:
+    return getattr(event, "cco_id", None), getattr(event, "activity_id", None)
 
 
 def _first_of_each(items: Items, results: Results) -> Items:

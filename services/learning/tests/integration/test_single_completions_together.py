@@ -6,7 +6,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sqlalchemy import select
+
 from learning.api.completions import SINGLE_COMPLETIONS
+from partnerhub.bus.contracts import PointsEarned
+from partnerhub.bus.envelope import Envelope
 
 
 async def test_cl6_concurrent_single_completions_are_combined_and_each_answers_as_alone(learning) -> None:
@@ -32,8 +36,8 @@ async def test_cl6_concurrent_single_completions_are_combined_and_each_answers_a
         sent.append(body(person, "A2", external_id=f"same-{person}"))  # the same external id: a replay
     sent.append(body("c0", "NOPE"))  # refused alone, the others unaffected
 
-    async def post(b: dict[str, str]):
-        return await learning.client.post("/v1/completions", json=b, headers=learning.lms)
+    async def post(b: dict[str, str]):  # each request with a correlation id of its own: its external id
+        return await learning.client.post("/v1/completions", json=b, headers=learning.lms | {"X-Correlation-ID": b["external_id"]})
 
     answers = await asyncio.gather(*(post(b) for b in sent))
     *good, refused = answers
@@ -55,3 +59,12 @@ async def test_cl6_concurrent_single_completions_are_combined_and_each_answers_a
     items = SINGLE_COMPLETIONS.items - items_before
     assert items == len(sent) and batches < items  # really recorded together, not one by one
     assert len(SINGLE_COMPLETIONS) == 0
+    # recorded together, yet each points.earned event carries the correlation id of the request that earned it
+    runtime = learning.system.runtimes["learning"]
+    async with runtime.db.engine.connect() as conn:
+        rows = (await conn.execute(select(runtime.db.outbox.c.envelope))).scalars().all()
+    earned = {(e.payload["cco_id"], e.payload["activity_id"]): e.correlation_id
+              for e in map(Envelope.model_validate, rows) if e.type == PointsEarned.TYPE}
+    expected = {(b["cco_id"], b["activity_id"]): b["external_id"] for b, r in zip(sent, answers, strict=True)
+                if r.status_code == 201 and r.json()["status"] == "earned"}
+    assert earned == expected and len(expected) == 2 * len(people)
