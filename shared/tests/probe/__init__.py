@@ -1,4 +1,4 @@
-"""A minimal service for testing the platform: one table, one event, one counting handler."""
+"""A minimal service for testing the platform: one table, one event, one counting handler (batched)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import ClassVar
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Column, Integer, String, Table, select, update
 
-from partnerhub.bus.envelope import Event
+from partnerhub.bus.consumer import Batched
+from partnerhub.bus.envelope import Envelope, Event
 from partnerhub.db.platform import new_metadata
 from partnerhub.db.uow import Database, UnitOfWork
 from partnerhub.service import ServiceDefinition
@@ -57,6 +58,21 @@ async def on_item_created(uow: UnitOfWork, event: ItemCreated) -> None:
         await uow.conn.execute(applied.insert().values(key=event.key, times=1))
 
 
+async def on_items_created(uow: UnitOfWork, run: list[tuple[Envelope, ItemCreated]]) -> None:
+    """The same for a run of them in one batch (``Batched``): one upsert adds each key's count."""
+    counts: Counter[str] = Counter()
+    for _, event in run:
+        ATTEMPTS[event.key] += 1
+        if event.key.startswith("poison"):
+            raise RuntimeError(f"cannot apply {event.key}")  # the batch is then applied event by event
+        counts[event.key] += 1
+    stmt = uow.db.insert(applied)
+    await uow.conn.execute(
+        stmt.on_conflict_do_update(index_elements=["key"], set_={"times": applied.c.times + stmt.excluded.times}),
+        [{"key": key, "times": n} for key, n in sorted(counts.items())],
+    )
+
+
 async def applied_counts(db: Database) -> dict[str, int]:
     async with db.engine.connect() as conn:
         return {row.key: row.times for row in await conn.execute(select(applied))}
@@ -69,6 +85,6 @@ PROBE = ServiceDefinition(
     settings_cls=ProbeSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    subscriptions={ItemCreated: on_item_created},
+    subscriptions={ItemCreated: Batched(on_item_created, on_items_created)},
     produces=(ItemCreated,),
 )
