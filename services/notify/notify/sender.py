@@ -3,10 +3,11 @@
 A round claims due rows (``pending`` whose time has come, or ``sending`` whose lease ran
 out after a crash), marks them ``sending`` with ``attempts + 1`` and a lease and commits
 that *before* any SMTP attempt; then it sends them (bounded by the SMTP connection pool)
-and records each outcome as soon as its mail is sent (the outcomes of one moment in one commit), before
-that connection takes the next mail, so a crash repeats at most one mail per SMTP connection: ``sent``; ``pending`` again with a backoff after a 4xx, a
+and records each outcome: ``sent``; ``pending`` again with a backoff after a 4xx, a
 connection error or an unknown address; ``failed`` after a 5xx for that recipient or a
-header trick. An outcome is written only while the row is still ours (same attempt), so a
+header trick. An outcome is committed as soon as its mail is sent (the outcomes of one moment
+together), before that connection takes the next mail, so a crash repeats at most one mail
+per SMTP connection. An outcome is written only while the row is still ours (same attempt), so a
 slow sender whose lease ran out never overwrites a newer attempt.
 """
 
@@ -56,7 +57,7 @@ class MailSender:
         self._slots = asyncio.Semaphore(settings.smtp_connections)
         # each outcome is recorded as soon as its mail is sent: the outcomes that come in while one record
         # commits are written together in the next (group commit), not a whole round's at its end
-        self._outcomes: WriteBatches[None, Outcome, None] = WriteBatches(self._record_batch, max_items=500, in_flight=1)
+        self._outcomes: WriteBatches[None, Outcome, None] = WriteBatches(self._record, max_items=500, in_flight=1)
 
     async def run_forever(self) -> None:
         failures = 0
@@ -143,11 +144,8 @@ class MailSender:
         later = datetime.now(UTC) + timedelta(seconds=delay)
         return Outcome(id_, attempts, "pending", error, to, subject, next_attempt_at=later)
 
-    async def _record_batch(self, _key: None, outcomes: list[Outcome]) -> list[None]:
-        await self._record(outcomes)
-        return [None] * len(outcomes)
-
-    async def _record(self, outcomes: list[Outcome]) -> None:
+    async def _record(self, _key: None, outcomes: list[Outcome]) -> list[None]:
+        """The outcomes that came in together, in one commit (``WriteBatches``' apply: one result per outcome)."""
         now = datetime.now(UTC)
         params = [
             {
@@ -184,6 +182,7 @@ class MailSender:
         for o in outcomes:
             if o.status != "sent":
                 log.warning("mail not sent", delivery_id=o.id, status=o.status, attempts=o.attempts, error=o.error)
+        return [None] * len(outcomes)
 
 
 def template_context(context: dict[str, Any], address: projections.Address) -> dict[str, Any]:

@@ -83,7 +83,6 @@ class EventConsumer:
             if entry is None:
                 raise UnknownEventType(f"{service} has no handler for {envelope.type}")
             cls, handler = entry
-            handler = handler.one if isinstance(handler, Batched) else handler
             event = cls.model_validate(envelope.payload)
             started = time.perf_counter()
             try:

@@ -220,13 +220,13 @@ class IdentityMirror:
         subs: dict[type[Event], Callable[[UnitOfWork, Any], Awaitable[None]] | Batched] = {c.IndividualMerged: self.on_merged}
         if self.keep is not None:
             subs |= {
-                c.IndividualRegistered: Batched(self.on_profile, self.apply_many),
-                c.IndividualUpdated: Batched(self.on_profile, self.apply_many),
+                c.IndividualRegistered: Batched(self.apply_one, self.apply_many),
+                c.IndividualUpdated: Batched(self.apply_one, self.apply_many),
             }
         if self.memberships:
             subs |= {
-                c.MembershipStarted: Batched(self.on_membership_started, self.apply_many),
-                c.MembershipEnded: Batched(self.on_membership_ended, self.apply_many),
+                c.MembershipStarted: Batched(self.apply_one, self.apply_many),
+                c.MembershipEnded: Batched(self.apply_one, self.apply_many),
             }
         if self.leaves:
             subs |= {c.LeavePlanned: self.on_leave, c.LeaveCancelled: self.on_leave}
@@ -244,8 +244,12 @@ class IdentityMirror:
         for change in changes:
             await self._changed(uow, change)
 
-    # a run of profiles and memberships ------------------------------------------------------------
-    async def apply_many(self, uow: UnitOfWork, items: list[tuple[Envelope, Any]]) -> None:
+    # profiles and memberships (ID-3) -------------------------------------------------------------
+    async def apply_one(self, uow: UnitOfWork, e: Any) -> None:
+        """One profile or membership event (a redelivery, a batch applied one by one): a run of one."""
+        await self.apply_many(uow, [(uow.message, e)])
+
+    async def apply_many(self, uow: UnitOfWork, items: list[tuple[Envelope | None, Any]]) -> None:
         """Profile and membership events that arrived together, in a few statements whatever their number:
         one survivor lookup, the people locked once (in CCO ID order), each profile by its time, the starts
         in one insert and the ends in one upsert, then the service's hook once. The same state as one by one:
@@ -257,10 +261,11 @@ class IdentityMirror:
         survivors = await t.resolve_many(conn, {e.cco_id for e in stints}) if stints else {}
         await t.lock(uow, {e.cco_id for _, e in profiles} | set(survivors.values()))
         changes: list[Change] = []
-        for envelope, e in profiles:
-            if await self._store_profile(uow, e, envelope.occurred_at):
+        for envelope, e in profiles:  # the latest profile wins by ``occurred_at``, whatever the arrival order
+            if await self._store_profile(uow, e, envelope.occurred_at if envelope is not None else uow.occurred_at):
                 changes.append(Change("profile", (e.cco_id,), e))
         m = t.memberships
+        # ID-3: an end may arrive before its start: the stint is recorded with its end, and the start changes nothing
         starts = [
             {"cco_id": survivors[e.cco_id], "be_geo_id": e.be_geo_id, "started_on": e.started_on, "ended_on": None}
             for e in stints if isinstance(e, c.MembershipStarted)
@@ -282,13 +287,6 @@ class IdentityMirror:
         changes += [Change("membership", (survivors[e.cco_id],), e, be_geo_id=e.be_geo_id) for e in stints]
         await self._changed_many(uow, changes)
 
-    # profiles --------------------------------------------------------------------------------------
-    async def on_profile(self, uow: UnitOfWork, e: c.IndividualRegistered | c.IndividualUpdated) -> None:
-        """The latest profile wins by ``occurred_at``, whatever the arrival order."""
-        await self.tables.lock(uow, [e.cco_id])
-        if await self._store_profile(uow, e, uow.occurred_at):
-            await self._changed(uow, Change("profile", (e.cco_id,), e))
-
     async def _store_profile(self, uow: UnitOfWork, e: c.IndividualRegistered | c.IndividualUpdated, at: datetime) -> bool:
         """Keep the fields of the profile of ``at`` unless a later one is kept (the caller holds the lock)."""
         people = self.tables.people
@@ -299,27 +297,6 @@ class IdentityMirror:
             .values(**values)
         )
         return bool(changed.rowcount)
-
-    # memberships (ID-3) ----------------------------------------------------------------------------
-    async def on_membership_started(self, uow: UnitOfWork, e: c.MembershipStarted) -> None:
-        person = await self._person(uow, e.cco_id)
-        await uow.conn.execute(
-            uow.db.insert_ignoring_duplicates(self.tables.memberships).values(
-                cco_id=person, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=None
-            )
-        )
-        await self._changed(uow, Change("membership", (person,), e, be_geo_id=e.be_geo_id))
-
-    async def on_membership_ended(self, uow: UnitOfWork, e: c.MembershipEnded) -> None:
-        """ID-3: tolerates arriving before its start: the stint is recorded with its end."""
-        m = self.tables.memberships
-        person = await self._person(uow, e.cco_id)
-        await uow.conn.execute(
-            uow.db.insert(m)
-            .values(cco_id=person, be_geo_id=e.be_geo_id, started_on=e.started_on, ended_on=e.ended_on)
-            .on_conflict_do_update(index_elements=["cco_id", "be_geo_id", "started_on"], set_={"ended_on": e.ended_on})
-        )
-        await self._changed(uow, Change("membership", (person,), e, be_geo_id=e.be_geo_id))
 
     # planned leaves (NO-4) -------------------------------------------------------------------------
     async def on_leave(self, uow: UnitOfWork, e: c.LeavePlanned | c.LeaveCancelled) -> None:

@@ -67,8 +67,7 @@ async def record_results(db: Database, today: date, rows: list[ResultRow]) -> li
         if fresh:
             owners = await repository.resolve_many(conn, {row.cco_id for _, row in fresh})
             uow.attribute([owners.get(row.cco_id, row.cco_id) for row in rows])  # each result's events: its request's
-            await _insert(uow, fresh, outcomes, owners)
-            await recompute(uow, catalog, sorted({o[0].cco_id for i, o in outcomes.items() if isinstance(o, tuple) and o[1]}), today)
+            await recompute(uow, catalog, await _insert(uow, fresh, outcomes, owners), today)
         await uow.commit()
     return [outcomes[index] for index in range(len(rows))]
 
@@ -85,7 +84,10 @@ def _refusal(row: ResultRow, exams: Any, today: date) -> Unprocessable | None:
     return None
 
 
-async def _insert(uow: UnitOfWork, fresh: list[tuple[int, ResultRow]], outcomes: dict[int, Outcome], owners: dict[str, str]) -> None:
+async def _insert(
+    uow: UnitOfWork, fresh: list[tuple[int, ResultRow]], outcomes: dict[int, Outcome], owners: dict[str, str]
+) -> list[str]:
+    """Insert the fresh rows, fill in their outcomes and emit their passes; the owners of the rows recorded."""
     conn, now = uow.conn, datetime.now(UTC)
     made = {
         index: Result(str(uuid.uuid4()), row.external_id, owners[row.cco_id], row.cco_id, row.exam_number, row.taken_on, row.passed, now)
@@ -109,3 +111,4 @@ async def _insert(uow: UnitOfWork, fresh: list[tuple[int, ResultRow]], outcomes:
                 uow.emit(ExamPassed(cco_id=result.cco_id, exam_number=result.exam_number, passed_on=result.taken_on, result_id=result.id))
         else:
             outcomes[index] = (won[result.external_id], False)
+    return [r.cco_id for r in made.values() if r.external_id in inserted]
