@@ -59,7 +59,7 @@ from partnerhub.bus.envelope import Envelope
 from partnerhub.bus.rabbitmq import RabbitTransport
 from partnerhub.db.engine import ensure_database, make_engine
 from partnerhub.settings import ServiceSettings
-from partnerhub.testing import free_port, scratch_servers, serve_process
+from partnerhub.testing import free_port, running, scratch_servers, serve_process
 
 HERE = Path(__file__).parent
 LUA = HERE / "http_paths.lua"
@@ -150,26 +150,11 @@ def ceiling(database_url: str, log: Path) -> Iterator[Server]:
     asyncio.run(ensure_database(database_url))
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "uvicorn", "http_ceiling:app", "--app-dir", str(HERE), "--port", str(port),
                "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
-    with log.open("ab") as handle:
-        proc = subprocess.Popen(command, env={**os.environ, "CEILING_DSN": dsn}, stdout=handle, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None and time.monotonic() < deadline, f"ceiling never ready:\n{log.read_text()[-3000:]}"
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                        break
-                time.sleep(0.2)
-            yield Server(url, proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running(command, {"CEILING_DSN": dsn}, log, url, name="ceiling", ready="/healthz", timeout=60) as proc:
+        yield Server(url, proc.pid)
 
 
 def token(roles: tuple[str, ...]) -> str:

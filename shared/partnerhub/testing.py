@@ -384,20 +384,29 @@ def serve_process(
     """``partnerhub serve SERVICE`` as a real process on a free port, its output in ``log``; yields its URL
     once ``ready`` answers 200 (``/healthz``: once it answers at all), and stops it afterwards."""
     import sys
-    import time
 
     port = free_port()
-    handle = log.open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "partnerhub.cli", "serve", service, "--port", str(port)],
-        env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "partnerhub.cli", "serve", service, "--port", str(port)]
+    with running(command, env, log, url, name=service, ready=ready, timeout=timeout):
+        yield url
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str], env: dict[str, str], log: Path, url: str, *, name: str, ready: str = "/readyz", timeout: float = 90
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` as a process (``env`` added to ours), its output in ``log``; yields it once ``url + ready``
+    answers 200 (``/healthz``: once it answers at all), and terminates it afterwards (killed after 20 s)."""
+    import time
+
+    handle = log.open("ab")
+    proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout
         while True:
-            assert proc.poll() is None, f"{service} exited:\n{log.read_text()[-4000:]}"
-            assert time.monotonic() < deadline, f"{service} never ready:\n{log.read_text()[-4000:]}"
+            assert proc.poll() is None, f"{name} exited:\n{log.read_text()[-4000:]}"
+            assert time.monotonic() < deadline, f"{name} never ready:\n{log.read_text()[-4000:]}"
             try:
                 answer = httpx.get(f"{url}{ready}", timeout=2)
                 if answer.status_code == 200 or ready == "/healthz":
@@ -405,7 +414,7 @@ def serve_process(
             except httpx.TransportError:
                 pass
             time.sleep(0.25)
-        yield url
+        yield proc
     finally:
         proc.terminate()
         try:
