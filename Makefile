@@ -45,21 +45,24 @@ $(DCLINT):
 
 deploy-tools: env $(DCLINT)
 
+# $(call apt_install,PACKAGE,WHAT FOR): a Debian package, with sudo unless we are root
+define apt_install
+	@echo "installing Debian's $(1) for $(2) ..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null
+endef
+
 # Debian's Chromium for the page tests (Playwright drives it; no browser is ever downloaded)
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
-	@echo "installing Debian's chromium for the browser tests ..."
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+	$(call apt_install,chromium,the browser tests)
 
 browser: $(CHROMIUM)
 
 # Debian's wrk for bench/http_paths.py (the HTTP load comes from a separate process)
 WRK := /usr/bin/wrk
 $(WRK):
-	@echo "installing Debian's wrk for the HTTP benchmark ..."
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null
+	$(call apt_install,wrk,the HTTP benchmark)
 
 wrk: $(WRK)
 
