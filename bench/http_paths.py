@@ -13,7 +13,8 @@ current members (and a tenth as many previous employees), seeded through learnin
 events (registered, membership started/ended) published on the run's vhost, then completions in batches
 of 1,000 through POST /v1/completions.
 
-Rounds are interleaved (ceiling, then each path, ``--rounds`` times); per path it prints the medians of
+Rounds are interleaved (ceiling, then each path, ``--rounds`` times), each once every server is quiet (the
+events an earlier round caused are applied first, so a round's CPU is its own path's); per path it prints the medians of
 req/s, p50, p99 and server CPU ms per request (utime+stime of the server process from /proc before and
 after each round), the ratios to the ceiling, and the load average. Responses are counted by status:
 a run with more than 1 % non-2xx answers (or socket errors) says so and exits 1.
@@ -287,6 +288,18 @@ def wrk(server: Server, spec: PathSpec, args: argparse.Namespace, seconds: float
                  cpu_ms=cpu * 1000 / max(1, ok), load=os.getloadavg()[0], requests=out["requests"], bad=bad, codes=codes)
 
 
+def settle(servers: dict[str, Server], quiet_share: float = 0.05, limit_s: float = 30.0) -> None:
+    """Wait until every server is quiet (under ``quiet_share`` of a core over 0.5 s), at most ``limit_s``:
+    the events an earlier round caused (identity's registrations, consumed by certification and learning)
+    are applied before the next round, so a round's CPU is its own path's work."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = {name: cpu_seconds(s.pid) for name, s in servers.items()}
+        time.sleep(0.5)
+        if all(cpu_seconds(s.pid) - before[name] < quiet_share * 0.5 for name, s in servers.items()):
+            return
+
+
 def show_round(index: int, figures: Figures, r: Round) -> None:
     others = {c: n for c, n in r.codes.items() if not c.startswith("2")}
     print(f"  round {index + 1} {figures.spec.name:40s} {r.rps:8.1f} req/s  p50 {r.p50_ms:7.1f} ms  p99 {r.p99_ms:7.1f} ms  "
@@ -336,15 +349,21 @@ def profiled(server: Server, spec: PathSpec, args: argparse.Namespace) -> Iterat
 def measure(servers: dict[str, Server], specs: list[PathSpec], args: argparse.Namespace) -> bool:
     plan = ([CEILING] if any(s.write for s in specs) else []) + specs
     figures = {s.name: Figures(s) for s in plan}
-    for spec in plan:  # warm up: pools, prepared statements, caches
-        with profiled(servers[spec.service], spec, args):
-            wrk(servers[spec.service], spec, args, min(3.0, args.duration) if not args.profile else args.duration)
+    for spec in plan:  # warm up: pools, prepared statements, compiled statements, caches
+        settle(servers)
+        wrk(servers[spec.service], spec, args, min(3.0, args.duration))
     print(f"\nloading each path with wrk -t1 -c{args.connections} for {args.duration:g} s, {args.rounds} interleaved rounds")
     for index in range(args.rounds):
         for spec in plan:
+            settle(servers)
             r = wrk(servers[spec.service], spec, args, args.duration)
             figures[spec.name].rounds.append(r)
             show_round(index, figures[spec.name], r)
+    if args.profile:  # one more round per path, sampled, after the measured ones (warm, and not counted)
+        for spec in specs:
+            settle(servers)
+            with profiled(servers[spec.service], spec, args):
+                wrk(servers[spec.service], spec, args, args.duration)
     ceiling_figures = figures.pop(CEILING.name, None)
     return report(list(figures.values()), ceiling_figures)
 
@@ -406,7 +425,7 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="a quick run: 2,000 members, 2 rounds of 5 s")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--rabbitmq-url", default=os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
-    parser.add_argument("--profile", metavar="DIR", help="sample each service with py-spy during its warm-up round (collapsed stacks in DIR)")
+    parser.add_argument("--profile", metavar="DIR", help="sample each service with py-spy in one more round after the measured ones (collapsed stacks in DIR)")
     parser.add_argument("--py-spy", default=os.environ.get("PY_SPY", "py-spy"), help="the py-spy program for --profile")
     args = parser.parse_args()
     names = [n.strip() for n in args.paths.split(",") if n.strip()]

@@ -49,11 +49,18 @@ def _strings(claims: dict[str, Any], name: str) -> frozenset[str]:
     return frozenset(value)
 
 
+# a client sends the same token with every request: its verified principal is kept for a short while, so the
+# signature, the claims and the key are checked once per token per ``VERIFIED_FOR_S``, never past its ``exp``
+VERIFIED_FOR_S = 60.0
+VERIFIED_MAX = 4096
+
+
 class Authenticator:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.algorithms = [settings.jwt_algorithm]
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (principal, trusted until, epoch s)
 
     def _verification_key(self, token: str) -> Any:
         if self._jwks is not None:
@@ -67,6 +74,22 @@ class Authenticator:
         return self.settings.jwt_public_key
 
     def verify(self, token: str) -> Principal:
+        """The token's principal, or :class:`Unauthenticated`. A token verified in the last ``VERIFIED_FOR_S``
+        seconds is not verified again until then, nor after its ``exp``."""
+        now = time.time()
+        kept = self._verified.get(token)
+        if kept is not None:
+            if now < kept[1]:
+                return kept[0]
+            del self._verified[token]
+        principal, expires = self._decode(token)
+        if len(self._verified) >= VERIFIED_MAX:  # many clients at once: forget the oldest half
+            for old in list(self._verified)[: VERIFIED_MAX // 2]:
+                del self._verified[old]
+        self._verified[token] = (principal, min(expires, now + VERIFIED_FOR_S))
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -81,12 +104,13 @@ class Authenticator:
             raise Unauthenticated(f"The bearer token is not valid: {exc}.") from exc
         if not isinstance(claims["sub"], str) or not claims["sub"].strip():
             raise Unauthenticated("The bearer token's `sub` claim must be a non-empty string.")
-        return Principal(
+        principal = Principal(
             sub=claims["sub"],
             roles=_strings(claims, "roles"),
             admin_of=_strings(claims, "admin_of"),
             pam_of=_strings(claims, "pam_of"),
         )
+        return principal, float(claims["exp"])
 
 
 def mint_token(

@@ -236,8 +236,8 @@ class UnitOfWork:
         """Record many event ids at once; returns the ids not seen before."""
         now = datetime.now(UTC)
         rows = [{"event_id": str(e.id), "type": e.type, "received_at": now} for e in envelopes]
-        stmt = self.db.insert_ignoring_duplicates(self.db.inbox).values(rows).returning(self.db.inbox.c.event_id)
-        return set((await self.conn.execute(stmt)).scalars().all())
+        stmt = self.db.insert_ignoring_duplicates(self.db.inbox).returning(self.db.inbox.c.event_id)
+        return set((await self.conn.execute(stmt, rows)).scalars().all())  # executemany: compiled once, any count
 
     async def commit(self) -> None:
         if self._tx is None:

@@ -95,3 +95,53 @@ def test_admin_of_and_pam_of_are_read_separately() -> None:
 def test_malformed_scope_claims_are_refused(claims: dict, why: str) -> None:
     with pytest.raises(Unauthenticated, match=why):
         Authenticator(SETTINGS).verify(jwt.encode(claims, SECRET, algorithm="HS256"))
+
+
+class _Counting:
+    """jwt.decode, counted: how often a token was really verified."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.real = jwt.decode
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        return self.real(*args, **kwargs)
+
+
+def test_a_verified_token_is_trusted_again_only_until_the_window_or_its_exp(monkeypatch: pytest.MonkeyPatch) -> None:
+    import partnerhub.auth as auth
+
+    decode = _Counting()
+    monkeypatch.setattr(auth.jwt, "decode", decode)
+    authenticator = Authenticator(SETTINGS)
+    now = time.time()
+    long_lived = jwt.encode(_claims(), SECRET, algorithm="HS256")
+    short_lived = jwt.encode(_claims(exp=int(now) + 10), SECRET, algorithm="HS256")
+    for _ in range(3):
+        assert authenticator.verify(long_lived).sub == "ada"
+    assert decode.calls == 1  # the same token again: not verified again
+
+    later = now + auth.VERIFIED_FOR_S + 1  # past the window: verified again
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    authenticator.verify(long_lived)
+    assert decode.calls == 2
+
+    monkeypatch.setattr(auth.time, "time", lambda: now)
+    authenticator.verify(short_lived)
+    monkeypatch.setattr(auth.time, "time", lambda: now + 11)  # past its exp, inside the window: verified again
+    authenticator.verify(short_lived)  # (the real clock still says it is valid)
+    assert decode.calls == 4
+
+
+def test_a_refused_token_is_refused_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import partnerhub.auth as auth
+
+    decode = _Counting()
+    monkeypatch.setattr(auth.jwt, "decode", decode)
+    authenticator = Authenticator(SETTINGS)
+    forged = jwt.encode(_claims(), "not-the-secret", algorithm="HS256")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            authenticator.verify(forged)
+    assert decode.calls == 2

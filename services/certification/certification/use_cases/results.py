@@ -98,8 +98,8 @@ async def _insert(
          "exam_number": r.exam_number, "taken_on": r.taken_on, "passed": r.passed, "import_id": None, "recorded_at": now}
         for r in made.values()
     ]
-    stmt = uow.db.insert_ignoring_duplicates(exam_results).values(values).returning(exam_results.c.external_id)
-    inserted = set((await conn.execute(stmt)).scalars())
+    stmt = uow.db.insert_ignoring_duplicates(exam_results).returning(exam_results.c.external_id)
+    inserted = set((await conn.execute(stmt, values)).scalars())  # executemany: one compiled form for any count
     raced = [r.external_id for r in made.values() if r.external_id not in inserted]
     won = {}
     if raced:  # another writer recorded these meanwhile: replays of theirs

@@ -49,8 +49,8 @@ async def register_individuals(db: Database, people: list[NewIndividual]) -> lis
              "program_staff": i.program_staff, "registered_at": now}
             for i in made
         ]
-        stmt = db.insert_ignoring_duplicates(individuals).values(rows).returning(individuals.c.cco_id)
-        new = set((await uow.conn.execute(stmt)).scalars())
+        stmt = db.insert_ignoring_duplicates(individuals).returning(individuals.c.cco_id)
+        new = set((await uow.conn.execute(stmt, rows)).scalars())  # executemany: one compiled form for any count
         outcomes: list[Individual | Conflict] = []
         for individual in made:
             if individual.cco_id in new:
