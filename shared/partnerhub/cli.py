@@ -120,7 +120,7 @@ def serve(
 
     definition = _definition(service)
     settings = _settings(definition)
-    runtime = ServiceRuntime(definition, settings)
+    runtime = ServiceRuntime(definition, settings, freeze_heap=True)
     uvicorn.run(
         runtime.app,
         host=host or settings.host,
