@@ -88,6 +88,7 @@ class Clock:
         self._resumer: asyncio.Task[None] | None = None
         self.table = db.metadata.tables["clock_state"]
         self.job_table = db.metadata.tables["job_runs"]  # each job's last day (DailyJobs)
+        self._today_query = select(self.table.c.today).where(self.table.c.id == 1)  # built once: read per request
         # a manual clock's date, read by every request: concurrent requests share one read (never one that
         # began before they arrived, so a request after a jump sees the new date)
         self._shared_reads: SharedReads[date | None] = SharedReads()
@@ -101,7 +102,7 @@ class Clock:
         would wait on the unit of work's own SQLite write lock)."""
         if self.mode == "system":
             return self.system_today()
-        query = select(self.table.c.today).where(self.table.c.id == 1)
+        query = self._today_query
         if conn is not None:
             value = await conn.scalar(query)
         else:
