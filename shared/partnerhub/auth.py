@@ -151,19 +151,25 @@ def mint_token(
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider (dev: POST /v1/dev/tokens)")
 
 
-async def current_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Principal:
+def _principal_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated("Send `Authorization: Bearer <token>`.")
     authenticator: Authenticator = request.app.state.runtime.auth
     return authenticator.verify(credentials.credentials)
 
 
-def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency: the caller has at least one of ``roles``."""
+async def current_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal:
+    return _principal_of(request, credentials)
 
-    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the caller has at least one of ``roles``. It reads the bearer itself rather than through
+    ``current_principal``: FastAPI solves each level of dependencies on every request."""
+
+    async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+        principal = _principal_of(request, credentials)
         if not principal.has_any(*roles):
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
         return principal
