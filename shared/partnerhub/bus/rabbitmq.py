@@ -173,7 +173,8 @@ class RabbitTransport:
                 self._connections.append(consuming)
                 for connection in self._connections:
                     connection.close_callbacks.add(lambda *_, event=closed: event.set())
-                await self._declare_and_consume(publishing, consuming, closed)
+                # timed like the connect: a connection that goes silent while declaring is given up
+                await asyncio.wait_for(self._declare_and_consume(publishing, consuming, closed), self.connect_timeout)
                 self.connections_made += 1
                 self.connected_url = self.urls[self._node]
                 self._ready.set()
@@ -209,7 +210,13 @@ class RabbitTransport:
     async def _watch(self, connections: list[AbstractConnection], closed: asyncio.Event) -> None:
         """A round trip on each connection every heartbeat; no answer within a heartbeat: drop them."""
         assert self.heartbeat
-        channels = [await connection.channel() for connection in connections]
+        try:  # a connection that goes silent now would hold the watchdog here, so this too is timed
+            channels = [await asyncio.wait_for(connection.channel(), self.heartbeat) for connection in connections]
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._drop_silent(closed, exc)
+            return
         while not closed.is_set():
             await asyncio.sleep(self.heartbeat)
             for channel in channels:
@@ -220,14 +227,17 @@ class RabbitTransport:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
-                    log.warning(
-                        "broker connection silent; dropping it", service=self.service,
-                        node=_node_name(self.connected_url or ""), error=repr(exc),
-                    )
-                    # a node that went silent is suspect: the next connection tries the next node first
-                    self._node = (self._node + 1) % len(self.urls)
-                    closed.set()
+                    self._drop_silent(closed, exc)
                     return
+
+    def _drop_silent(self, closed: asyncio.Event, exc: Exception) -> None:
+        log.warning(
+            "broker connection silent; dropping it", service=self.service,
+            node=_node_name(self.connected_url or ""), error=repr(exc),
+        )
+        # a node that went silent is suspect: the next connection tries the next node first
+        self._node = (self._node + 1) % len(self.urls)
+        closed.set()
 
     async def _close_connections(self) -> None:
         connections, self._connections = self._connections, []
@@ -515,9 +525,14 @@ def _message(envelope: Envelope) -> aio_pika.Message:
     )
 
 
+# an ack waits until its frame is written; on a connection that went silent it would wait for ever and hold
+# the consumer (its batch worker) with it: given up after this long, the broker redelivers instead
+SETTLE_TIMEOUT_S = 5.0
+
+
 async def _settle(operation: Any) -> None:
-    """Ack or nack; a closed channel means the broker redelivers, and the inbox skips it."""
+    """Ack or nack; a closed or silent channel means the broker redelivers, and the inbox skips it."""
     try:
-        await operation
+        await asyncio.wait_for(operation, SETTLE_TIMEOUT_S)
     except Exception as exc:
         log.warning("could not settle message; it will be redelivered", error=repr(exc))

@@ -77,3 +77,19 @@ def test_asyncapi_document_lists_produced_and_consumed_channels_with_schemas() -
     assert "publish" in consumed
     assert doc["components"]["schemas"]["IndividualRegistered"]["properties"]["cco_id"]["type"] == "string"
     json.dumps(doc)  # serialisable
+
+
+async def test_an_ack_that_cannot_be_written_is_given_up_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ack on a connection gone silent waits for a write that never happens: the consumer (its batch
+    worker) must not wait with it; the broker redelivers the message and the inbox skips it."""
+    import asyncio
+
+    from partnerhub.bus import rabbitmq
+
+    monkeypatch.setattr(rabbitmq, "SETTLE_TIMEOUT_S", 0.05)
+    never = asyncio.get_running_loop().create_future()
+
+    async def ack_on_a_silent_connection() -> None:
+        await never
+
+    await asyncio.wait_for(rabbitmq._settle(ack_on_a_silent_connection()), 2)  # returns, it does not raise
