@@ -60,7 +60,7 @@ class ServiceDefinition:
     settings_cls: type[ServiceSettings]
     metadata: MetaData
     migrations_dir: Path
-    routers: Sequence[APIRouter] = ()
+    routers: Sequence[APIRouter] = ()  # matched in this order: the everyday paths first
     subscriptions: Mapping[type[Event], EventHandler] = field(default_factory=dict)
     produces: Sequence[type[Event]] = ()
     jobs: Sequence[DailyJob] = ()
@@ -198,9 +198,14 @@ class ServiceRuntime:
             SecurityHeadersMiddleware, docs_paths=DOCS_PATHS
         )
         install_openapi(app, self.definition.request_examples)
-        app.include_router(platform_router)
+        docs_routes = len(app.router.routes)  # the OpenAPI document, Swagger UI and ReDoc, added by FastAPI
         for router in self.definition.routers:
             app.include_router(router)
+        app.include_router(platform_router)
+        # a request is matched against the routes in order, and FastAPI tries each router it passes: the
+        # service's own routes first (its everyday paths first among them, ServiceDefinition.routers), then the
+        # probes, the clock and the documents. No path of one is a path of another, so the order only saves work
+        app.router.routes[:] = app.router.routes[docs_routes:] + app.router.routes[:docs_routes]
         check_operation_ids(app)
         self.metrics.instrument(app)  # the outermost middleware: it sees the refusals of the others too
         if self.tracer_provider is not None:

@@ -26,7 +26,7 @@ SERVICE = ServiceDefinition(
     settings_cls=LearningSettings,
     metadata=metadata,
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=(activities_router, completions_router, xapi_router, xapi_clients_router, proofs_router, points_router, ui_router),
+    routers=(completions_router, points_router, activities_router, xapi_router, xapi_clients_router, proofs_router, ui_router),
     subscriptions=SUBSCRIPTIONS,
     # xAPI documents are any bytes (binary State included); their routes keep LEARNING_JSON_MAX_BYTES themselves
     raw_bodies=("/v1/xapi/activities/state", "/v1/xapi/activities/profile", "/v1/xapi/agents/profile"),
