@@ -42,7 +42,8 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     # the formatter. Rendering every line in the formatter copied each record and ran a second chain: half
     # the cost of the request line that every request writes.
     structlog.configure(
-        processors=[*shared, _Rendered(renderer)],
+        # a line below the level is dropped before anything is done for it
+        processors=[structlog.stdlib.filter_by_level, *shared, _Rendered(renderer)],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
