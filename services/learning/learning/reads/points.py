@@ -252,21 +252,26 @@ async def _people(
     async def fetch(query: tuple[Select[Any], Select[Any]], count: int) -> list[PersonPoints]:
         if count == 0 or people_limit == 0:
             return []
-        every, limited = query
-        rows = await conn.execute(every if people_limit is None else limited, params)
+        rows = await conn.execute(_up_to(query, people_limit), params)
         return [{"cco_id": c, "name": n, "points": p} for c, n, p in rows]
 
     current_people = await fetch(_CURRENT_PEOPLE, scored_members)
     previous_people = await fetch(_PREVIOUS_PEOPLE, previous_total)
     room = None if people_limit is None else people_limit - len(current_people)
     if idle_members > 0 and (room is None or room > 0):
-        idle = _IDLE_MEMBERS[0] if room is None else _IDLE_MEMBERS[1]
-        current_people += [{"cco_id": c, "name": n, "points": 0} for c, n in await conn.execute(idle, params | {"limit": room})]
+        idle = await conn.execute(_up_to(_IDLE_MEMBERS, room), params | {"limit": room})
+        current_people += [{"cco_id": c, "name": n, "points": 0} for c, n in idle]
     return current_people, previous_people
 
 
 def _with_and_without_limit(query: Select[Any]) -> tuple[Select[Any], Select[Any]]:
     return query, query.limit(_LIMIT)
+
+
+def _up_to(query: tuple[Select[Any], Select[Any]], limit: int | None) -> Select[Any]:
+    """The statement of a pair from ``_with_and_without_limit`` for ``limit`` (None: every row)."""
+    every, limited = query
+    return every if limit is None else limited
 
 
 _mine = and_(_cv.c.be_geo_id == bindparam("be_geo_id"), _cv.c.specialization == bindparam("spec"), _cv.c.points != 0)
@@ -290,16 +295,13 @@ _IDLE_MEMBERS = _with_and_without_limit(
 
 async def _mandatory_due(conn: AsyncConnection, dated: dict[str, Period]) -> dict[str, list[Any]]:
     """Per specialization, the published activities mandatory for it in its period's cycle (CL-3)."""
-    rows = [
-        r
-        for r in await conn.execute(
-            select(activities.c.activity_id, activities.c.title, activities.c.points, activities.c.mandatory_for).where(
-                activities.c.published.is_(True)
-            )
-        )
-        if r.mandatory_for
-    ]
+    rows = [r for r in await conn.execute(_PUBLISHED_ACTIVITIES) if r.mandatory_for]
     return {spec: [m for m in rows if mandatory_in(m.mandatory_for, spec, period)] for spec, period in dated.items()}
+
+
+_PUBLISHED_ACTIVITIES = select(
+    activities.c.activity_id, activities.c.title, activities.c.points, activities.c.mandatory_for
+).where(activities.c.published.is_(True))
 
 
 async def _mandatory_done(
