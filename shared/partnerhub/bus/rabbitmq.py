@@ -174,7 +174,8 @@ class RabbitTransport:
                 for connection in self._connections:
                     connection.close_callbacks.add(lambda *_, event=closed: event.set())
                 # timed like the connect: a connection that goes silent while declaring is given up
-                await asyncio.wait_for(self._declare_and_consume(publishing, consuming, closed), self.connect_timeout)
+                async with asyncio.timeout(self.connect_timeout):
+                    await self._declare_and_consume(publishing, consuming, closed)
                 self.connections_made += 1
                 self.connected_url = self.urls[self._node]
                 self._ready.set()
@@ -211,7 +212,8 @@ class RabbitTransport:
         """A round trip on each connection every heartbeat; no answer within a heartbeat: drop them."""
         assert self.heartbeat
         try:  # a connection that goes silent now would hold the watchdog here, so this too is timed
-            channels = [await asyncio.wait_for(connection.channel(), self.heartbeat) for connection in connections]
+            async with asyncio.timeout(self.heartbeat):
+                channels = [await connection.channel() for connection in connections]
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -221,9 +223,8 @@ class RabbitTransport:
             await asyncio.sleep(self.heartbeat)
             for channel in channels:
                 try:
-                    await asyncio.wait_for(
-                        channel.declare_exchange(self.exchange_name, passive=True), self.heartbeat
-                    )
+                    async with asyncio.timeout(self.heartbeat):
+                        await channel.declare_exchange(self.exchange_name, passive=True)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -393,7 +394,8 @@ class RabbitTransport:
                     if remaining <= 0:
                         break
                     try:
-                        messages.append(await asyncio.wait_for(queue.get(), remaining))
+                        async with asyncio.timeout(remaining):
+                            messages.append(await queue.get())
                     except TimeoutError:
                         break
                 else:
@@ -526,13 +528,16 @@ def _message(envelope: Envelope) -> aio_pika.Message:
 
 
 # an ack waits until its frame is written; on a connection that went silent it would wait for ever and hold
-# the consumer (its batch worker) with it: given up after this long, the broker redelivers instead
+# the consumer (its batch worker) with it: given up after this long, the broker redelivers instead.
+# The transport's timed waits use asyncio.timeout, not wait_for: Python 3.11's wait_for returns the result of
+# an operation that finishes as its task is cancelled, so a stop could be swallowed and then wait for ever
 SETTLE_TIMEOUT_S = 5.0
 
 
 async def _settle(operation: Any) -> None:
     """Ack or nack; a closed or silent channel means the broker redelivers, and the inbox skips it."""
     try:
-        await asyncio.wait_for(operation, SETTLE_TIMEOUT_S)
+        async with asyncio.timeout(SETTLE_TIMEOUT_S):
+            await operation
     except Exception as exc:
         log.warning("could not settle message; it will be redelivered", error=repr(exc))

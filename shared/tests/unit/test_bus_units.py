@@ -93,3 +93,23 @@ async def test_an_ack_that_cannot_be_written_is_given_up_not_waited_for(monkeypa
         await never
 
     await asyncio.wait_for(rabbitmq._settle(ack_on_a_silent_connection()), 2)  # returns, it does not raise
+
+
+async def test_stopping_a_consumer_in_the_middle_of_an_ack_stops_it() -> None:
+    """A stop cancels the consumer; an ack finishing in that same moment must not swallow the cancel (Python
+    3.11's wait_for returned the ack's result instead: the consumer ran on and the stop waited for ever)."""
+    import asyncio
+
+    from partnerhub.bus import rabbitmq
+
+    written = asyncio.get_running_loop().create_future()
+
+    async def ack() -> None:
+        await written
+
+    settling = asyncio.ensure_future(rabbitmq._settle(ack()))
+    await asyncio.sleep(0)  # the ack is waiting for its frame to be written
+    written.set_result(None)  # it is written ...
+    settling.cancel()  # ... as the stop cancels the consumer
+    with pytest.raises(asyncio.CancelledError):
+        await settling
